@@ -1,0 +1,133 @@
+"""Parse one corpus file (YAML front matter + Markdown body) into an `Article`, or explain why it cannot be."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from bot.model import KINDS, Article, Kind, Problem
+from bot.yamlfile import key_line, parse_yaml, read_text
+
+ARTICLE_SUFFIXES = (".md", ".markdown")
+KNOWN_KEYS = {"id", "title", "author", "date", "url", "language", "kinds"}
+# Ids travel in Telegram deep links (/start payloads) and callback data: [A-Za-z0-9_-], at most 64 characters.
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,48}$")
+URL_PATTERN = re.compile(r"^https?://[^\s<>\"]+$")
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
+
+
+def parse_article(text: str, path: str) -> tuple[Article | None, list[Problem]]:
+    """Turn file text into an Article. Errors make the article unusable; warnings (unknown keys) do not."""
+    match = _FRONT.match(text)
+    if not match:
+        return None, [Problem(path, "missing YAML front matter (the file must start with a '---' line)", 1)]
+    meta, problems = parse_yaml(match.group(1), path, line_offset=1)
+    if problems:
+        return None, problems
+    if not isinstance(meta, dict):
+        return None, [Problem(path, "front matter must be a mapping of keys (id: ..., title: ...)", 2)]
+    front_text = match.group(1)
+    body_start_line = text[: match.end()].count("\n") + 1
+    body = text[match.end() :].strip("\n")
+
+    def line(key: str) -> int | None:
+        return key_line(front_text, key, line_offset=1)
+
+    problems = []
+    for key in sorted(set(map(str, meta)) - KNOWN_KEYS):
+        problems.append(
+            Problem(path, f"unknown key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))})", line(key), "warning")
+        )
+
+    def text_field(key: str, required: bool = False) -> str | None:
+        value = meta.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                problems.append(Problem(path, f"missing {key}", line(key) or 2))
+            return None
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if not isinstance(value, str | int | float):
+            problems.append(Problem(path, f"{key} must be text, not {type(value).__name__}", line(key)))
+            return None
+        return str(value).strip()
+
+    article_id = text_field("id", required=True)
+    title = text_field("title", required=True)
+    author = text_field("author")
+    date = text_field("date")
+    url = text_field("url")
+    language = text_field("language") or "nl"
+    if article_id is not None and not ID_PATTERN.match(article_id):
+        problems.append(
+            Problem(path, f"id '{article_id}' must be 1-48 characters of A-Z, a-z, 0-9, '_' or '-'", line("id"))
+        )
+    if date is not None:
+        try:
+            dt.date.fromisoformat(date)
+        except ValueError:
+            problems.append(Problem(path, f"date '{date}' must be YYYY-MM-DD", line("date")))
+    if url is not None and not URL_PATTERN.match(url):
+        problems.append(Problem(path, f"url '{url}' must be an http(s) address", line("url")))
+    section_kinds: dict[str, Kind] = {}
+    kinds = meta.get("kinds")
+    if kinds is not None:
+        if not isinstance(kinds, dict):
+            problems.append(Problem(path, "kinds must map a section heading to rule, case or passage", line("kinds")))
+        else:
+            for heading, kind in kinds.items():
+                if kind not in KINDS:
+                    problems.append(
+                        Problem(path, f"kinds: '{heading}' has kind '{kind}', expected rule, case or passage",
+                                line("kinds"))
+                    )
+                else:
+                    section_kinds[str(heading).strip().casefold()] = kind
+    if not body.strip():
+        problems.append(Problem(path, "empty body: the article has no text after the front matter", body_start_line))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    assert article_id is not None and title is not None
+    article = Article(
+        id=article_id, title=title, body=body, author=author, date=date, url=url, language=language,
+        path=path, section_kinds=section_kinds,
+    )
+    return article, problems
+
+
+def load_article(path: Path) -> tuple[Article | None, list[Problem]]:
+    text, problems = read_text(path)
+    if text is None:
+        return None, problems
+    return parse_article(text, str(path))
+
+
+def load_articles(folder: Path) -> tuple[list[Article], list[Problem]]:
+    """Load every article in `folder`; a bad file is reported and skipped, never stopping the others.
+
+    Duplicate ids keep the first file in name order, so the choice is stable across reloads.
+    """
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return [], [Problem(str(folder), "corpus folder does not exist")]
+    seen: dict[str, str] = {}
+    try:
+        paths = sorted(p for p in folder.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES)
+    except OSError as exc:
+        return [], [Problem(str(folder), f"cannot list corpus folder: {exc}")]
+    for path in paths:
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        article, found = load_article(path)
+        problems.extend(found)
+        if article is None:
+            continue
+        if article.id in seen:
+            problems.append(Problem(str(path), f"duplicate id '{article.id}' (already used by {seen[article.id]})",
+                                    2))
+            continue
+        seen[article.id] = str(path)
+        articles.append(article)
+    return articles, problems

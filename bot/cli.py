@@ -1,0 +1,96 @@
+"""Command line: `python -m bot [run|ask|chat|eval|corpus|report|bench]`.
+
+Each sub-command lives in its own module; this file only parses arguments and dispatches, so importing it stays cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _add_paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="folder of articles (default: corpus/)")
+    parser.add_argument("--config", type=Path, default=ROOT / "config", help="folder of settings (default: config/)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    _add_paths(parser)
+    sub = parser.add_subparsers(dest="command")
+
+    run = sub.add_parser("run", help="Telegram bot when TELEGRAM_BOT_TOKEN is set, else the terminal chat (default)")
+    _add_paths(run)
+
+    ask = sub.add_parser("ask", help="answer questions once and exit")
+    _add_paths(ask)
+    ask.add_argument("questions", nargs="+", metavar="QUESTION")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question, one per line")
+    ask.add_argument("-n", "--limit", type=int, default=5, help="results per question (default 5)")
+
+    chat = sub.add_parser("chat", help="a terminal conversation with the engine")
+    _add_paths(chat)
+
+    ev = sub.add_parser("eval", help="score a judgment list: hit@1, MRR@5, abstention precision/recall")
+    _add_paths(ev)
+    ev.add_argument("file", type=Path)
+    ev.add_argument("--verbose", "-v", action="store_true", help="show every question's outcome")
+
+    corpus = sub.add_parser("corpus", help="import raw scrapes, check articles and settings")
+    csub = corpus.add_subparsers(dest="corpus_command", required=True)
+    imp = csub.add_parser("import", help="clean raw scraped text files into corpus articles")
+    _add_paths(imp)
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument("--force", action="store_true", help="overwrite an existing article file")
+    imp.add_argument("--dry-run", action="store_true", help="show what would be written and removed, write nothing")
+    chk = csub.add_parser("check", help="validate every article and config file")
+    _add_paths(chk)
+
+    report = sub.add_parser("report", help="unanswered questions, disliked passages, answer rate")
+    _add_paths(report)
+    report.add_argument("--html", type=Path, metavar="FILE", help="also write a self-contained HTML page")
+    report.add_argument("--days", type=int, default=30)
+
+    bench = sub.add_parser("bench", help="speed and memory figures, compared with the alternatives")
+    _add_paths(bench)
+    bench.add_argument("--quick", action="store_true", help="real corpus and 10k chunks only (under a minute)")
+    bench.add_argument("--json", action="store_true", help="print every figure as one JSON object")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    if command == "run":
+        from bot.run import main_run
+
+        return main_run(args)
+    if command in ("ask", "chat"):
+        from bot import terminal
+
+        return terminal.main_ask(args) if command == "ask" else terminal.main_chat(args)
+    if command == "eval":
+        from bot.evaluation import main_eval
+
+        return main_eval(args)
+    if command == "corpus":
+        if args.corpus_command == "import":
+            from bot.corpus_import import main_import
+
+            return main_import(args)
+        from bot.corpus_check import main_check
+
+        return main_check(args)
+    if command == "report":
+        from bot.report import main_report
+
+        return main_report(args)
+    if command == "bench":
+        from bot.bench import main_bench
+
+        return main_bench(args)
+    print(f"unknown command {command}", file=sys.stderr)
+    return 2

@@ -1,0 +1,105 @@
+"""Plain data passed along the pipeline: articles -> chunks -> index -> answer.
+
+Nothing here knows about Telegram, files or ranking; every stage imports these types and nothing else upstream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["rule", "case", "passage"]
+KINDS: tuple[Kind, ...] = ("rule", "case", "passage")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One corpus file: its metadata and its Markdown body."""
+
+    id: str
+    title: str
+    body: str
+    author: str | None = None
+    date: str | None = None
+    url: str | None = None
+    language: str = "nl"
+    path: str = ""
+    # Operator overrides: section heading (case-insensitive) -> kind.
+    section_kinds: dict[str, Kind] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A fault found in a corpus or config file, reported to the operator and never fatal for other files."""
+
+    path: str
+    message: str
+    line: int | None = None
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A retrievable unit: a paragraph group inside one section of one article."""
+
+    article_id: str
+    section: str  # heading the chunk sits under; the article title when the article has no headings
+    text: str  # verbatim paragraphs joined by blank lines
+    kind: Kind
+    position: int  # order within the article, for "next passage" and for rebuilding the article
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One ranked passage as the user will see it."""
+
+    article: str
+    title: str
+    author: str | None
+    date: str | None
+    url: str | None
+    kind: Kind
+    quote: str  # verbatim sentence(s) from `text`, with "…" where cut
+    text: str  # the whole chunk
+    section: str
+    score: float
+    chunk_index: int  # position of the chunk in the index, stable for one corpus version
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "article": self.article,
+            "title": self.title,
+            "author": self.author,
+            "date": self.date,
+            "url": self.url,
+            "kind": self.kind,
+            "quote": self.quote,
+            "text": self.text,
+            "section": self.section,
+            "score": round(self.score, 6),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The engine's reply to one question. `results` is empty when the engine abstains."""
+
+    question: str
+    results: tuple[Result, ...]
+    truncated: bool = False  # the question was longer than the cap and was cut before analysis
+    reason: str = ""  # why the engine abstained ("no-terms", "no-match", "below-threshold"), for logs and reports
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.results)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "question": self.question,
+            "answered": self.answered,
+            "results": [r.as_json() for r in self.results],
+        }

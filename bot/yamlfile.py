@@ -1,0 +1,60 @@
+"""Read a YAML file into a mapping and report faults as `Problem`s with file and line, never raising."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.model import Problem
+
+
+def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Problem]]:
+    """Parse YAML text; on a syntax error return (None, [problem with the line of the fault])."""
+    try:
+        return yaml.safe_load(text), []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 + line_offset if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, [Problem(path, f"malformed YAML: {reason}", line)]
+
+
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """Read a file as UTF-8; a binary, non-UTF-8 or unreadable file becomes a problem instead of an exception."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(str(path), f"cannot read file: {exc.strerror or exc}")]
+    if b"\x00" in raw:
+        return None, [Problem(str(path), "binary file (contains NUL bytes), not UTF-8 text")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(str(path), f"not UTF-8 (invalid byte at offset {exc.start})", line)]
+    return text.removeprefix("\ufeff"), []
+
+
+def load_mapping(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Load a YAML file whose top level must be a mapping (an empty file is an empty mapping)."""
+    text, problems = read_text(path)
+    if text is None:
+        return None, problems
+    data, problems = parse_yaml(text, str(path))
+    if problems:
+        return None, problems
+    if data is None:
+        return {}, []
+    if not isinstance(data, dict):
+        return None, [Problem(str(path), f"top level must be a mapping of keys, not {type(data).__name__}", 1)]
+    return data, []
+
+
+def key_line(text: str, key: str, line_offset: int = 0) -> int | None:
+    """Best-effort line number of a top-level `key:` in YAML text, so a problem can point at it."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(f"{key}:") or line.startswith(f'"{key}":') or line.startswith(f"'{key}':"):
+            return number + line_offset
+    return None
