@@ -1,0 +1,165 @@
+"""Search settings (`config/search.yaml`) and synonyms (`config/synonyms.yaml`), validated with clear messages.
+
+An invalid value names its key and the expected form and falls back to the default for that key; an unknown key is
+a warning. Nothing here raises on a bad file: the caller decides whether problems are fatal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from bot.index import BM25Params
+from bot.model import Problem
+from bot.yamlfile import load_mapping
+
+SEARCH_FILE = "search.yaml"
+SYNONYMS_FILE = "synonyms.yaml"
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    min_coverage: float = 0.5  # share of the question's content words the passage must contain (see README)
+    min_score: float = 0.0  # extra floor on the BM25 score above the per-query constant; 0 = off
+    max_results: int = 5
+    max_question_chars: int = 1000
+    quote_max_chars: int = 400
+    duplicate_similarity: float = 0.8  # passages whose word sets overlap this much are shown once
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    bm25: BM25Params = field(default_factory=BM25Params)
+    answer: AnswerSettings = field(default_factory=AnswerSettings)
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    groups: tuple[tuple[str, ...], ...] = ()  # Dutch words that find each other
+    translations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # English word -> Dutch words
+
+
+# key -> (type, check, expected form)
+_BM25_RULES: dict[str, tuple[type, Any, str]] = {
+    "variant": (str, lambda v: v in ("okapi", "plus", "l"), "one of okapi, plus, l"),
+    "k1": (float, lambda v: 0 <= v <= 5, "a number from 0 to 5"),
+    "b": (float, lambda v: 0 <= v <= 1, "a number from 0 to 1"),
+    "delta": (float, lambda v: 0 <= v <= 5, "a number from 0 to 5"),
+    "epsilon": (float, lambda v: 0 <= v <= 1, "a number from 0 to 1"),
+}
+_ANSWER_RULES: dict[str, tuple[type, Any, str]] = {
+    "min_coverage": (float, lambda v: 0 <= v <= 1, "a number from 0 to 1"),
+    "min_score": (float, lambda v: v >= 0, "a number >= 0"),
+    "max_results": (int, lambda v: 1 <= v <= 50, "a whole number from 1 to 50"),
+    "max_question_chars": (int, lambda v: 20 <= v <= 10000, "a whole number from 20 to 10000"),
+    "quote_max_chars": (int, lambda v: 50 <= v <= 3000, "a whole number from 50 to 3000"),
+    "duplicate_similarity": (float, lambda v: 0 < v <= 1, "a number above 0 and at most 1"),
+}
+
+
+def _section(data: dict[str, Any], name: str, rules: dict[str, tuple[type, Any, str]], path: str,
+             problems: list[Problem]) -> dict[str, Any]:
+    raw = data.get(name) or {}
+    if not isinstance(raw, dict):
+        problems.append(Problem(path, f"'{name}' must be a mapping of settings"))
+        return {}
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in rules:
+            problems.append(Problem(path, f"unknown key '{name}.{key}' (known: {', '.join(rules)})",
+                                    severity="warning"))
+            continue
+        kind, check, expected = rules[key]
+        ok_type = isinstance(value, int | float) and not isinstance(value, bool) if kind is float else (
+            isinstance(value, kind) and not isinstance(value, bool))
+        if not ok_type or not check(value):
+            problems.append(Problem(path, f"'{name}.{key}' is {value!r}; expected {expected} (using the default)"))
+            continue
+        out[key] = float(value) if kind is float else value
+    return out
+
+
+def load_search_settings(config_dir: Path) -> tuple[SearchSettings, list[Problem]]:
+    path = config_dir / SEARCH_FILE
+    if not path.exists():
+        return SearchSettings(), []
+    data, problems = load_mapping(path)
+    if data is None:
+        return SearchSettings(), problems
+    for key in data:
+        if key not in ("bm25", "answer"):
+            problems.append(Problem(str(path), f"unknown key '{key}' (known: bm25, answer)", severity="warning"))
+    bm25 = _section(data, "bm25", _BM25_RULES, str(path), problems)
+    answer = _section(data, "answer", _ANSWER_RULES, str(path), problems)
+    if "delta" not in bm25 and bm25.get("variant") == "l":
+        bm25["delta"] = 0.5  # rank-bm25's default for BM25L
+    return SearchSettings(BM25Params(**bm25), AnswerSettings(**answer)), problems
+
+
+def _word_list(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        return None
+    return tuple(v.strip() for v in value)
+
+
+def load_synonyms(config_dir: Path) -> tuple[Synonyms, list[Problem]]:
+    path = config_dir / SYNONYMS_FILE
+    if not path.exists():
+        return Synonyms(), []
+    data, problems = load_mapping(path)
+    if data is None:
+        return Synonyms(), problems
+    where = str(path)
+    for key in data:
+        if key not in ("synonyms", "translations"):
+            problems.append(Problem(where, f"unknown key '{key}' (known: synonyms, translations)", severity="warning"))
+    groups: list[tuple[str, ...]] = []
+    raw_groups = data.get("synonyms") or []
+    if not isinstance(raw_groups, list):
+        problems.append(Problem(where, "'synonyms' must be a list of word lists, e.g. - [klant, afnemer]"))
+        raw_groups = []
+    for number, group in enumerate(raw_groups, start=1):
+        words = _word_list(group)
+        if words is None or len(words) < 2:
+            problems.append(Problem(where, f"synonyms entry {number} is {group!r}; expected a list of 2+ words"))
+            continue
+        groups.append(words)
+    translations: dict[str, tuple[str, ...]] = {}
+    raw_tr = data.get("translations") or {}
+    if not isinstance(raw_tr, dict):
+        problems.append(Problem(where, "'translations' must map an English word to Dutch words, e.g. customer: [klant]"))
+        raw_tr = {}
+    for english, dutch in raw_tr.items():
+        words = _word_list(dutch)
+        if not isinstance(english, str) or words is None:
+            problems.append(Problem(where, f"translations entry '{english}' is {dutch!r}; expected a list of words"))
+            continue
+        translations[english.strip().casefold()] = words
+    return Synonyms(tuple(groups), translations), problems
+
+
+def check_config_folder(config_dir: Path) -> list[Problem]:
+    """Every problem in every config file, for `corpus check` and for reloads."""
+    problems: list[Problem] = []
+    if not config_dir.is_dir():
+        return [Problem(str(config_dir), "config folder does not exist")]
+    problems += load_search_settings(config_dir)[1]
+    problems += load_synonyms(config_dir)[1]
+    try:
+        from bot.telegram.settings import check_telegram_config
+    except ImportError:  # the Telegram layer is optional for the engine
+        pass
+    else:
+        problems += check_telegram_config(config_dir)
+    return problems
+
+
+def describe(settings: SearchSettings) -> dict[str, Any]:
+    """Settings as plain values, for cache keys and the status command."""
+    return {
+        "bm25": {f.name: getattr(settings.bm25, f.name) for f in fields(settings.bm25)},
+        "answer": {f.name: getattr(settings.answer, f.name) for f in fields(settings.answer)},
+    }

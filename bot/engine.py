@@ -1,0 +1,198 @@
+"""The answer engine: articles -> chunks -> BM25 index -> grounded answers. Knows nothing about Telegram.
+
+An `Engine` is immutable once built; a corpus or config change builds a new one, which the caller swaps in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.analysis import CompoundSplitter, content_words
+from bot.articles import load_articles
+from bot.chunking import chunk_article
+from bot.config import SearchSettings, Synonyms, describe, load_search_settings, load_synonyms
+from bot.index import BM25Index
+from bot.model import Answer, Article, Chunk, Problem, Result
+from bot.query import QueryAnalyzer, QueryGroup
+from bot.quotes import select_quote
+
+log = logging.getLogger(__name__)
+
+CANDIDATES = 30  # chunks ranked before abstention and duplicate filtering pick the ones to show
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    chunk_index: int
+    score: float
+    gain: float  # score minus the part every chunk gets regardless of matching (BM25Plus's delta)
+    coverage: float  # share of question groups the chunk contains
+
+
+class Engine:
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        settings: SearchSettings | None = None,
+        synonyms: Synonyms | None = None,
+        problems: Sequence[Problem] = (),
+    ) -> None:
+        started = time.perf_counter()
+        self.settings = settings or SearchSettings()
+        self.synonyms = synonyms or Synonyms()
+        self.problems = list(problems)
+        self.articles: dict[str, Article] = {a.id: a for a in articles}
+        self.chunks: list[Chunk] = [c for a in articles for c in chunk_article(a)]
+        index_texts = [self._index_text(c) for c in self.chunks]
+        surface = [content_words(t) for t in index_texts]
+        vocabulary = {w for words in surface for w in words}
+        self.splitter = CompoundSplitter(vocabulary)
+        documents = [self.splitter.terms(words) for words in surface]
+        keep = [i for i, d in enumerate(documents) if d]  # rank-bm25 divides by zero on empty chunks
+        self.chunks = [self.chunks[i] for i in keep]
+        documents = [documents[i] for i in keep]
+        self.index = BM25Index(documents, self.settings.bm25) if documents else None
+        self.queries = QueryAnalyzer(vocabulary, self.synonyms, self.splitter)
+        self.version = self._fingerprint(articles)
+        self.build_seconds = time.perf_counter() - started
+        self._by_article: dict[str, list[Chunk]] = {}
+        for chunk in self.chunks:
+            self._by_article.setdefault(chunk.article_id, []).append(chunk)
+
+    @classmethod
+    def load(cls, corpus_dir: Path, config_dir: Path) -> Engine:
+        """Build from folders; bad files are skipped and listed in `engine.problems`."""
+        articles, problems = load_articles(corpus_dir)
+        settings, more = load_search_settings(config_dir)
+        synonyms, even_more = load_synonyms(config_dir)
+        problems = problems + more + even_more
+        engine = cls(articles, settings, synonyms, problems)
+        log.info("engine %s built: %d articles, %d chunks in %.2f s, %d problems", engine.version,
+                 len(engine.articles), len(engine.chunks), engine.build_seconds, len(problems))
+        return engine
+
+    def _index_text(self, chunk: Chunk) -> str:
+        """Chunk text plus its real section heading, so "Casus Aventeon" or "Onbalans" also find their passages."""
+        article = self.articles[chunk.article_id]
+        return chunk.text if chunk.section == article.title else f"{chunk.section}\n\n{chunk.text}"
+
+    def _fingerprint(self, articles: Sequence[Article]) -> str:
+        payload = {
+            "articles": [[a.id, a.title, a.author, a.date, a.url, a.body, sorted(a.section_kinds.items())]
+                         for a in articles],
+            "settings": describe(self.settings),
+            "synonyms": [list(self.synonyms.groups), sorted(self.synonyms.translations.items())],
+        }
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode())
+        return digest.hexdigest()[:12]
+
+    # --- questions -------------------------------------------------------------------------------------------------
+
+    def ask(self, question: str, limit: int | None = None) -> Answer:
+        """Best passages for a question, or no results (with a reason) when nothing in the corpus fits."""
+        answer_settings = self.settings.answer
+        limit = limit or answer_settings.max_results
+        truncated = len(question) > answer_settings.max_question_chars
+        if truncated:
+            question = question[: answer_settings.max_question_chars]
+        groups = self.queries.groups(question)
+        if not groups:
+            return Answer(question, (), truncated, "no-terms")
+        if self.index is None:
+            return Answer(question, (), truncated, "empty-corpus")
+        candidates = self.rank(groups)
+        if not candidates:
+            return Answer(question, (), truncated, "no-match")
+        accepted = [c for c in candidates
+                    if c.coverage >= answer_settings.min_coverage and c.gain > answer_settings.min_score]
+        if not accepted:
+            return Answer(question, (), truncated, "below-threshold")
+        weights = self._term_weights(groups)
+        results: list[Result] = []
+        shown: list[set[str]] = []
+        for candidate in accepted:
+            chunk = self.chunks[candidate.chunk_index]
+            terms = set(self.analyse_text(chunk.text))
+            if any(_jaccard(terms, other) >= answer_settings.duplicate_similarity for other in shown):
+                continue
+            shown.append(terms)
+            results.append(self._result(chunk, candidate, weights))
+            if len(results) >= limit:
+                break
+        return Answer(question, tuple(results), truncated)
+
+    def rank(self, groups: Sequence[QueryGroup], k: int = CANDIDATES) -> list[Candidate]:
+        """BM25 candidates (rank-bm25 scores for the flattened group terms), with each one's coverage."""
+        assert self.index is not None
+        tokens = self.query_tokens(groups)
+        top = self.index.top(tokens, k)
+        if not top:
+            return []
+        docs = np.array([d for d, _ in top], dtype=np.int32)
+        matched = np.zeros(len(docs), dtype=np.int64)
+        for group in groups:
+            hit = np.zeros(len(docs), dtype=bool)
+            for t in group.terms:
+                postings = self.index.contains(t)
+                if len(postings):
+                    pos = np.searchsorted(postings, docs)
+                    hit |= (pos < len(postings)) & (postings[np.minimum(pos, len(postings) - 1)] == docs)
+            matched += hit
+        base = self.index.constant(tokens)
+        return [Candidate(d, s, s - base, float(m) / len(groups))
+                for (d, s), m in zip(top, matched.tolist(), strict=True)]
+
+    @staticmethod
+    def query_tokens(groups: Sequence[QueryGroup]) -> list[str]:
+        return [t for g in groups for t in g.terms]
+
+    def analyse_text(self, text: str) -> list[str]:
+        return self.splitter.terms(content_words(text))
+
+    def _term_weights(self, groups: Sequence[QueryGroup]) -> dict[str, float]:
+        assert self.index is not None
+        weights: dict[str, float] = {}
+        for group in groups:
+            for t in group.terms:
+                tid = self.index.vocab.get(t)
+                if tid is not None:
+                    weights[t] = max(float(self.index.idf[tid]), 0.1)
+        return weights
+
+    def _result(self, chunk: Chunk, candidate: Candidate, weights: dict[str, float]) -> Result:
+        article = self.articles[chunk.article_id]
+        quote = select_quote(chunk.text, weights, self.analyse_text, self.settings.answer.quote_max_chars)
+        return Result(
+            article=article.id, title=article.title, author=article.author, date=article.date, url=article.url,
+            kind=chunk.kind, quote=quote, text=chunk.text, section=chunk.section, score=candidate.score,
+            chunk_index=candidate.chunk_index,
+        )
+
+    # --- browsing --------------------------------------------------------------------------------------------------
+
+    def article_chunks(self, article_id: str) -> list[Chunk]:
+        return list(self._by_article.get(article_id, []))
+
+    def topics(self) -> list[str]:
+        """Article titles and their section headings, for telling a user what the bot can talk about."""
+        out: list[str] = []
+        for article in self.articles.values():
+            out.append(article.title)
+            for chunk in self._by_article.get(article.id, []):
+                if chunk.section != article.title and chunk.section not in out:
+                    out.append(chunk.section)
+        return out
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)

@@ -1,0 +1,115 @@
+"""Turn a question into groups of index terms: one group per meaningful word, with its compound parts, synonyms,
+English-to-Dutch translations and, for a likely typo, the corpus word it was meant to be.
+
+Groups matter for abstention: the engine asks how many of the question's words a passage answers, counting a word
+as answered when any term of its group is present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from bot.analysis import CompoundSplitter, content_words, fold_accents, term
+from bot.config import Synonyms
+
+MIN_TYPO_LENGTH = 5  # shorter words have too many neighbours at edit distance 1 to guess safely
+
+
+@dataclass(frozen=True, slots=True)
+class QueryGroup:
+    word: str  # the question's word, normalised
+    terms: tuple[str, ...]  # its own term first, then parts, synonyms, translations
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class QueryAnalyzer:
+    """Question analysis bound to one corpus version (its vocabulary) and one synonyms file."""
+
+    def __init__(self, corpus_words: Collection[str], synonyms: Synonyms, splitter: CompoundSplitter) -> None:
+        self.splitter = splitter
+        self.corpus_terms = frozenset(term(w) for w in corpus_words)
+        self.expansions: dict[str, set[str]] = {}
+        for group in synonyms.groups:
+            group_terms = {t for entry in group for t in self._entry_terms(entry)}
+            for t in group_terms:
+                self.expansions.setdefault(t, set()).update(group_terms)
+        self.translations: dict[str, tuple[str, ...]] = {
+            fold_accents(english): tuple(t for entry in dutch for t in self._entry_terms(entry))
+            for english, dutch in synonyms.translations.items()
+        }
+        # Symmetric-delete table for edit distance 1 (SymSpell's idea): deletes of each corpus word -> words.
+        self._typo_table: dict[str, set[str]] = {}
+        for word in corpus_words:
+            if len(word) >= MIN_TYPO_LENGTH:
+                for key in _deletes(word) | {word}:
+                    self._typo_table.setdefault(key, set()).add(word)
+
+    def _entry_terms(self, entry: str) -> list[str]:
+        return [term(w) for w in content_words(entry)] or [term(entry.casefold())]
+
+    def _translate(self, word: str) -> tuple[str, ...]:
+        folded = fold_accents(word)
+        for candidate in (folded, folded.removesuffix("s"), folded.removesuffix("es"), folded.removesuffix("ies") + "y"):
+            found = self.translations.get(candidate)
+            if found:
+                return found
+        return ()
+
+    def correct(self, word: str) -> str | None:
+        """The single corpus word one edit away (insert, delete, substitute, swap), or None when unsure."""
+        if len(word) < MIN_TYPO_LENGTH:
+            return None
+        candidates: set[str] = set()
+        for key in _deletes(word) | {word}:
+            candidates |= self._typo_table.get(key, set())
+        candidates = {c for c in candidates if _within_one_edit(word, c)}
+        if not candidates:
+            return None
+        terms = {term(c) for c in candidates}
+        return min(candidates) if len(terms) == 1 else None
+
+    def groups(self, question: str) -> list[QueryGroup]:
+        out: list[QueryGroup] = []
+        seen: set[str] = set()
+        for word in content_words(question):
+            own = term(word)
+            terms = [own]
+            terms += [term(p) for p in self.splitter.split(word)]
+            terms += self._translate(word)
+            if not any(t in self.corpus_terms for t in terms):
+                fixed = self.correct(word)
+                if fixed:
+                    terms.append(term(fixed))
+                    terms += [term(p) for p in self.splitter.split(fixed)]
+            for t in list(terms):
+                terms += sorted(self.expansions.get(t, ()))
+            unique = tuple(dict.fromkeys(terms))
+            if own in seen:
+                continue
+            seen.add(own)
+            out.append(QueryGroup(word, unique))
+        return out
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance <= 1."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diffs = [i for i in range(la) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
+    if la > lb:
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
