@@ -134,10 +134,8 @@ def _group(paragraphs: list[_Paragraph]) -> list[list[_Paragraph]]:
         rule_clash = paragraph.kind == "rule" and any(p.kind == "rule" for p in current)
         marker_clash = paragraph.kind in ("case", "passage") and bool(current)
         too_big = size + paragraph.words > MAX_WORDS
-        if current and not introduces and (size >= MIN_WORDS or rule_clash or too_big or marker_clash):
-            groups.append(current)
-            current = []
-        elif current and introduces and (too_big or rule_clash) and size >= MIN_WORDS:
+        full = size >= MIN_WORDS or rule_clash or too_big or marker_clash
+        if current and ((not introduces and full) or (introduces and (too_big or (rule_clash and size >= MIN_WORDS)))):
             groups.append(current)
             current = []
         current.append(paragraph)

@@ -130,7 +130,9 @@ def load_synonyms(config_dir: Path) -> tuple[Synonyms, list[Problem]]:
     translations: dict[str, tuple[str, ...]] = {}
     raw_tr = data.get("translations") or {}
     if not isinstance(raw_tr, dict):
-        problems.append(Problem(where, "'translations' must map an English word to Dutch words, e.g. customer: [klant]"))
+        problems.append(
+            Problem(where, "'translations' must map an English word to Dutch words, e.g. customer: [klant]")
+        )
         raw_tr = {}
     for english, dutch in raw_tr.items():
         words = _word_list(dutch)

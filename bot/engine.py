@@ -113,6 +113,10 @@ class Engine:
             return Answer(question, (), truncated, "no-match")
         accepted = [c for c in candidates
                     if c.coverage >= answer_settings.min_coverage and c.gain > answer_settings.min_score]
+        # A passage that contains more of the question's words comes first; BM25 orders passages that cover
+        # equally much. Without this, two synonyms of one word in a short passage outrank the passage that holds
+        # every word the user typed ("Doe wat u belooft").
+        accepted.sort(key=lambda c: (-round(c.coverage, 6), -c.score, c.chunk_index))
         if not accepted:
             return Answer(question, (), truncated, "below-threshold")
         weights = self._term_weights(groups)
@@ -152,24 +156,26 @@ class Engine:
 
     @staticmethod
     def query_tokens(groups: Sequence[QueryGroup]) -> list[str]:
-        return [t for g in groups for t in g.terms]
+        return [t for g in groups for t in g.weighted_terms()]
 
     def analyse_text(self, text: str) -> list[str]:
         return self.splitter.terms(content_words(text))
 
-    def _term_weights(self, groups: Sequence[QueryGroup]) -> dict[str, float]:
+    def _term_weights(self, groups: Sequence[QueryGroup]) -> list[dict[str, float]]:
+        """Per question word, the IDF of each of its terms (floored, so a very common word still counts a little)."""
         assert self.index is not None
-        weights: dict[str, float] = {}
+        weights: list[dict[str, float]] = []
         for group in groups:
-            for t in group.terms:
-                tid = self.index.vocab.get(t)
-                if tid is not None:
-                    weights[t] = max(float(self.index.idf[tid]), 0.1)
+            found = {t: max(float(self.index.idf[tid]), 0.1)
+                     for t in group.terms if (tid := self.index.vocab.get(t)) is not None}
+            weights.append(found)
         return weights
 
-    def _result(self, chunk: Chunk, candidate: Candidate, weights: dict[str, float]) -> Result:
+    def _result(self, chunk: Chunk, candidate: Candidate, weights: list[dict[str, float]]) -> Result:
         article = self.articles[chunk.article_id]
-        quote = select_quote(chunk.text, weights, self.analyse_text, self.settings.answer.quote_max_chars)
+        # A case is a story: quote at least three sentences of it; a rule or passage quotes what matches.
+        quote = select_quote(chunk.text, weights, self.analyse_text, self.settings.answer.quote_max_chars,
+                             min_sentences=3 if chunk.kind == "case" else 1)
         return Result(
             article=article.id, title=article.title, author=article.author, date=article.date, url=article.url,
             kind=chunk.kind, quote=quote, text=chunk.text, section=chunk.section, score=candidate.score,

@@ -132,9 +132,12 @@ class BM25Index:
         if len(docs) == 0 or k <= 0:
             return []
         if len(docs) > k:
-            keep = np.argpartition(-gains, k - 1)[:k]
+            # Keep every chunk tied with the k-th score, so the tie-break below (lower id first) decides, not
+            # argpartition's arbitrary choice among equals.
+            kth = gains[np.argpartition(-gains, k - 1)[k - 1]]
+            keep = gains >= kth
             docs, gains = docs[keep], gains[keep]
-        order = np.lexsort((docs, -gains))
+        order = np.lexsort((docs, -gains))[:k]
         base = self.constant(tokens)
         return [(int(docs[i]), float(gains[i] + base)) for i in order]
 

@@ -19,7 +19,12 @@ MIN_TYPO_LENGTH = 5  # shorter words have too many neighbours at edit distance 1
 @dataclass(frozen=True, slots=True)
 class QueryGroup:
     word: str  # the question's word, normalised
-    terms: tuple[str, ...]  # its own term first, then parts, synonyms, translations
+    terms: tuple[str, ...]  # its own term, compound parts, translation or typo fix first, then synonyms
+    primary: int = 1  # how many of `terms` stand for the word itself; the rest are synonyms
+
+    def weighted_terms(self) -> list[str]:
+        """Terms for BM25, the word's own terms twice: a synonym should help a passage, not outrank the word."""
+        return [*self.terms[: self.primary], *self.terms]
 
 
 def _deletes(word: str) -> set[str]:
@@ -53,7 +58,8 @@ class QueryAnalyzer:
 
     def _translate(self, word: str) -> tuple[str, ...]:
         folded = fold_accents(word)
-        for candidate in (folded, folded.removesuffix("s"), folded.removesuffix("es"), folded.removesuffix("ies") + "y"):
+        singulars = (folded.removesuffix("s"), folded.removesuffix("es"), folded.removesuffix("ies") + "y")
+        for candidate in (folded, *singulars):
             found = self.translations.get(candidate)
             if found:
                 return found
@@ -85,13 +91,12 @@ class QueryAnalyzer:
                 if fixed:
                     terms.append(term(fixed))
                     terms += [term(p) for p in self.splitter.split(fixed)]
-            for t in list(terms):
-                terms += sorted(self.expansions.get(t, ()))
-            unique = tuple(dict.fromkeys(terms))
+            primary = tuple(dict.fromkeys(terms))
+            synonyms = {x for t in primary for x in self.expansions.get(t, ())} - set(primary)
             if own in seen:
                 continue
             seen.add(own)
-            out.append(QueryGroup(word, unique))
+            out.append(QueryGroup(word, primary + tuple(sorted(synonyms)), len(primary)))
         return out
 
 
@@ -106,7 +111,8 @@ def _within_one_edit(a: str, b: str) -> bool:
         diffs = [i for i in range(la) if a[i] != b[i]]
         if len(diffs) == 1:
             return True
-        return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
+        i, j = diffs[0], diffs[-1]
+        return len(diffs) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
     if la > lb:
         a, b = b, a
     i = 0

@@ -7,11 +7,13 @@ where the chunk goes on; only a single sentence longer than the limit is cut, an
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 ELLIPSIS = "…"
-_ABBREVIATIONS = frozenset("bijv bv o.a ca dhr mevr mr dr drs ir ing prof nr blz vgl enz etc evt d.w.z m.a.w t.a.v e.d resp".split())
+_ABBREVIATIONS = frozenset(
+    "bijv bv o.a ca dhr mevr mr dr drs ir ing prof nr blz vgl enz etc evt d.w.z m.a.w t.a.v e.d resp".split()  # noqa: SIM905
+)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 # Candidate sentence ends: ., !, ?, … and any closing quotes/brackets, then whitespace.
 _END = re.compile(r"[.!?…]+[\"'”’)]*(?=\s)")
@@ -66,35 +68,54 @@ def _cut(text: str, limit: int) -> str:
 
 def select_quote(
     chunk_text: str,
-    weights: Mapping[str, float],
+    groups: Sequence[Mapping[str, float]],
     analyse: Callable[[str], Iterable[str]],
     max_chars: int = 400,
     max_sentences: int = 3,
+    min_sentences: int = 1,
 ) -> str:
-    """The best window of consecutive sentences (one paragraph, at most `max_sentences`) for the question.
+    """The shortest window of consecutive sentences (within one paragraph) that best covers the question.
 
-    `weights` gives each question term its importance (its IDF); a sentence scores the summed weight of the
-    distinct question terms it contains. The window grows from the best sentence to neighbours that also match.
+    `groups` holds, per question word, the weight (IDF) of each of its terms (the word, its synonyms, parts); a window
+    scores the sum over words of the best weight it contains, so synonyms of one word are not counted twice.
+    `min_sentences` lets a case quote carry on with the sentences that follow, so the story stays readable.
     """
     sentences = split_sentences(chunk_text)
     if not sentences:
         return _cut(chunk_text.strip(), max_chars)
-    scores = [sum(weights.get(t, 0.0) for t in set(analyse(s.text))) for s in sentences]
-    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
-    lo = hi = best
-    length = len(sentences[best].text)
-    while hi - lo + 1 < max_sentences:
-        options = []
-        for j in (lo - 1, hi + 1):
-            if 0 <= j < len(sentences) and sentences[j].paragraph == sentences[best].paragraph and scores[j] > 0:
-                options.append((scores[j], -abs(j - best), j))
-        if not options:
-            break
-        _, _, j = max(options)
-        if length + 1 + len(sentences[j].text) > max_chars:
-            break
-        length += 1 + len(sentences[j].text)
-        lo, hi = min(lo, j), max(hi, j)
+    terms = [set(analyse(s.text)) for s in sentences]
+
+    def score(found: set[str]) -> float:
+        return sum(max((w for t, w in group.items() if t in found), default=0.0) for group in groups)
+
+    best: tuple[float, int, int] = (-1.0, 0, 0)
+    best_len = 0
+    for lo in range(len(sentences)):
+        found: set[str] = set()
+        length = -1
+        for hi in range(lo, min(lo + max_sentences, len(sentences))):
+            if sentences[hi].paragraph != sentences[lo].paragraph:
+                break
+            length += 1 + len(sentences[hi].text)
+            if length > max_chars and hi > lo:
+                break
+            found |= terms[hi]
+            value = score(found)
+            if value > best[0] or (value == best[0] and length < best_len):
+                best, best_len = (value, lo, hi), length
+    _, lo, hi = best
+    while hi - lo + 1 < min_sentences and hi + 1 < len(sentences) and (
+        sentences[hi + 1].paragraph == sentences[lo].paragraph
+        and best_len + 1 + len(sentences[hi + 1].text) <= max_chars
+    ):
+        hi += 1
+        best_len += 1 + len(sentences[hi].text)
+    # A lead-in ("... maar twee dingen van u:") means nothing without what it introduces: carry on into it.
+    while sentences[hi].text.endswith(":") and hi + 1 < len(sentences) and (
+        best_len + 1 + len(sentences[hi + 1].text) <= max_chars
+    ):
+        hi += 1
+        best_len += 1 + len(sentences[hi].text)
     quote = chunk_text[sentences[lo].start : sentences[hi].end].strip()
     quote = _cut(re.sub(r"\s*\n\s*", " ", quote), max_chars)
     if lo > 0:

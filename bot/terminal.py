@@ -1,0 +1,92 @@
+"""`python -m bot ask` and `python -m bot chat`: the engine in a terminal, for operators and for trying questions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+
+from bot.engine import Engine
+from bot.model import Answer, Result
+
+LABELS = {"rule": "Regel", "case": "Casus", "passage": "Passage"}
+
+
+def format_result(result: Result, width: int = 88) -> str:
+    source = result.title
+    if result.author:
+        source += f" — {result.author}"
+    if result.date:
+        source += f" ({result.date})"
+    link = result.url or f"(volledige tekst: typ 'artikel {result.article}')"
+    quote = textwrap.fill(result.quote, width=width, initial_indent="  “", subsequent_indent="   ") + "”"
+    return f"{LABELS[result.kind]}:\n{quote}\n  — {source}\n  {link}"
+
+
+def format_answer(answer: Answer, engine: Engine, show: int = 1) -> str:
+    lines: list[str] = []
+    if answer.truncated:
+        lines.append(f"(Uw vraag was te lang en is ingekort tot {engine.settings.answer.max_question_chars} tekens.)")
+    if not answer.answered:
+        lines.append("Daar gaan de artikelen niet over; ik citeer liever niets dan iets wat er niet bij past.")
+        lines.append("Probeer het anders te vragen. Onderwerpen die wel aan bod komen:")
+        lines += [f"  - {t}" for t in engine.topics()]
+        return "\n".join(lines)
+    for result in answer.results[:show]:
+        lines.append(format_result(result))
+    rest = len(answer.results) - show
+    if rest > 0:
+        lines.append(f"({rest} andere passage(s): typ 'meer')")
+    return "\n\n".join(lines) if len(lines) > 1 else lines[0]
+
+
+def main_ask(args: argparse.Namespace) -> int:
+    engine = Engine.load(args.corpus, args.config)
+    _warn(engine)
+    for question in args.questions:
+        answer = engine.ask(question, limit=args.limit)
+        if args.json:
+            print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
+        else:
+            print(f"? {question}\n{format_answer(answer, engine)}\n")
+    return 0
+
+
+def _warn(engine: Engine) -> None:
+    for problem in engine.problems:
+        print(problem, file=sys.stderr)
+
+
+def main_chat(args: argparse.Namespace) -> int:
+    engine = Engine.load(args.corpus, args.config)
+    _warn(engine)
+    print(f"Terminal chat met {len(engine.articles)} artikelen ({len(engine.chunks)} passages). "
+          "Stel een vraag; 'meer' toont de volgende passage, 'artikel <id>' het hele artikel, 'stop' sluit af.")
+    last: Answer | None = None
+    shown = 0
+    while True:
+        try:
+            line = input("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not line:
+            continue
+        lowered = line.casefold()
+        if lowered in {"stop", "quit", "exit", "q"}:
+            return 0
+        if lowered in {"meer", "more"}:
+            if last is None or shown >= len(last.results):
+                print("Geen andere passages voor deze vraag.")
+            else:
+                print(format_result(last.results[shown]))
+                shown += 1
+            continue
+        if lowered.startswith(("artikel ", "article ")):
+            article = engine.articles.get(line.split(maxsplit=1)[1].strip())
+            print(f"# {article.title}\n\n{article.body}" if article else "Dat artikel ken ik niet.")
+            continue
+        last = engine.ask(line)
+        shown = 1
+        print(format_answer(last, engine))

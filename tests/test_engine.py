@@ -1,0 +1,132 @@
+"""The engine on the real corpus: grounded verbatim quotes, sources, abstention, limits, and the CLI contract."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from engine_support import CONFIG, CORPUS, real_engine
+
+from bot.cli import main
+from bot.config import SearchSettings, Synonyms
+from bot.engine import Engine
+from bot.model import Article
+
+BODY_WORDS = re.compile(r"\w+")
+
+
+def _in_text_verbatim(quote: str, text: str) -> bool:
+    """Every piece of the quote between ellipses occurs in the chunk text, whitespace-insensitively."""
+    flat = " ".join(text.split())
+    return all(" ".join(piece.split()) in flat for piece in quote.split("…") if piece.strip())
+
+
+@pytest.mark.parametrize(
+    ("question", "article", "kind", "quote_part"),
+    [
+        ("Wat willen klanten eigenlijk van mij?", "belangrijkste-regel-zakelijke-relaties", "rule",
+         "Doe wat u belooft."),
+        ("Wat is de belangrijkste regel in zakelijke relaties?", "belangrijkste-regel-zakelijke-relaties", "rule",
+         "profijtelijk voor beide partijen"),
+        ("What went wrong at Aventeon?", "opportunist-mensen-kwijt", "case", "mislukten"),
+        ("hoe los ik problemen met klanten op", "belangrijkste-regel-zakelijke-relaties", "rule",
+         "Los de problemen snel en zonder hoofdpijn voor de klant op."),
+    ],
+)
+def test_answers_quote_the_right_passage(question: str, article: str, kind: str, quote_part: str) -> None:
+    answer = real_engine().ask(question)
+    assert answer.answered
+    top = answer.results[0]
+    assert (top.article, top.kind) == (article, kind)
+    assert quote_part in top.quote
+
+
+def test_every_quote_is_verbatim_and_carries_its_source() -> None:
+    engine = real_engine()
+    for question in ["klanten trouw", "korting", "opportunist", "balans", "waarde", "medewerkers", "deal"]:
+        for result in engine.ask(question).results:
+            assert _in_text_verbatim(result.quote, result.text), result.quote
+            article = engine.articles[result.article]
+            assert (result.title, result.author, result.url) == (article.title, article.author, article.url)
+            assert result.score > 0
+
+
+def test_quotes_are_cut_at_sentence_or_word_boundaries() -> None:
+    for result in real_engine().ask("Aventeon software investeerder omzet").results:
+        core = result.quote.strip("… ")
+        assert core[0].isupper() or core[0].isdigit() or core[0] in "“‘'\"", result.quote
+        # No word is cut: every word of the quote is a word of the chunk.
+        chunk_words = set(BODY_WORDS.findall(result.text))
+        assert set(BODY_WORDS.findall(result.quote)) <= chunk_words
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Wat voor weer wordt het morgen?", "Wat is dat?", "", "   ", "Hoeveel burn-out fabrieken zijn er nog?",
+     "Een cyber-survivalgids voor managers: hoe ga je om met cyberaanvallen?", "🙂🙂🙂", "<b>hallo</b>"],
+)
+def test_abstains_instead_of_quoting_something_loosely_related(question: str) -> None:
+    answer = real_engine().ask(question)
+    assert not answer.answered
+    assert answer.results == ()
+    assert answer.reason in {"no-terms", "no-match", "below-threshold"}
+
+
+def test_site_chrome_is_never_quoted() -> None:
+    engine = real_engine()
+    chrome = ["Laatste weblogs", "Over de auteur", "Doorsturen", "Reageer", "Nieuwsbrief", "About the Author",
+              "Er zijn nog geen reacties", "publiceerde de volgende boeken", "Maak van de telefoon je vriend"]
+    for chunk in engine.chunks:
+        for line in chrome:
+            assert line not in chunk.text
+
+
+def test_long_question_is_truncated_and_still_answered() -> None:
+    engine = real_engine()
+    question = "Hoe houd ik klanten trouw? " + "bla " * 2000
+    answer = engine.ask(question)
+    assert answer.truncated
+    assert len(answer.question) == engine.settings.answer.max_question_chars
+
+
+def test_near_duplicate_passages_are_shown_once() -> None:
+    body = ("## Regels\n\n1. Doe wat u belooft.\n\nDus zeker niet minder en meestal ook niet meer, want klanten "
+            "rekenen erop dat u levert wat u zegt.")
+    twins = [Article(id=f"kopie{i}", title=f"Kopie {i}", body=body) for i in range(3)]
+    other = Article(id="ander", title="Ander", body="## X\n\n" + "Een verhaal over het weer en de zee. " * 5)
+    engine = Engine([*twins, other], SearchSettings(), Synonyms())
+    results = engine.ask("doe wat u belooft").results
+    assert len(results) == 1
+
+
+def test_synonyms_reach_dutch_articles_from_english() -> None:
+    engine = real_engine()
+    without = Engine(list(engine.articles.values()), engine.settings, Synonyms())
+    assert not without.ask("How do I keep my customers loyal?").answered
+    assert engine.ask("How do I keep my customers loyal?").answered
+
+
+def test_empty_corpus_abstains() -> None:
+    engine = Engine([], SearchSettings(), Synonyms())
+    assert engine.ask("klanten").reason == "empty-corpus"
+
+
+def test_cli_json_one_object_per_question_in_order(capsys: pytest.CaptureFixture[str]) -> None:
+    questions = ["Wat willen klanten eigenlijk van mij?", "Wat voor weer wordt het morgen?"]
+    assert main(["ask", "--json", "--corpus", str(CORPUS), "--config", str(CONFIG), *questions]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    objects = [json.loads(line) for line in lines]
+    assert [o["question"] for o in objects] == questions
+    assert objects[0]["answered"] is True and objects[1]["answered"] is False
+    assert objects[1]["results"] == []
+    first = objects[0]["results"][0]
+    assert set(first) >= {"article", "title", "author", "url", "kind", "quote", "text", "score"}
+    scores = [r["score"] for r in objects[0]["results"]]
+    assert all(isinstance(s, float) for s in scores)
+
+
+def test_cli_readable_answer_names_the_source(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--corpus", str(CORPUS), "--config", str(CONFIG), "Wat ging er mis bij Aventeon?"]) == 0
+    out = capsys.readouterr().out
+    assert "Casus" in out and "Waarom de opportunist mensen kwijt raakt" in out
