@@ -1,0 +1,243 @@
+"""Live corpus and config: rebuild the engine when files change and swap it in atomically.
+
+What happens to a bad file (the README repeats this):
+- An article that used to load and is now broken (malformed front matter, not UTF-8, emptied...) keeps its last good
+  version; the problem is reported. A new article that is broken is skipped and reported. The rest always loads.
+- A removed article disappears with the next swap and is never quoted again.
+- A config file with an error keeps its last good version (or the defaults, if it never loaded); reported.
+- If the build itself fails, the whole reload is refused and the last good engine keeps serving.
+
+The build runs in a worker thread, off the event loop; questions in flight finish on the engine they started with,
+because handlers take `holder.get()` once per question and engines are immutable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from bot.articles import ARTICLE_SUFFIXES, parse_article
+from bot.cache import cache_key, read_cache, write_cache
+from bot.config import SearchSettings, Synonyms, load_search_settings, load_synonyms
+from bot.engine import Engine
+from bot.model import Article, Problem
+from bot.yamlfile import read_text
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE_MS = 800  # editors write a file in several steps; wait for them to settle before rebuilding
+
+
+class EngineSink(Protocol):
+    def get(self) -> Engine: ...
+
+    def swap(self, engine: Engine) -> None: ...
+
+
+@dataclass
+class LastGood:
+    """Per-file last good parse, so a half-saved edit never makes an article or a setting vanish."""
+
+    articles: dict[str, tuple[str, Article]] = field(default_factory=dict)  # path -> (digest, article)
+    settings: SearchSettings | None = None
+    synonyms: Synonyms | None = None
+
+
+@dataclass(frozen=True)
+class ReloadReport:
+    at: dt.datetime
+    ok: bool
+    version: str
+    articles: int
+    chunks: int
+    problems: tuple[Problem, ...]
+    seconds: float
+    changed: bool
+    reason: str
+    error: str = ""
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"reload refused ({self.error}); still serving corpus {self.version}"
+        state = "new corpus" if self.changed else "unchanged corpus"
+        return (f"{state} {self.version}: {self.articles} articles, {self.chunks} chunks, "
+                f"{len(self.problems)} problem(s), {self.seconds:.2f} s")
+
+
+def load_articles_keeping_good(corpus_dir: Path, last: LastGood) -> tuple[list[Article], list[Problem]]:
+    """Like `bot.articles.load_articles`, but a file that broke keeps its last good version."""
+    problems: list[Problem] = []
+    if not corpus_dir.is_dir():
+        return [], [Problem(str(corpus_dir), "corpus folder does not exist")]
+    try:
+        paths = sorted(p for p in corpus_dir.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES)
+    except OSError as exc:
+        return [a for _, a in last.articles.values()], [Problem(str(corpus_dir), f"cannot list folder: {exc}")]
+    good: dict[str, tuple[str, Article]] = {}
+    seen_ids: dict[str, str] = {}
+    for path in paths:
+        key = str(path)
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        text, found = read_text(path)
+        article = None
+        if text is not None:
+            article, found = parse_article(text, key)
+            digest = hashlib.sha256(text.encode()).hexdigest()
+        problems.extend(found)
+        if article is None:
+            previous = last.articles.get(key)
+            if previous is not None:
+                problems.append(Problem(key, "kept the last good version of this article until the file is fixed",
+                                        severity="warning"))
+                article = previous[1]
+                digest = previous[0]
+            else:
+                continue
+        if article.id in seen_ids:
+            problems.append(Problem(key, f"duplicate id '{article.id}' (already used by {seen_ids[article.id]})"))
+            continue
+        seen_ids[article.id] = key
+        good[key] = (digest, article)
+    last.articles = good
+    return [a for _, a in good.values()], problems
+
+
+def load_config_keeping_good(config_dir: Path, last: LastGood) -> tuple[SearchSettings, Synonyms, list[Problem]]:
+    settings, problems = load_search_settings(config_dir)
+    if any(p.severity == "error" for p in problems):
+        settings = last.settings or settings
+        problems.append(Problem(str(config_dir / "search.yaml"), "kept the last good search settings",
+                                severity="warning"))
+    else:
+        last.settings = settings
+    synonyms, more = load_synonyms(config_dir)
+    if any(p.severity == "error" for p in more):
+        synonyms = last.synonyms or synonyms
+        more.append(Problem(str(config_dir / "synonyms.yaml"), "kept the last good synonyms", severity="warning"))
+    else:
+        last.synonyms = synonyms
+    return settings, synonyms, problems + more
+
+
+class LiveCorpus:
+    """Owns reloads: one at a time, in a worker thread, swapped into `sink` only when the build succeeded."""
+
+    def __init__(
+        self,
+        corpus_dir: Path,
+        config_dir: Path,
+        sink: EngineSink,
+        cache_dir: Path | None = None,
+        on_report: Callable[[ReloadReport], Awaitable[None] | None] | None = None,
+    ) -> None:
+        self.corpus_dir = corpus_dir
+        self.config_dir = config_dir
+        self.cache_dir = cache_dir
+        self.sink = sink
+        self.on_report = on_report
+        self.last_good = LastGood()
+        self.last_report: ReloadReport | None = None
+        self.started_at = dt.datetime.now(dt.UTC)
+        self._lock = asyncio.Lock()
+        self._watch_task: asyncio.Task[None] | None = None
+
+    def build(self) -> Engine:
+        """Synchronous build (used at start-up and inside the worker thread)."""
+        articles, problems = load_articles_keeping_good(self.corpus_dir, self.last_good)
+        settings, synonyms, more = load_config_keeping_good(self.config_dir, self.last_good)
+        return Engine(articles, settings, synonyms, problems + more)
+
+    def initial(self) -> Engine:
+        """The first engine, from the on-disk cache when it matches the files."""
+        started = time.perf_counter()
+        engine = None
+        key = cache_key(self.corpus_dir, self.config_dir) if self.cache_dir else ""
+        if self.cache_dir:
+            engine = read_cache(self.cache_dir, key)
+            if engine is not None:
+                # Fill the per-file memory so a file that breaks later keeps this version.
+                load_articles_keeping_good(self.corpus_dir, self.last_good)
+                load_config_keeping_good(self.config_dir, self.last_good)
+        if engine is None:
+            engine = self.build()
+            if self.cache_dir:
+                write_cache(self.cache_dir, key, engine)
+        self.last_report = self._report(engine, started, changed=True, reason="start")
+        log.info("start: %s", self.last_report.summary())
+        for problem in engine.problems:
+            log.warning("corpus problem: %s", problem)
+        return engine
+
+    async def reload(self, reason: str = "manual") -> ReloadReport:
+        async with self._lock:
+            started = time.perf_counter()
+            current = self.sink.get()
+            try:
+                engine = await asyncio.to_thread(self.build)
+            except Exception as exc:  # never let a reload take the bot down
+                log.exception("reload (%s) failed; keeping corpus %s", reason, current.version)
+                report = ReloadReport(dt.datetime.now(dt.UTC), False, current.version, len(current.articles),
+                                      len(current.chunks), (), time.perf_counter() - started, False, reason,
+                                      f"{type(exc).__name__}: {exc}")
+            else:
+                changed = engine.version != current.version
+                if changed:
+                    self.sink.swap(engine)
+                    if self.cache_dir:
+                        await asyncio.to_thread(write_cache, self.cache_dir,
+                                                cache_key(self.corpus_dir, self.config_dir), engine)
+                report = self._report(engine, started, changed, reason)
+                log.info("reload (%s): %s", reason, report.summary())
+                for problem in report.problems:
+                    log.warning("corpus problem: %s", problem)
+            self.last_report = report
+        if self.on_report is not None:
+            result = self.on_report(report)
+            if asyncio.iscoroutine(result):
+                await result
+        return report
+
+    def _report(self, engine: Engine, started: float, changed: bool, reason: str) -> ReloadReport:
+        return ReloadReport(dt.datetime.now(dt.UTC), True, engine.version, len(engine.articles), len(engine.chunks),
+                            tuple(engine.problems), time.perf_counter() - started, changed, reason)
+
+    async def watch(self, debounce_ms: int = DEBOUNCE_MS, force_polling: bool | None = None) -> None:
+        """Reload whenever something under the corpus or config folder changes (until cancelled)."""
+        from watchfiles import awatch
+
+        folders = [str(p) for p in (self.corpus_dir, self.config_dir) if p.is_dir()]
+        async for changes in awatch(*folders, debounce=debounce_ms, step=50, force_polling=force_polling,
+                                    recursive=True, ignore_permission_denied=True):
+            names = sorted({Path(p).name for _, p in changes})
+            await self.reload(reason="changed: " + ", ".join(names[:5]) + ("…" if len(names) > 5 else ""))
+
+    def start_watching(self, force_polling: bool | None = None) -> asyncio.Task[None]:
+        self._watch_task = asyncio.create_task(self._watch_forever(force_polling), name="corpus-watch")
+        return self._watch_task
+
+    async def _watch_forever(self, force_polling: bool | None) -> None:
+        # A watcher error (folder deleted and re-created, inotify limit) must not end live reloads for good.
+        while True:
+            try:
+                await self.watch(force_polling=force_polling)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("file watcher stopped; restarting it in 5 s")
+            await asyncio.sleep(5)
+
+    async def stop(self) -> None:
+        if self._watch_task is not None:
+            self._watch_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watch_task
+            self._watch_task = None

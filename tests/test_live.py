@@ -1,0 +1,169 @@
+"""Live reloads and the on-disk cache: changes take effect, bad files never take the bot down."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+from engine_support import CONFIG, CORPUS
+
+from bot.cache import cache_key, cache_path, load_or_build, read_cache
+from bot.engine import Engine
+from bot.live import LiveCorpus, ReloadReport
+
+NEW_ARTICLE = """---
+id: telefoon-tips
+title: Bellen met klanten
+author: Test Auteur
+---
+## Bellen
+
+Bel een ontevreden klant binnen een dag terug. Een snelle telefoon voorkomt dat de klacht groeit, want de klant
+voelt zich gehoord en de zeepbel van frustratie knapt voordat hij groot wordt.
+"""
+
+
+class Holder:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.swaps = 0
+
+    def get(self) -> Engine:
+        return self.engine
+
+    def swap(self, engine: Engine) -> None:
+        self.engine = engine
+        self.swaps += 1
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> tuple[Path, Path]:
+    corpus, config = tmp_path / "corpus", tmp_path / "config"
+    shutil.copytree(CORPUS, corpus)
+    shutil.copytree(CONFIG, config)
+    return corpus, config
+
+
+def _live(folders: tuple[Path, Path], tmp_path: Path, reports: list[ReloadReport] | None = None) -> LiveCorpus:
+    corpus, config = folders
+    live = LiveCorpus(corpus, config, Holder(Engine([])), cache_dir=tmp_path / "cache",
+                      on_report=(reports.append if reports is not None else None))
+    live.sink.swap(live.initial())
+    return live
+
+
+async def test_reload_under_load_adds_removes_and_survives_a_broken_file(
+    folders: tuple[Path, Path], tmp_path: Path
+) -> None:
+    corpus, _ = folders
+    reports: list[ReloadReport] = []
+    live = _live(folders, tmp_path, reports)
+    holder = live.sink
+    assert not holder.get().ask("zeepbel van frustratie").answered
+
+    answered: list[bool] = []
+    stop = asyncio.Event()
+
+    async def ask_forever() -> None:
+        while not stop.is_set():
+            answered.append(holder.get().ask("Wat ging er mis bij Aventeon?").answered)
+            await asyncio.sleep(0)
+
+    asker = asyncio.create_task(ask_forever())
+    (corpus / "telefoon.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    (corpus / "kapot.md").write_text("---\ntitle: [unclosed\n---\nTekst.\n", encoding="utf-8")
+    report = await live.reload("test")
+    (corpus / "belangrijkste-regel-zakelijke-relaties.md").unlink()
+    second = await live.reload("test")
+    stop.set()
+    await asker
+
+    assert report.ok and report.changed
+    assert any("kapot.md" in p.path and "malformed YAML" in p.message for p in report.problems)
+    assert second.ok and second.changed
+    assert len(answered) > 2 and all(answered)  # every question during both reloads found its answer
+    engine = holder.get()
+    assert engine.ask("zeepbel van frustratie").results[0].article == "telefoon-tips"
+    assert "belangrijkste-regel-zakelijke-relaties" not in engine.articles
+    for question in ["Doe wat u belooft", "profijtelijk voor beide partijen", "klanten loyaal"]:
+        assert all(r.article != "belangrijkste-regel-zakelijke-relaties" for r in engine.ask(question).results)
+    assert reports[-1] is second
+
+
+async def test_an_article_that_breaks_keeps_its_last_good_version(folders: tuple[Path, Path], tmp_path: Path) -> None:
+    corpus, _ = folders
+    live = _live(folders, tmp_path)
+    path = corpus / "opportunist-mensen-kwijt.md"
+    path.write_bytes(b"---\nid: opportunist-mensen-kwijt\ntitle: \xff\xfe broken\n---\nText\n")
+    report = await live.reload("test")
+    assert any("not UTF-8" in p.message and p.path == str(path) for p in report.problems)
+    assert any("kept the last good version" in p.message for p in report.problems)
+    assert live.sink.get().ask("Wat ging er mis bij Aventeon?").answered
+
+
+async def test_broken_config_keeps_last_good_settings(folders: tuple[Path, Path], tmp_path: Path) -> None:
+    _, config = folders
+    live = _live(folders, tmp_path)
+    (config / "synonyms.yaml").write_text("synonyms: [unclosed\n", encoding="utf-8")
+    report = await live.reload("test")
+    assert any(p.path.endswith("synonyms.yaml") and "malformed YAML" in p.message for p in report.problems)
+    # English still reaches Dutch articles: the last good synonyms are still in use.
+    assert live.sink.get().ask("How do I keep my customers loyal?").answered
+
+
+async def test_failed_build_refuses_the_reload_and_keeps_serving(
+    folders: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live = _live(folders, tmp_path)
+    before = live.sink.get()
+
+    def explode() -> Engine:
+        raise MemoryError("simulated")
+
+    monkeypatch.setattr(live, "build", explode)
+    report = await live.reload("test")
+    assert not report.ok and "MemoryError" in report.error
+    assert live.sink.get() is before
+
+
+async def test_file_watcher_picks_up_a_new_article(folders: tuple[Path, Path], tmp_path: Path) -> None:
+    corpus, _ = folders
+    live = _live(folders, tmp_path)
+    task = live.start_watching(force_polling=True)
+    try:
+        await asyncio.sleep(0.3)
+        (corpus / "telefoon.md").write_text(NEW_ARTICLE, encoding="utf-8")
+        for _ in range(100):
+            if "telefoon-tips" in live.sink.get().articles:
+                break
+            await asyncio.sleep(0.1)
+        assert "telefoon-tips" in live.sink.get().articles
+    finally:
+        await live.stop()
+    assert task.done()
+
+
+def test_cache_is_used_when_unchanged_and_rebuilt_when_stale_or_corrupt(
+    folders: tuple[Path, Path], tmp_path: Path
+) -> None:
+    corpus, config = folders
+    cache = tmp_path / "cache"
+    first = load_or_build(corpus, config, cache)
+    key = cache_key(corpus, config)
+    assert read_cache(cache, key) is not None
+    # Stale: an article changed, so the key changes and the cache is not used.
+    (corpus / "telefoon.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    assert cache_key(corpus, config) != key
+    assert read_cache(cache, cache_key(corpus, config)) is None
+    second = load_or_build(corpus, config, cache)
+    assert "telefoon-tips" in second.articles and "telefoon-tips" not in first.articles
+    # Corrupt: flip bytes in the payload; the digest check catches it and the file is discarded.
+    data = bytearray(cache_path(cache).read_bytes())
+    data[-10] ^= 0xFF
+    cache_path(cache).write_bytes(bytes(data))
+    assert read_cache(cache, cache_key(corpus, config)) is None
+    assert not cache_path(cache).exists()
+    third = load_or_build(corpus, config, cache)
+    assert third.version == second.version
