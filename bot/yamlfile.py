@@ -21,10 +21,19 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pr
         return None, [Problem(path, f"malformed YAML: {reason}", line)]
 
 
+MAX_FILE_BYTES = 4 * 1024 * 1024  # an article or setting file larger than this is a mistake (a dump, a binary)
+
+
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
-    """Read a file as UTF-8; a binary, non-UTF-8 or unreadable file becomes a problem instead of an exception."""
+    """Read a file as UTF-8; a binary, non-UTF-8, huge or unreadable file becomes a problem instead of an exception."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(str(path), f"file too large ({size / 1048576:.1f} MB; the limit is "
+                                             f"{MAX_FILE_BYTES // 1048576} MB)")]
         raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem(str(path), "file disappeared while it was being read")]
     except OSError as exc:
         return None, [Problem(str(path), f"cannot read file: {exc.strerror or exc}")]
     if b"\x00" in raw:

@@ -1,0 +1,117 @@
+"""Corpus and config faults during live reloads: each is reported with its file, and the bot keeps serving."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from engine_support import CONFIG, CORPUS
+
+from bot.engine import Engine
+from bot.live import LiveCorpus
+
+
+class Holder:
+    def __init__(self) -> None:
+        self.engine = Engine([])
+
+    def get(self) -> Engine:
+        return self.engine
+
+    def swap(self, engine: Engine) -> None:
+        self.engine = engine
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> LiveCorpus:
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    shutil.copytree(CONFIG, tmp_path / "config")
+    live = LiveCorpus(tmp_path / "corpus", tmp_path / "config", Holder())
+    live.sink.swap(live.initial())
+    return live
+
+
+def _serving(live: LiveCorpus) -> bool:
+    engine = live.sink.get()
+    return engine.ask("Wat ging er mis bij Aventeon?").answered and engine.ask("Doe wat u belooft").answered
+
+
+async def test_binary_file_is_reported(live: LiveCorpus) -> None:
+    path = live.corpus_dir / "plaatje.md"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    report = await live.reload("test")
+    assert any(p.path == str(path) and "binary" in p.message for p in report.problems)
+    assert _serving(live)
+
+
+async def test_very_large_file_is_refused_not_read(live: LiveCorpus) -> None:
+    path = live.corpus_dir / "dump.md"
+    with path.open("wb") as handle:
+        handle.truncate(5 * 1024 * 1024)
+    report = await live.reload("test")
+    assert any(p.path == str(path) and "too large" in p.message for p in report.problems)
+    assert _serving(live)
+
+
+async def test_unreadable_file_is_reported(live: LiveCorpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = live.corpus_dir / "geheim.md"
+    path.write_text("---\nid: geheim\ntitle: Geheim\n---\nTekst over klanten.\n", encoding="utf-8")
+    real = Path.read_bytes
+
+    def deny(self: Path) -> bytes:
+        if self.name == "geheim.md":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", deny)  # running as root, chmod 000 would not stop us
+    report = await live.reload("test")
+    assert any(p.path == str(path) and "cannot read" in p.message for p in report.problems)
+    assert _serving(live)
+
+
+async def test_file_removed_mid_reload(live: LiveCorpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = live.corpus_dir / "vluchtig.md"
+    path.write_text("---\nid: vluchtig\ntitle: Vluchtig\n---\nTekst.\n", encoding="utf-8")
+    real_stat = Path.stat
+
+    def vanish(self: Path, **kw: object):  # type: ignore[no-untyped-def]
+        if self.name == "vluchtig.md" and not kw:
+            os.unlink(self)  # the operator deletes it between listing and reading
+        return real_stat(self, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "stat", vanish)
+    report = await live.reload("test")
+    assert report.ok
+    assert "vluchtig" not in live.sink.get().articles
+    assert _serving(live)
+
+
+async def test_symlink_loop_does_not_hang_or_crash(live: LiveCorpus) -> None:
+    (live.corpus_dir / "sub").mkdir()
+    os.symlink("..", live.corpus_dir / "sub" / "loop")
+    os.symlink("zelf.md", live.corpus_dir / "zelf.md")  # a link to itself
+    report = await live.reload("test")
+    assert report.ok
+    assert _serving(live)
+
+
+async def test_thousands_of_files(live: LiveCorpus) -> None:
+    for i in range(2000):
+        (live.corpus_dir / f"a{i:04d}.md").write_text(
+            f"---\nid: a{i:04d}\ntitle: Artikel {i}\n---\nWoord{i} staat hier met klanten en leveranciers.\n",
+            encoding="utf-8")
+    report = await live.reload("test")
+    assert report.ok and report.articles == 2002
+    assert live.sink.get().ask("woord1234").results[0].article == "a1234"
+    assert _serving(live)
+
+
+async def test_malformed_yaml_in_config_names_the_file_and_line(live: LiveCorpus) -> None:
+    path = live.config_dir / "search.yaml"
+    path.write_text("bm25:\n  variant: plus\n  k1: [1.2\n", encoding="utf-8")
+    report = await live.reload("test")
+    problem = next(p for p in report.problems if p.path == str(path) and "malformed YAML" in p.message)
+    assert problem.line is not None and problem.line >= 3
+    assert _serving(live)
