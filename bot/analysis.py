@@ -29,7 +29,7 @@ DUTCH_STOP = frozenset(
     zelf zich zij zijn zo zonder zou waarom wanneer welke welk waar waarmee waardoor hoeveel jij jou jouw jullie
     wij onze mijzelf jezelf kun kunt moeten mag mogen zouden graag eigenlijk even gewoon iemand eigen hebt heeft
     word wordt gaat gaan ga zo'n d'r 't 'n
-    """.split()  # noqa: SIM905 - a word list reads better as text
+    """.split()
 )
 ENGLISH_STOP = frozenset(
     """
@@ -38,7 +38,7 @@ ENGLISH_STOP = frozenset(
     were what when where which who whom why will with would you your yours about tell please any some happen
     happens happened get gets got go goes went make makes made need want know think one does there's what's it's
     i'm
-    """.split()  # noqa: SIM905 - a word list reads better as text
+    """.split()
 )
 STOP_WORDS = DUTCH_STOP | ENGLISH_STOP
 

@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
     imp.add_argument("--force", action="store_true", help="overwrite an existing article file")
     imp.add_argument("--dry-run", action="store_true", help="show what would be written and removed, write nothing")
+    imp.add_argument("--id", help="article id (default: derived from the title)")
+    imp.add_argument("--title", help="title, when the scrape's is wrong")
+    imp.add_argument("--author", help="author, when the scrape has no byline")
+    imp.add_argument("--url", help="the article's public address (never guessed)")
     chk = csub.add_parser("check", help="validate every article and config file")
     _add_paths(chk)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 ELLIPSIS = "…"
 _ABBREVIATIONS = frozenset(
-    "bijv bv o.a ca dhr mevr mr dr drs ir ing prof nr blz vgl enz etc evt d.w.z m.a.w t.a.v e.d resp".split()  # noqa: SIM905
+    "bijv bv o.a ca dhr mevr mr dr drs ir ing prof nr blz vgl enz etc evt d.w.z m.a.w t.a.v e.d resp".split()
 )
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 # Candidate sentence ends: ., !, ?, … and any closing quotes/brackets, then whitespace.

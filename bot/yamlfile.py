@@ -15,7 +15,9 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pr
     try:
         return yaml.safe_load(text), []
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # The context mark points at the construct that is broken (an unclosed "[" on its own line), the problem mark
+        # at where the parser gave up (often the end of the front matter); the first helps an operator more.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 1 + line_offset if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return None, [Problem(path, f"malformed YAML: {reason}", line)]

@@ -1,0 +1,31 @@
+"""`python -m bot corpus check`: validate every article and config file; one bad file never hides the others."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.articles import ARTICLE_SUFFIXES, load_articles
+from bot.config import check_config_folder
+from bot.model import Problem
+
+
+def check_all(corpus_dir: Path, config_dir: Path) -> tuple[int, list[Problem]]:
+    """(number of articles that load, every problem found) for the corpus and config folders."""
+    articles, problems = load_articles(corpus_dir)
+    if corpus_dir.is_dir():
+        for path in sorted(corpus_dir.rglob("*")):
+            if path.is_file() and path.suffix.lower() not in ARTICLE_SUFFIXES and not path.name.startswith("."):
+                problems.append(Problem(str(path), "ignored: not a .md article", severity="warning"))
+    problems += check_config_folder(config_dir)
+    return len(articles), problems
+
+
+def main_check(args: argparse.Namespace) -> int:
+    count, problems = check_all(args.corpus, args.config)
+    for problem in problems:
+        print(problem)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    print(f"{count} article(s) OK, {errors} error(s), {warnings} warning(s)")
+    return 1 if errors else 0

@@ -1,0 +1,63 @@
+"""`corpus check` reports every bad file with its name (and line), and the good ones still load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from engine_support import CONFIG, CORPUS
+
+from bot.cli import main
+
+GOOD = "---\nid: goed\ntitle: Goed artikel\n---\nTekst over klanten.\n"
+
+
+def _write(folder: Path, name: str, content: str | bytes) -> Path:
+    path = folder / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def test_the_committed_corpus_and_config_are_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus", "check", "--corpus", str(CORPUS), "--config", str(CONFIG)]) == 0
+    out = capsys.readouterr().out
+    assert "2 article(s) OK, 0 error(s)" in out
+
+
+def test_each_problem_names_its_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus, config = tmp_path / "corpus", tmp_path / "config"
+    corpus.mkdir()
+    config.mkdir()
+    _write(corpus, "a-goed.md", GOOD)
+    _write(corpus, "b-yaml.md", "---\nid: yaml\ntitle: [niet gesloten\n---\nTekst.\n")
+    _write(corpus, "c-titel.md", "---\nid: zonder-titel\n---\nTekst.\n")
+    _write(corpus, "d-leeg.md", "---\nid: leeg\ntitle: Leeg\n---\n\n")
+    _write(corpus, "e-dubbel.md", GOOD.replace("Goed artikel", "Ander artikel"))
+    _write(corpus, "f-latin.md", "---\nid: latin\ntitle: Caf\xe9\n---\nTekst.\n".encode("latin-1"))
+    _write(corpus, "g-onbekend.md", "---\nid: onbekend\ntitle: Onbekend\ncolour: blauw\n---\nTekst.\n")
+    _write(corpus, "notes.txt", "geen artikel")
+    _write(config, "search.yaml", "answer:\n  min_coverage: 7\nbm25:\n  variant: bm99\n")
+    _write(config, "synonyms.yaml", "synonyms: [oops\n")
+
+    assert main(["corpus", "check", "--corpus", str(corpus), "--config", str(config)]) == 1
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+
+    def line_for(name: str) -> str:
+        return next(line for line in lines if name in line)
+
+    assert "malformed YAML" in line_for("b-yaml.md:3")
+    assert "missing title" in line_for("c-titel.md")
+    assert "empty body" in line_for("d-leeg.md")
+    assert "duplicate id 'goed'" in line_for("e-dubbel.md")
+    assert "not UTF-8" in line_for("f-latin.md")
+    assert "warning: unknown key 'colour'" in line_for("g-onbekend.md:4")
+    assert "ignored: not a .md article" in line_for("notes.txt")
+    assert "'answer.min_coverage' is 7; expected a number from 0 to 1" in line_for("search.yaml:2")
+    assert "'bm25.variant' is 'bm99'; expected one of okapi, plus, l" in line_for("search.yaml:4")
+    assert "malformed YAML" in line_for("synonyms.yaml")
+    # The good article (and the one with only a warning) still load.
+    assert "2 article(s) OK" in lines[-1]

@@ -1,0 +1,139 @@
+"""Importing raw scrapes: the seeds become the committed corpus files, with general (not page-specific) rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cleaning import clean, slugify
+from bot.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = {
+    "000_763e993bd8cb6f40.txt": ("opportunist-mensen-kwijt.md", None),
+    "003_f01afd0df1011a24.txt": (
+        "belangrijkste-regel-zakelijke-relaties.md",
+        "https://managersonline.nl/weblog/1023/de-belangrijkste-regel-in-zakelijke-relaties.html",
+    ),
+}
+CHROME = [
+    "Terug naar overzicht", "zoeken Nieuwsbrief", "Linkedin", "Doorsturen", "Reageer", "Over de auteur",
+    "publiceerde de volgende boeken", "Maak van de telefoon je vriend", "Laatste weblogs",
+    "Hoeveel burn-out fabrieken", "Er zijn nog geen reacties", "Emailadres:", "Een cyber-survivalgids",
+    "(1)", "About the Author", "result", "top10", "Door: Michel Hoetmer",
+]
+
+
+def test_seeds_are_kept_unchanged() -> None:
+    shared = ROOT.parent / "shared" / "seeds"
+    if not shared.is_dir():
+        pytest.skip("../shared/seeds is not beside this checkout")
+    for name in SEEDS:
+        assert (ROOT / "seeds" / name).read_bytes() == (shared / name).read_bytes()
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS))
+def test_import_reproduces_the_committed_corpus_file(seed: str, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    target, url = SEEDS[seed]
+    args = ["corpus", "import", "--corpus", str(tmp_path), str(ROOT / "seeds" / seed)]
+    if url:
+        args += ["--url", url]  # the scrape holds no address; the operator supplies it
+    assert main(args) == 0
+    written = (tmp_path / target).read_text(encoding="utf-8")
+    assert written == (ROOT / "corpus" / target).read_text(encoding="utf-8")
+    body = written.split("\n---\n", 1)[1]
+    for chrome in CHROME:
+        assert chrome not in body, chrome
+    out = capsys.readouterr().out
+    assert "removed" in out and "written" in out
+
+
+def test_seed_repairs() -> None:
+    cleaned = clean((ROOT / "seeds" / "000_763e993bd8cb6f40.txt").read_text(encoding="utf-8"))
+    assert cleaned.title == "Waarom de opportunist mensen kwijt raakt"
+    assert "opportunist. De opportunist raakt" in cleaned.body
+    assert "terug. Jammer hoor!" in cleaned.body
+    assert "## Casus Aventeon" in cleaned.body
+    assert "\u00a0" not in cleaned.body
+    # Words stay verbatim, including the article's own typo ("zicht" for "zich") and curly quotes.
+    assert "zonder zicht echt te verplaatsen" in cleaned.body
+    assert "(‘unique selling points’)" in cleaned.body
+    other = clean((ROOT / "seeds" / "003_f01afd0df1011a24.txt").read_text(encoding="utf-8"))
+    assert (other.author, other.date) == ("Michel Hoetmer", "2012-08-24")
+    assert "- Waarom doe je dit?" in other.body
+    assert "1. Doe wat u belooft." in other.body
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Het is 3.5 procent.", "Het is 3.5 procent."),
+        ("Kijk op www.managersonline.nl voor meer.", "Kijk op www.managersonline.nl voor meer."),
+        ("Dat zei dr.Jansen gisteren.", "Dat zei dr.Jansen gisteren."),
+        ("Dat klopt niet.Toch doen we het.", "Dat klopt niet. Toch doen we het."),
+        ("Echt waar?Ja hoor.", "Echt waar? Ja hoor."),
+    ],
+)
+def test_missing_space_repair_only_where_unambiguous(line: str, expected: str) -> None:
+    raw = f"Een titel van een artikel\n\n{line} En nog een zin om de alinea lang genoeg te maken.\n"
+    assert expected in clean(raw).body
+
+
+def test_rules_generalise_to_another_page() -> None:
+    raw = """Home
+Menu
+Facebook Twitter LinkedIn
+blog
+
+Zo onderhandel je over prijzen
+
+Door: Anna de Vries, 3-2-2021, 09:15 uur
+
+Onderhandelen begint bij weten wat je wilt.Wie dat niet weet, verliest.
+
+Voorbereiding
+Schrijf vooraf je ondergrens op. Houd je eraan.
+
+  • Ken je ondergrens
+  • Ken je alternatief
+
+Deel dit artikel
+Over de auteur:
+Anna schrijft over inkoop.
+Laatste weblogs
+Waarom iedereen nu over AI praat (4)
+"""
+    cleaned = clean(raw)
+    assert cleaned.title == "Zo onderhandel je over prijzen"
+    assert (cleaned.author, cleaned.date) == ("Anna de Vries", "2021-02-03")
+    assert "wilt. Wie dat niet weet" in cleaned.body
+    assert "## Voorbereiding" in cleaned.body
+    assert "- Ken je ondergrens\n- Ken je alternatief" in cleaned.body
+    for chrome in ["Home", "Menu", "Facebook", "Deel dit artikel", "Anna schrijft", "Laatste weblogs", "(4)"]:
+        assert chrome not in cleaned.body
+    assert slugify(cleaned.title) == "zo-onderhandel-je-over-prijzen"
+
+
+def test_import_refuses_to_overwrite_and_dry_run_writes_nothing(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    seed = str(ROOT / "seeds" / "000_763e993bd8cb6f40.txt")
+    assert main(["corpus", "import", "--dry-run", "--corpus", str(tmp_path), seed]) == 0
+    assert list(tmp_path.iterdir()) == []
+    assert "Terug naar overzicht" in capsys.readouterr().out  # shows what it would remove
+    assert main(["corpus", "import", "--corpus", str(tmp_path), seed]) == 0
+    target = tmp_path / "opportunist-mensen-kwijt.md"
+    target.write_text("operator edits", encoding="utf-8")
+    assert main(["corpus", "import", "--corpus", str(tmp_path), seed]) == 1
+    assert target.read_text(encoding="utf-8") == "operator edits"  # never loses the operator's data
+    assert "--force" in capsys.readouterr().err
+    assert main(["corpus", "import", "--force", "--corpus", str(tmp_path), seed]) == 0
+    assert target.read_text(encoding="utf-8").startswith("---\nid: opportunist-mensen-kwijt\n")
+
+
+def test_import_reports_unreadable_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("Caf\xe9 titel\n\nTekst.".encode("latin-1"))
+    assert main(["corpus", "import", "--corpus", str(tmp_path / "out"), str(bad)]) == 1
+    assert "not UTF-8" in capsys.readouterr().err
