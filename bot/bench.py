@@ -1,0 +1,604 @@
+"""`python -m bot bench [--quick] [--json]`: how fast and how lean the engine is, next to what a user could pick instead.
+
+Corpora: the real one (corpus/, with the judgment-list questions) and synthetic Dutch-like corpora of 1k, 10k and 100k
+chunks (`bot.bench_corpus`, fixed seed, 200 generated questions). `--quick` runs the real corpus and 10k only.
+
+Every corpus is measured in fresh subprocesses, so memory figures are the process's own (Linux VmHWM / VmRSS):
+- build worker: Engine construction time and peak RSS, serving RSS, `engine.ask` latency p50/p95/p99, writing the
+  on-disk cache; then the references on the same analysed tokens and questions: rank-bm25's plain `get_scores`
+  (same variant and parameters; capped at the large sizes) and bm25s (optional), and the share of questions whose
+  top-5 equals rank-bm25's ranking.
+- restart worker: `bot.cache.load_or_build` from the warm cache in a new process (time and RSS).
+- reload worker (100k, full run only): the longest event-loop stall while questions are served and a new engine is
+  built in a thread (what `bot.live` does), and in a subprocess whose result is sent back.
+- e2e (when the Telegram layer and tests/fake_bot_api.py exist): reply latency and throughput with 1/10/50 users.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import pickle
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES_FULL = (1_000, 10_000, 100_000)
+SIZES_QUICK = (10_000,)
+QUESTIONS = 200
+RELOAD_SIZE = 100_000
+LARGE = 50_000  # from this size on, the rank-bm25 reference is capped
+REFERENCE_CAP = (20, 10.0)  # at most this many queries or seconds for rank-bm25 get_scores on a large corpus
+TOP_K = 5
+TICK_S = 0.005
+WORKER_TIMEOUT_S = 1800
+
+TARGETS = {  # 2-core machine, 100k chunks unless said otherwise
+    "query_p99_ms": 3.0,
+    "build_s": 15.0,
+    "build_peak_mb": 800.0,
+    "serving_mb": 300.0,
+    "restart_s": 1.0,
+    "speedup_vs_rank_bm25_p50 (10k)": 100.0,
+    "reload_max_block_ms": 50.0,
+    "e2e users_50 p95_ms": 50.0,
+}
+
+
+# --- measuring helpers -------------------------------------------------------------------------------------------------
+
+
+def memory_mb() -> dict[str, float]:
+    """Current and peak resident set size of this process, in MB (Linux /proc; ru_maxrss elsewhere)."""
+    out: dict[str, float] = {}
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                key, value = line.split(":", 1)
+                out["rss" if key == "VmRSS" else "peak"] = int(value.split()[0]) / 1024
+    except OSError:
+        pass
+    if "peak" not in out:
+        out["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        out.setdefault("rss", out["peak"])
+    return out
+
+
+def percentiles(samples_ms: Sequence[float]) -> dict[str, float | None]:
+    if not samples_ms:
+        return {"p50": None, "p95": None, "p99": None, "max": None}
+    import numpy as np
+
+    arr = np.asarray(samples_ms, dtype=np.float64)
+    return {"p50": float(np.percentile(arr, 50)), "p95": float(np.percentile(arr, 95)),
+            "p99": float(np.percentile(arr, 99)), "max": float(arr.max())}
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None or b <= 0 else a / b
+
+
+def same_top(engine_top: Sequence[tuple[int, float]], reference: Any, rel: float = 1e-9) -> tuple[bool, bool]:
+    """(same ranking up to equal-score swaps, same ids in the same order) against rank-bm25's dense scores.
+
+    The engine lists only chunks that contain a query term; with fewer than k of them the rest of rank-bm25's top-k
+    are chunks that score the per-query constant, so only the engine's first len(engine_top) places are compared.
+    Parity up to ties: each engine chunk has rank-bm25's score for it, and those scores are rank-bm25's top scores.
+    """
+    import numpy as np
+
+    scores = np.asarray(reference, dtype=np.float64)
+    order = np.lexsort((np.arange(len(scores)), -scores))[:TOP_K]  # best first, lower id on ties (as the engine)
+    if not engine_top:
+        return (bool(np.allclose(scores[order], scores.min(), rtol=rel, atol=rel)), True)
+    ids = np.array([d for d, _ in engine_top])
+    mine = np.array([s for _, s in engine_top])
+    k = len(ids)
+    equal_scores = bool(np.allclose(mine, scores[ids], rtol=rel, atol=rel))
+    equal_multiset = bool(np.allclose(np.sort(scores[ids])[::-1], scores[order[:k]], rtol=rel, atol=rel))
+    return equal_scores and equal_multiset, ids.tolist() == order[:k].tolist()
+
+
+# --- worker: build, serve, references ----------------------------------------------------------------------------------
+
+
+def _timed_ms(fn: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    value = fn()
+    return (time.perf_counter() - started) * 1000, value
+
+
+def worker_build(spec: dict[str, Any]) -> dict[str, Any]:
+    import numpy as np
+
+    from bot.articles import load_articles
+    from bot.config import load_search_settings, load_synonyms
+    from bot.engine import Engine
+
+    corpus, config, cache = Path(spec["corpus"]), Path(spec["config"]), Path(spec["cache"])
+    questions: list[str] = spec["questions"]
+    notes: list[str] = []
+    out: dict[str, Any] = {"notes": notes}
+    gc.collect()
+    out["imports_mb"] = memory_mb()["rss"]
+    started = time.perf_counter()
+    articles, problems = load_articles(corpus)
+    settings, _ = load_search_settings(config)
+    synonyms, _ = load_synonyms(config)
+    out["load_files_s"] = time.perf_counter() - started
+    out["articles"] = len(articles)
+    gc.collect()
+    out["baseline_mb"] = memory_mb()["rss"]
+
+    started = time.perf_counter()
+    engine = Engine(articles, settings, synonyms, problems)
+    out["build_s"] = time.perf_counter() - started
+    mem = memory_mb()
+    out["build_peak_mb"] = mem["peak"]
+    gc.collect()
+    out["serving_mb"] = memory_mb()["rss"]
+    out["engine_mb"] = out["serving_mb"] - out["baseline_mb"]
+    out["chunks"] = len(engine.chunks)
+    index = engine.index
+    if index is not None:
+        out["vocabulary"] = len(index.vocab)
+        out["avg_terms_per_chunk"] = index.avgdl
+        out["postings"] = int(index.indptr[-1])
+    out["version"] = engine.version
+
+    # The on-disk cache (bot/cache.py), written here so the restart worker can load it.
+    out["cache_write_s"] = None
+    try:
+        from bot.cache import cache_key, cache_path, write_cache
+
+        started = time.perf_counter()
+        write_cache(cache, cache_key(corpus, config), engine)
+        out["cache_write_s"] = time.perf_counter() - started
+        out["cache_file_mb"] = cache_path(cache).stat().st_size / 2**20
+    except ImportError:
+        notes.append("bot.cache not importable: restart not measured")
+    except Exception as exc:  # another engineer's module: report, keep benchmarking
+        notes.append(f"writing the cache failed: {type(exc).__name__}: {exc}")
+
+    # Latency of the whole answer path: analysis, ranking, abstention, quote selection.
+    for q in questions[:10]:
+        engine.ask(q)
+    passes = max(1, -(-spec.get("min_samples", 400) // max(1, len(questions))))
+    ask_ms: list[float] = []
+    answered = 0
+    for _ in range(passes):
+        for q in questions:
+            ms, answer = _timed_ms(lambda q=q: engine.ask(q))
+            ask_ms.append(ms)
+            answered += answer.answered
+    pct = percentiles(ask_ms)
+    out.update({f"query_{k}_ms": v for k, v in pct.items()})
+    out["queries_timed"] = len(ask_ms)
+    out["answered_share"] = answered / len(ask_ms) if ask_ms else None
+
+    # The same questions as ranking only (the part the references do): tokens -> top-5.
+    tokens = [engine.query_tokens(engine.queries.groups(q)) for q in questions]
+    top_ms = []
+    for tok in tokens:
+        ms, _ = _timed_ms(lambda tok=tok: index.top(tok, TOP_K)) if index else (0.0, None)
+        top_ms.append(ms)
+    out["rank_top5_p50_ms"] = percentiles(top_ms)["p50"]
+    out["rank_top5_p99_ms"] = percentiles(top_ms)["p99"]
+    out["serving_after_queries_mb"] = memory_mb()["rss"]
+
+    if spec.get("references", True) and index is not None:
+        docs = [engine.analyse_text(engine._index_text(c)) for c in engine.chunks]
+        out.update(_rank_bm25(engine, docs, tokens, spec))
+        out.update(_bm25s(engine, docs, tokens))
+        out["speedup_vs_rank_bm25_p50"] = _ratio(out.get("rank_bm25_p50_ms"), out["query_p50_ms"])
+        out["speedup_ranking_vs_rank_bm25_p50"] = _ratio(out.get("rank_bm25_p50_ms"), out["rank_top5_p50_ms"])
+        out["bm25s_vs_engine_p50"] = _ratio(out.get("bm25s_p50_ms"), out["query_p50_ms"])
+    del np
+    return out
+
+
+def _rank_bm25(engine: Any, docs: list[list[str]], tokens: list[list[str]], spec: dict[str, Any]) -> dict[str, Any]:
+    import rank_bm25
+
+    p = engine.settings.bm25
+    cls = {"okapi": rank_bm25.BM25Okapi, "plus": rank_bm25.BM25Plus, "l": rank_bm25.BM25L}[p.variant]
+    kwargs: dict[str, float] = {"k1": p.k1, "b": p.b}
+    kwargs.update({"epsilon": p.epsilon} if p.variant == "okapi" else {"delta": p.delta})
+    started = time.perf_counter()
+    model = cls(docs, **kwargs)
+    out: dict[str, Any] = {"rank_bm25_build_s": time.perf_counter() - started}
+    cap_queries, cap_seconds = spec.get("reference_cap") or (len(tokens), float("inf"))
+    times: list[float] = []
+    parity: list[bool] = []
+    same_ids: list[bool] = []
+    deadline = time.perf_counter() + cap_seconds
+    import numpy as np
+
+    for tok in tokens[:cap_queries]:
+        if not tok:
+            continue
+        started = time.perf_counter()
+        scores = model.get_scores(tok)
+        np.argsort(-scores)[:TOP_K]
+        times.append((time.perf_counter() - started) * 1000)
+        equal, ids = same_top(engine.index.top(tok, TOP_K), scores)
+        parity.append(equal)
+        same_ids.append(ids)
+        if time.perf_counter() > deadline:
+            break
+    pct = percentiles(times)
+    out.update({"rank_bm25_p50_ms": pct["p50"], "rank_bm25_p99_ms": pct["p99"], "rank_bm25_queries": len(times)})
+    out["top5_parity"] = sum(parity) / len(parity) if parity else None
+    out["top5_same_ids"] = sum(same_ids) / len(same_ids) if same_ids else None
+    return out
+
+
+def _bm25s(engine: Any, docs: list[list[str]], tokens: list[list[str]]) -> dict[str, Any]:
+    try:
+        import bm25s
+    except ImportError:
+        return {"bm25s_p50_ms": None, "bm25s_note": "bm25s not installed (pip install -e '.[bench]')"}
+    import numpy as np
+
+    p = engine.settings.bm25
+    method = {"okapi": "robertson", "plus": "bm25+", "l": "bm25l"}[p.variant]
+    started = time.perf_counter()
+    model = bm25s.BM25(method=method, k1=p.k1, b=p.b, delta=p.delta)
+    model.index(docs, show_progress=False)
+    out: dict[str, Any] = {"bm25s_build_s": time.perf_counter() - started}
+    vocab = model.vocab_dict
+    times: list[float] = []
+    agree: list[bool] = []
+    for tok in tokens:
+        known = [t for t in tok if t in vocab]
+        if not known:
+            continue
+        started = time.perf_counter()
+        ids, _ = model.retrieve([known], k=min(TOP_K, len(docs)), show_progress=False, n_threads=1)
+        times.append((time.perf_counter() - started) * 1000)
+        mine = [d for d, _ in engine.index.top(tok, TOP_K)]
+        agree.append(set(np.asarray(ids[0]).tolist()[: len(mine)]) == set(mine))
+    pct = percentiles(times)
+    out.update({"bm25s_p50_ms": pct["p50"], "bm25s_p99_ms": pct["p99"]})
+    out["bm25s_top5_same_set_as_engine"] = sum(agree) / len(agree) if agree else None
+    return out
+
+
+def worker_restart(spec: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"notes": []}
+    try:
+        from bot.cache import load_or_build
+    except ImportError:
+        return {"restart_s": None, "notes": ["bot.cache.load_or_build not available yet"]}
+    out["imports_mb"] = memory_mb()["rss"]
+    started = time.perf_counter()
+    engine = load_or_build(Path(spec["corpus"]), Path(spec["config"]), Path(spec["cache"]))
+    out["restart_s"] = time.perf_counter() - started
+    gc.collect()
+    out["restart_serving_mb"] = memory_mb()["rss"]
+    out["restart_peak_mb"] = memory_mb()["peak"]
+    if spec.get("version") and engine.version != spec["version"]:
+        out["notes"].append("load_or_build rebuilt instead of loading the cache (version differs)")
+    started = time.perf_counter()
+    engine.ask(spec["questions"][0])
+    out["first_ask_ms"] = (time.perf_counter() - started) * 1000
+    return out
+
+
+# --- worker: event-loop stalls during a reload -----------------------------------------------------------------------
+
+
+def build_engine_from(corpus: str, config: str) -> Any:
+    """Module-level so a ProcessPoolExecutor can run it (the result is pickled back to the caller)."""
+    from bot.engine import Engine
+
+    return Engine.load(Path(corpus), Path(config))
+
+
+async def _serve_while(engine: Any, questions: list[str], job: Callable[[], Any] | None,
+                       idle_s: float = 2.0) -> dict[str, Any]:
+    """Serve questions and tick every 5 ms until `job` (an awaitable factory) finishes; record the worst lateness."""
+    loop = asyncio.get_running_loop()
+    done = asyncio.Event()
+    late_ms: list[float] = []
+    ask_ms: list[float] = []
+
+    async def ticker() -> None:
+        while not done.is_set():
+            before = loop.time()
+            await asyncio.sleep(TICK_S)
+            late_ms.append((loop.time() - before - TICK_S) * 1000)
+
+    async def server() -> None:
+        i = 0
+        while not done.is_set():
+            q = questions[i % len(questions)]
+            i += 1
+            started = time.perf_counter()
+            engine.ask(q)
+            ask_ms.append((time.perf_counter() - started) * 1000)
+            await asyncio.sleep(0.001)
+
+    tasks = [asyncio.create_task(ticker()), asyncio.create_task(server())]
+    await asyncio.sleep(0.3)
+    late_ms.clear()
+    ask_ms.clear()
+    started = time.perf_counter()
+    result = None
+    if job is None:
+        await asyncio.sleep(idle_s)
+    else:
+        result = await job()
+    seconds = time.perf_counter() - started
+    await asyncio.sleep(0.1)  # a stall right at the end (e.g. unpickling the result) is still counted
+    done.set()
+    await asyncio.gather(*tasks)
+    ask = percentiles(ask_ms)
+    return {"max_block_ms": max(late_ms, default=0.0), "seconds": seconds, "ticks": len(late_ms),
+            "questions_served": len(ask_ms), "ask_p99_ms": ask["p99"], "ask_max_ms": ask["max"],
+            "built_chunks": len(result.chunks) if result is not None else None}
+
+
+def worker_reload(spec: dict[str, Any]) -> dict[str, Any]:
+    import concurrent.futures
+    import multiprocessing
+
+    from bot.articles import load_articles
+    from bot.cache import cache_key, read_cache
+    from bot.config import load_search_settings, load_synonyms
+    from bot.engine import Engine
+
+    corpus, config, cache = Path(spec["corpus"]), Path(spec["config"]), Path(spec["cache"])
+    questions = spec["questions"]
+    engine = read_cache(cache, cache_key(corpus, config)) or Engine.load(corpus, config)
+    articles, problems = load_articles(corpus)
+    settings, _ = load_search_settings(config)
+    synonyms, _ = load_synonyms(config)
+    out: dict[str, Any] = {}
+
+    async def main() -> None:
+        out["idle"] = await _serve_while(engine, questions, None)
+        out["thread"] = await _serve_while(
+            engine, questions, lambda: asyncio.to_thread(Engine, articles, settings, synonyms, problems))
+        with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            # Warm the worker first, so the figure is the build and the transfer, not the interpreter's start.
+            await asyncio.get_running_loop().run_in_executor(pool, len, "x")
+            out["process"] = await _serve_while(
+                engine, questions,
+                lambda: asyncio.get_running_loop().run_in_executor(pool, build_engine_from, str(corpus), str(config)))
+
+    asyncio.run(main())
+    payload = pickle.dumps(engine, protocol=pickle.HIGHEST_PROTOCOL)
+    started = time.perf_counter()
+    pickle.loads(payload)
+    out["unpickle_engine_s"] = time.perf_counter() - started
+    out["pickle_mb"] = len(payload) / 2**20
+    return out
+
+
+WORKERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "build": worker_build, "restart": worker_restart, "reload": worker_reload,
+}
+
+
+def run_worker(kind: str, spec: dict[str, Any], work: Path) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter; its figures come back as JSON through a file."""
+    spec_path = work / f"spec-{kind}.json"
+    out_path = work / f"out-{kind}.json"
+    spec_path.write_text(json.dumps(spec))
+    out_path.unlink(missing_ok=True)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    proc = subprocess.run([sys.executable, "-m", "bot.bench", kind, str(spec_path), str(out_path)], cwd=ROOT,
+                          env=env, timeout=WORKER_TIMEOUT_S, check=False)
+    if proc.returncode != 0 or not out_path.exists():
+        return {"error": f"{kind} worker exited with {proc.returncode}"}
+    return json.loads(out_path.read_text())
+
+
+# --- e2e through the Telegram layer --------------------------------------------------------------------------------
+
+
+def e2e_available() -> str | None:
+    """None when the Telegram layer and the fake Bot API server exist, else why not."""
+    missing = [p for p in ("bot/telegram", "tests/fake_bot_api.py") if not (ROOT / p).exists()]
+    if missing:
+        return f"not measured: {', '.join(missing)} not there yet"
+    try:
+        from bot import bench_e2e  # noqa: F401
+    except ImportError as exc:
+        return f"not measured: bot/bench_e2e.py not written yet ({exc})"
+    return None
+
+
+def run_e2e(args: argparse.Namespace, work: Path) -> tuple[dict[str, Any] | None, str | None]:
+    why = e2e_available()
+    if why:
+        return None, why
+    from bot import bench_e2e
+
+    return bench_e2e.measure(args.corpus, args.config, work), None
+
+
+# --- orchestration -------------------------------------------------------------------------------------------------
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def real_questions() -> list[str]:
+    path = ROOT / "tests" / "judgments.yaml"
+    try:
+        from bot.evaluation import load_judgments
+
+        return [j.question for j in load_judgments(path)]
+    except Exception:
+        return ["Hoe houd ik klanten trouw?", "Wat is de belangrijkste regel voor zakelijke relaties?",
+                "Waarom raakt een opportunist mensen kwijt?", "Moet ik mijn beloftes nakomen?"]
+
+
+def measure_corpus(name: str, corpus: Path, config: Path, questions: list[str], work: Path,
+                   target_chunks: int | None) -> dict[str, Any]:
+    cache = work / f"cache-{name}"
+    spec: dict[str, Any] = {"corpus": str(corpus), "config": str(config), "cache": str(cache),
+                            "questions": questions}
+    if target_chunks and target_chunks >= LARGE:
+        spec["reference_cap"] = list(REFERENCE_CAP)
+    _log(f"[bench] {name}: building and querying in a fresh process ...")
+    result = run_worker("build", spec, work)
+    if "error" in result:
+        return result
+    result["target_chunks"] = target_chunks
+    if result.get("cache_write_s") is not None:
+        _log(f"[bench] {name}: restart from the on-disk cache ...")
+        restart = run_worker("restart", {**spec, "version": result.get("version")}, work)
+        result["notes"] += restart.pop("notes", [])
+        result.update(restart)
+    else:
+        result["restart_s"] = None
+    return result
+
+
+def main_bench(args: argparse.Namespace) -> int:
+    from bot import bench_corpus
+
+    quick = bool(getattr(args, "quick", False))
+    sizes: Sequence[int] = getattr(args, "sizes", None) or (SIZES_QUICK if quick else SIZES_FULL)
+    work = Path(tempfile.mkdtemp(prefix="relatiebot-bench-"))
+    report: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": sys.platform},
+        "questions_per_synthetic_corpus": QUESTIONS,
+        "notes": [],
+    }
+    started = time.perf_counter()
+    try:
+        report["real"] = measure_corpus("real", args.corpus, args.config, real_questions(), work, None)
+        lang = bench_corpus.language()
+        questions = bench_corpus.questions(QUESTIONS, lang=lang)
+        for size in SIZES_FULL:
+            key = f"chunks_{size}"
+            if size not in sizes:
+                report[key] = None
+                continue
+            folder = work / key / "corpus"
+            _log(f"[bench] {key}: writing the synthetic corpus ...")
+            bench_corpus.write_corpus(folder, size, lang=lang)
+            report[key] = measure_corpus(key, folder, args.config, questions, work, size)
+        reload_key = f"chunks_{RELOAD_SIZE}"
+        if report.get(reload_key) and "error" not in report[reload_key]:
+            _log("[bench] reload: event-loop stalls while a new 100k engine is built ...")
+            folder = work / reload_key / "corpus"
+            reload = run_worker("reload", {"corpus": str(folder), "config": str(args.config),
+                                           "cache": str(work / f"cache-{reload_key}"), "questions": questions}, work)
+            report["reload"] = reload
+            report["reload_max_block_ms"] = (reload.get("thread") or {}).get("max_block_ms")
+            report["reload_process_max_block_ms"] = (reload.get("process") or {}).get("max_block_ms")
+        else:
+            report["reload"] = None
+            report["reload_max_block_ms"] = None
+            report["notes"].append("reload stalls measured on the 100k corpus only (not in --quick)")
+        _log("[bench] e2e through the Telegram layer ...")
+        e2e, why = run_e2e(args, work)
+        report["e2e"] = e2e
+        if why:
+            report["notes"].append(f"e2e {why}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report["bench_seconds"] = time.perf_counter() - started
+    if getattr(args, "json", False):
+        print(json.dumps(report, indent=2, sort_keys=True))
+    else:
+        print(render(report))
+    return 0
+
+
+# --- the readable table --------------------------------------------------------------------------------------------
+
+ROWS: list[tuple[str, str, str]] = [  # (key, label, format)
+    ("chunks", "chunks", "{:,.0f}"),
+    ("avg_terms_per_chunk", "index terms per chunk", "{:.0f}"),
+    ("vocabulary", "index vocabulary", "{:,.0f}"),
+    ("build_s", "build (Engine) s", "{:.2f}"),
+    ("build_peak_mb", "peak RSS while building MB", "{:.0f}"),
+    ("serving_mb", "RSS serving MB", "{:.0f}"),
+    ("engine_mb", "  of which the engine MB", "{:.0f}"),
+    ("restart_s", "restart from cache s", "{:.2f}"),
+    ("restart_serving_mb", "RSS after restart MB", "{:.0f}"),
+    ("cache_file_mb", "cache file MB", "{:.0f}"),
+    ("query_p50_ms", "ask p50 ms", "{:.2f}"),
+    ("query_p95_ms", "ask p95 ms", "{:.2f}"),
+    ("query_p99_ms", "ask p99 ms", "{:.2f}"),
+    ("rank_top5_p50_ms", "ranking only (top-5) p50 ms", "{:.3f}"),
+    ("rank_bm25_p50_ms", "rank-bm25 get_scores p50 ms", "{:.2f}"),
+    ("rank_bm25_queries", "  rank-bm25 queries timed", "{:.0f}"),
+    ("speedup_vs_rank_bm25_p50", "  ask is faster by", "{:.0f}x"),
+    ("speedup_ranking_vs_rank_bm25_p50", "  ranking is faster by", "{:.0f}x"),
+    ("top5_parity", "  top-5 = rank-bm25 (ties ok)", "{:.0%}"),
+    ("top5_same_ids", "  top-5 ids identical", "{:.0%}"),
+    ("bm25s_p50_ms", "bm25s retrieve p50 ms", "{:.3f}"),
+    ("bm25s_vs_engine_p50", "  bm25s p50 / ask p50", "{:.2f}"),
+    ("answered_share", "questions answered", "{:.0%}"),
+]
+
+
+def _fmt(value: Any, fmt: str) -> str:
+    if value is None:
+        return "-"
+    try:
+        return fmt.format(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def render(report: dict[str, Any]) -> str:
+    names = [k for k in ("real", *(f"chunks_{s}" for s in SIZES_FULL)) if isinstance(report.get(k), dict)]
+    width = max(len(label) for _, label, _ in ROWS) + 2
+    lines = ["".ljust(width) + "".join(n.rjust(15) for n in names)]
+    for key, label, fmt in ROWS:
+        lines.append(label.ljust(width) + "".join(_fmt(report[n].get(key), fmt).rjust(15) for n in names))
+    lines.append("")
+    reload = report.get("reload")
+    if reload:
+        for variant in ("idle", "thread", "process"):
+            r = reload.get(variant) or {}
+            lines.append(f"event loop during a 100k reload ({variant}): longest stall {_fmt(r.get('max_block_ms'), '{:.0f}')} ms"
+                         f", reload {_fmt(r.get('seconds'), '{:.1f}')} s, ask p99 {_fmt(r.get('ask_p99_ms'), '{:.2f}')} ms"
+                         f" ({r.get('questions_served', 0)} questions)")
+        lines.append(f"unpickling the 100k engine: {_fmt(reload.get('unpickle_engine_s'), '{:.2f}')} s")
+    e2e = report.get("e2e")
+    if e2e:
+        for users, r in sorted(e2e.items()):
+            if isinstance(r, dict):
+                lines.append(f"e2e {users}: p50 {_fmt(r.get('p50_ms'), '{:.1f}')} ms, p95 {_fmt(r.get('p95_ms'), '{:.1f}')}"
+                             f" ms, {_fmt(r.get('replies_per_s'), '{:.0f}')} replies/s")
+    notes = list(report.get("notes", []))
+    for n in names:
+        notes += [f"{n}: {x}" for x in report[n].get("notes", [])]
+        if report[n].get("error"):
+            notes.append(f"{n}: {report[n]['error']}")
+    lines += [f"note: {n}" for n in notes]
+    lines.append(f"(bench took {report.get('bench_seconds', 0):.0f} s; {report['machine']['cpus']} CPUs)")
+    return "\n".join(lines)
+
+
+def _worker_main(argv: list[str]) -> int:
+    kind, spec_path, out_path = argv
+    spec = json.loads(Path(spec_path).read_text())
+    result = WORKERS[kind](spec)
+    Path(out_path).write_text(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_worker_main(sys.argv[1:]))
