@@ -1,4 +1,4 @@
-"""`python -m bot bench [--quick] [--json]`: how fast and how lean the engine is, next to what a user could pick instead.
+"""`python -m bot bench [--quick] [--json]`: how fast and lean the engine is, next to what a user could pick instead.
 
 Corpora: the real one (corpus/, with the judgment-list questions) and synthetic Dutch-like corpora of 1k, 10k and 100k
 chunks (`bot.bench_corpus`, fixed seed, 200 generated questions). `--quick` runs the real corpus and 10k only.
@@ -55,7 +55,7 @@ TARGETS = {  # 2-core machine, 100k chunks unless said otherwise
 }
 
 
-# --- measuring helpers -------------------------------------------------------------------------------------------------
+# --- measuring helpers ----------
 
 
 def memory_mb() -> dict[str, float]:
@@ -109,7 +109,7 @@ def same_top(engine_top: Sequence[tuple[int, float]], reference: Any, rel: float
     return equal_scores and equal_multiset, ids.tolist() == order[:k].tolist()
 
 
-# --- worker: build, serve, references ----------------------------------------------------------------------------------
+# --- worker: build, serve, references ----------
 
 
 def _timed_ms(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -295,7 +295,7 @@ def worker_restart(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-# --- worker: event-loop stalls during a reload -----------------------------------------------------------------------
+# --- worker: event-loop stalls during a reload ----------
 
 
 def build_engine_from(corpus: str, config: str) -> Any:
@@ -430,7 +430,7 @@ def run_e2e(args: argparse.Namespace, work: Path) -> tuple[dict[str, Any] | None
     return bench_e2e.measure(args.corpus, args.config, work), None
 
 
-# --- orchestration -------------------------------------------------------------------------------------------------
+# --- orchestration ----------
 
 
 def _log(message: str) -> None:
@@ -523,7 +523,7 @@ def main_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- the readable table --------------------------------------------------------------------------------------------
+# --- the readable table ----------
 
 ROWS: list[tuple[str, str, str]] = [  # (key, label, format)
     ("chunks", "chunks", "{:,.0f}"),
@@ -572,16 +572,18 @@ def render(report: dict[str, Any]) -> str:
     if reload:
         for variant in ("idle", "thread", "process"):
             r = reload.get(variant) or {}
-            lines.append(f"event loop during a 100k reload ({variant}): longest stall {_fmt(r.get('max_block_ms'), '{:.0f}')} ms"
-                         f", reload {_fmt(r.get('seconds'), '{:.1f}')} s, ask p99 {_fmt(r.get('ask_p99_ms'), '{:.2f}')} ms"
-                         f" ({r.get('questions_served', 0)} questions)")
+            stall, took, p99 = r.get("max_block_ms"), r.get("seconds"), r.get("ask_p99_ms")
+            lines.append(f"event loop during a 100k reload ({variant}): longest stall {_fmt(stall, '{:.0f}')} ms, "
+                         f"reload {_fmt(took, '{:.1f}')} s, ask p99 {_fmt(p99, '{:.2f}')} ms "
+                         f"({r.get('questions_served', 0)} questions)")
         lines.append(f"unpickling the 100k engine: {_fmt(reload.get('unpickle_engine_s'), '{:.2f}')} s")
     e2e = report.get("e2e")
     if e2e:
         for users, r in sorted(e2e.items()):
             if isinstance(r, dict):
-                lines.append(f"e2e {users}: p50 {_fmt(r.get('p50_ms'), '{:.1f}')} ms, p95 {_fmt(r.get('p95_ms'), '{:.1f}')}"
-                             f" ms, {_fmt(r.get('replies_per_s'), '{:.0f}')} replies/s")
+                p50, p95, rate = r.get("p50_ms"), r.get("p95_ms"), r.get("replies_per_s")
+                lines.append(f"e2e {users}: p50 {_fmt(p50, '{:.1f}')} ms, p95 {_fmt(p95, '{:.1f}')} ms, "
+                             f"{_fmt(rate, '{:.0f}')} replies/s")
     notes = list(report.get("notes", []))
     for n in names:
         notes += [f"{n}: {x}" for x in report[n].get("notes", [])]

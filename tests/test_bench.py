@@ -1,0 +1,62 @@
+"""The benchmark's corpus generator and its JSON report (no timing assertions: figures depend on the machine)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot import bench, bench_corpus
+from bot.chunking import chunk_article
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def lang() -> bench_corpus.Language:
+    return bench_corpus.language(seed=7, size=20_000)
+
+
+def test_generator_is_deterministic_for_a_seed(lang: bench_corpus.Language) -> None:
+    again = bench_corpus.language(seed=7, size=20_000)
+    assert lang.words.tolist() == again.words.tolist()
+    first = [a.body for a in bench_corpus.articles(50, seed=7, lang=lang)]
+    second = [a.body for a in bench_corpus.articles(50, seed=7, lang=again)]
+    assert first == second
+    assert bench_corpus.questions(20, seed=7, lang=lang) == bench_corpus.questions(20, seed=7, lang=again)
+    other = [a.body for a in bench_corpus.articles(50, seed=8, lang=bench_corpus.language(seed=8, size=20_000))]
+    assert other != first
+
+
+def test_dutch_function_words_lead_and_chunk_count_matches(lang: bench_corpus.Language) -> None:
+    articles = list(bench_corpus.articles(200, seed=7, lang=lang))
+    counts = Counter(w.strip(".,").lower() for a in articles for w in a.body.split() if not w.startswith("#"))
+    top = [w for w, _ in counts.most_common(10)]
+    assert {"de", "van", "het", "een", "en"} <= set(top)
+    chunks = [c for a in articles for c in chunk_article(a)]
+    assert len(chunks) == 200  # one chunk per paragraph, so the requested size is the real size
+    sizes = [len(c.text.split()) for c in chunks]
+    assert min(sizes) >= bench_corpus.PARAGRAPH_WORDS[0] and max(sizes) <= bench_corpus.PARAGRAPH_WORDS[1]
+    questions = bench_corpus.questions(30, seed=7, lang=lang)
+    assert all(2 <= len(q.split()) <= 6 for q in questions)
+
+
+def test_json_report_on_a_tiny_corpus_has_the_documented_keys(monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(bench, "SIZES_FULL", (300,))
+    monkeypatch.setattr(bench, "QUESTIONS", 20)
+    args = argparse.Namespace(corpus=ROOT / "corpus", config=ROOT / "config", quick=False, json=True, sizes=(300,))
+    assert bench.main_bench(args) == 0
+    report = json.loads(capsys.readouterr().out)
+    for key in ("real", "chunks_300", "reload_max_block_ms", "e2e"):
+        assert key in report
+    figures = report["chunks_300"]
+    for key in ("query_p50_ms", "query_p99_ms", "build_s", "build_peak_mb", "serving_mb", "restart_s",
+                "rank_bm25_p50_ms", "bm25s_p50_ms", "speedup_vs_rank_bm25_p50", "top5_parity"):
+        assert key in figures, key
+    assert figures["chunks"] == 300
+    assert figures["top5_parity"] == 1.0
+    assert report["real"]["top5_parity"] == 1.0
