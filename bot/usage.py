@@ -1,0 +1,551 @@
+"""Usage and feedback store (SQLite): what was asked, whether it was answered, which passages got 👍/👎.
+
+Why SQLite: one file, no server, safe across threads with a lock, and every write is a single small insert (well
+under a millisecond in WAL mode), so the bot can call it straight from the event loop.
+
+Privacy: Telegram user and chat ids are never written in clear. They are stored as a keyed hash (HMAC-SHA256,
+truncated), with a key that lives outside the database (env `RELATIEBOT_HASH_KEY`, or a 0600 `usage.key` file beside
+it). The same person hashes the same way across restarts, so "one vote per user" works, but someone who only has the
+database cannot recover ids by hashing every possible number. Rows older than `retention_days` are purged.
+
+A corrupt database never stops the bot: it is moved aside (`<name>.corrupt-<UTC timestamp>`, never deleted, so an
+operator can still rescue it) and a fresh one is created.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import os
+import re
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.analysis import analyse, fold_accents, normalise
+from bot.model import Answer, Problem
+from bot.yamlfile import key_line, load_mapping
+
+log = logging.getLogger(__name__)
+
+USAGE_FILE = "usage.yaml"
+KEY_FILE = "usage.key"
+KEY_ENV = "RELATIEBOT_HASH_KEY"
+SCHEMA_VERSION = 1
+HASH_CHARS = 16  # 64 bits: no collisions in practice for a bot's audience, and short in the file
+GROUP_SIMILARITY = 0.5  # Jaccard of two questions' word sets above which they count as the same question
+MAX_UNANSWERED_SCAN = 5000  # grouping looks at this many most recent unanswered questions at most
+MAX_KEYS_PER_GROUP = 64
+
+
+class UsageSchemaError(RuntimeError):
+    """The database was written by a newer version of the bot: refuse it rather than move a good file aside."""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Settings
+
+
+@dataclass(frozen=True)
+class UsageSettings:
+    enabled: bool = True
+    path: str = "data/usage.sqlite3"  # relative to the repository root (the parent of the config folder)
+    retention_days: int = 180
+    store_question_text: bool = True
+
+    def resolved_path(self, root: Path) -> Path:
+        path = Path(self.path).expanduser()
+        return path if path.is_absolute() else root / path
+
+
+# key -> (check, expected form)
+_RULES: dict[str, tuple[Any, str]] = {
+    "enabled": (lambda v: isinstance(v, bool), "true or false"),
+    "path": (lambda v: isinstance(v, str) and bool(v.strip()) and "\x00" not in v,
+             "a file path, e.g. data/usage.sqlite3"),
+    "retention_days": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 3650,
+                       "a whole number from 1 to 3650"),
+    "store_question_text": (lambda v: isinstance(v, bool), "true or false"),
+}
+
+
+def load_usage_settings(config_dir: Path) -> tuple[UsageSettings, list[Problem]]:
+    """Read `config/usage.yaml`. A missing file means the defaults; a bad value keeps that key's default."""
+    path = config_dir / USAGE_FILE
+    if not path.exists():
+        return UsageSettings(), []
+    data, problems = load_mapping(path)
+    if data is None:
+        return UsageSettings(), problems
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):  # load_mapping just read it; a race is only worth losing line numbers
+        text = ""
+    where = str(path)
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        line = key_line(text, str(key))
+        if key not in _RULES:
+            problems.append(Problem(where, f"unknown key '{key}' (known: {', '.join(_RULES)})", line, "warning"))
+            continue
+        check, expected = _RULES[key]
+        if not check(value):
+            problems.append(Problem(where, f"'{key}' is {value!r}; expected {expected} (using the default)", line))
+            continue
+        values[key] = value.strip() if isinstance(value, str) else value
+    return UsageSettings(**values), problems
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Hashing
+
+
+def hash_id(key: bytes, value: int | None) -> str | None:
+    """Keyed hash of a Telegram id: stable for one key, useless without it (ids are small, guessable numbers)."""
+    if value is None:
+        return None
+    return hmac.new(key, str(int(value)).encode("ascii"), hashlib.sha256).hexdigest()[:HASH_CHARS]
+
+
+_KEY_TEXT = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _utc_stamp() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _aside(path: Path, what: str) -> Path:
+    """Rename `path` to `<name>.corrupt-<UTC timestamp>` (with a counter if that exists); never delete it."""
+    stamp = _utc_stamp()
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+    path.rename(target)
+    log.warning("%s %s is unreadable; moved aside to %s", what, path, target)
+    return target
+
+
+def load_hash_key(db_path: Path) -> bytes:
+    """The HMAC key: env RELATIEBOT_HASH_KEY, else `usage.key` beside the database, created once with mode 0600.
+
+    The file is created with O_EXCL so two processes starting together cannot write different keys.
+    """
+    env = os.environ.get(KEY_ENV, "")
+    if env:
+        return env.encode("utf-8")
+    key_path = db_path.parent / KEY_FILE
+    key_path.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(3):
+        try:
+            text = key_path.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            pass
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        else:
+            if _KEY_TEXT.match(text):
+                return bytes.fromhex(text)
+            # A damaged key cannot be repaired; a new one only means new hashes (older votes stop matching).
+            _aside(key_path, "hash key file")
+        fresh = secrets.token_hex(32)
+        try:
+            fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue  # another process won the race: read its key
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            os.fchmod(handle.fileno(), 0o600)  # the umask can only remove bits, but be explicit
+            handle.write(fresh + "\n")
+        return bytes.fromhex(fresh)
+    raise OSError(f"cannot read or create the hash key file {key_path}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Returned data
+
+
+@dataclass(frozen=True, slots=True)
+class UnansweredGroup:
+    representative: str  # the most recent wording
+    count: int
+    last_asked: dt.datetime
+    examples: tuple[str, ...]  # up to 3 distinct wordings, most recent first (the representative is the first)
+
+
+@dataclass(frozen=True, slots=True)
+class PassageVotes:
+    article: str
+    quote: str
+    down: int
+    up: int
+
+
+@dataclass(frozen=True, slots=True)
+class DayStat:
+    day: dt.date
+    asked: int
+    answered: int
+    rate: float  # answered / asked, 0.0 on a day without questions
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Time helpers: everything is stored as fixed-width UTC text, so text order is time order and a day is a prefix.
+
+
+def _utc(at: dt.datetime | None) -> dt.datetime:
+    """Aware UTC datetime; a naive datetime is taken to be UTC already."""
+    if at is None:
+        return dt.datetime.now(dt.UTC)
+    return at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
+
+
+def _stamp(at: dt.datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def _parse(stamp: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(stamp).replace(tzinfo=dt.UTC)
+
+
+def _window(days: int, now: dt.datetime | None) -> tuple[dt.date, str, str]:
+    """First day of a `days`-day window ending today (UTC) and the stamps bounding it: `days=1` is today only.
+
+    The upper bound is the start of tomorrow, so figures for a past `now` (tests, re-run reports) are exact.
+    """
+    if days < 1:
+        raise ValueError(f"days must be at least 1, not {days}")
+    today = _utc(now).date()
+    first = today - dt.timedelta(days=days - 1)
+    return first, first.isoformat(), (today + dt.timedelta(days=1)).isoformat()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Grouping similar questions
+
+_PUNCT = re.compile(r"[^\w\s]|_")
+
+
+def question_words(text: str) -> frozenset[str]:
+    """Words that identify a question: Dutch lemmas/stems of its content words (so klacht/klachten match), or when
+    it has none (only stop words, "hoe?"), its lowercased accent-folded words."""
+    terms = frozenset(analyse(text))
+    if terms:
+        return terms
+    return frozenset(fold_accents(_PUNCT.sub(" ", normalise(text))).split())
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def group_questions(rows: Iterable[tuple[str, dt.datetime]], limit: int) -> list[UnansweredGroup]:
+    """Group (text, time) rows, given most recent first, by word-set similarity; groups ordered most recent first.
+
+    A question joins the first group holding a wording at least GROUP_SIMILARITY alike (compared with the group's
+    first MAX_KEYS_PER_GROUP distinct word sets). Candidates come from an inverted index (word -> groups) and identical
+    word sets from a dict, so a few hundred questions group in a few milliseconds, thousands in tens of ms.
+    """
+    groups: list[dict[str, Any]] = []
+    by_word: dict[str, set[int]] = {}
+    by_key: dict[frozenset[str], int] = {}  # identical word sets go straight to their group
+    empty_group: int | None = None
+    for text, at in rows:
+        text = text.strip()
+        if not text:
+            continue
+        words = question_words(text)
+        target: int | None = empty_group if not words else by_key.get(words)
+        if target is None and words:
+            candidates = sorted(set().union(*(by_word.get(w, set()) for w in words)))
+            for index in candidates:
+                if any(_jaccard(words, seen) >= GROUP_SIMILARITY for seen in groups[index]["keys"]):
+                    target = index
+                    break
+        if target is None:
+            target = len(groups)
+            groups.append({"rep": text, "count": 0, "last": at, "examples": [], "seen": set(), "keys": []})
+            if not words:
+                empty_group = target
+        group = groups[target]
+        group["count"] += 1
+        if words not in by_key:
+            by_key[words] = target
+            if len(group["keys"]) < MAX_KEYS_PER_GROUP:  # bounds the work for a huge, varied group
+                group["keys"].append(words)
+        for word in words:
+            by_word.setdefault(word, set()).add(target)
+        if len(group["examples"]) < 3:
+            folded = " ".join(normalise(text).split())  # "Klacht?" and "klacht?" are one example, not two
+            if folded not in group["seen"]:
+                group["seen"].add(folded)
+                group["examples"].append(text)
+    # Rows arrive newest first, so creation order is already "most recent first".
+    return [UnansweredGroup(g["rep"], g["count"], g["last"], tuple(g["examples"])) for g in groups[:limit]]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The store
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS questions (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,              -- UTC, YYYY-MM-DDTHH:MM:SS.ffffff
+    question TEXT NOT NULL,        -- empty when store_question_text is false
+    answered INTEGER NOT NULL,
+    reason TEXT NOT NULL,          -- the engine's abstention reason, empty when answered
+    article TEXT,                  -- top result shown
+    section TEXT,
+    quote TEXT,
+    chat_type TEXT NOT NULL,
+    user_hash TEXT,
+    chat_hash TEXT
+);
+CREATE INDEX IF NOT EXISTS questions_at ON questions (at);
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    question_id INTEGER,
+    vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+    question TEXT NOT NULL,
+    article TEXT NOT NULL,
+    quote TEXT NOT NULL,
+    chat_type TEXT NOT NULL,
+    user_hash TEXT,
+    chat_hash TEXT
+);
+CREATE INDEX IF NOT EXISTS feedback_at ON feedback (at);
+CREATE INDEX IF NOT EXISTS feedback_voter ON feedback (user_hash, question_id, article);
+"""
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open, check and migrate; any sign of a damaged file surfaces here as sqlite3.DatabaseError."""
+    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=1.0)
+    try:
+        # quick_check reads every page once: run at startup only, it is what catches a truncated file.
+        result = conn.execute("PRAGMA quick_check").fetchone()
+        if result is None or result[0] != "ok":
+            raise sqlite3.DatabaseError(f"integrity check failed: {result[0] if result else 'no result'}")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")  # in WAL mode: durable except the last commits on power loss
+        conn.executescript(_SCHEMA)
+        rows = conn.execute("SELECT version FROM schema_version").fetchall()
+        if not rows:
+            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+        elif max(r[0] for r in rows) > SCHEMA_VERSION:
+            raise UsageSchemaError(f"{path} has schema version {max(r[0] for r in rows)}; this bot knows up to "
+                                   f"{SCHEMA_VERSION} (a newer release wrote it)")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+class UsageStore:
+    """Thread-safe synchronous store; every method holds one lock for one or two short statements."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, key: bytes, retention_days: int,
+                 store_question_text: bool) -> None:
+        self._conn = conn
+        self._lock = threading.Lock()
+        self.path = path
+        self._key = key
+        self.retention_days = retention_days
+        self.store_question_text = store_question_text
+
+    @classmethod
+    def open(cls, path: Path, key: bytes, retention_days: int, store_question_text: bool = True) -> UsageStore:
+        """Open or create the database; a corrupt file is moved aside and replaced. Purges old rows."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = _connect(path)
+        except UsageSchemaError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            log.warning("usage database %s cannot be used (%s)", path, exc)
+            moved = _aside(path, "usage database")
+            # The WAL and shared-memory files belong to the damaged database: replaying them into the fresh one
+            # would corrupt it again, so they go aside with it.
+            for suffix in ("-wal", "-shm", "-journal"):
+                side = path.with_name(path.name + suffix)
+                if side.exists():
+                    side.rename(moved.with_name(moved.name + suffix))
+            conn = _connect(path)
+        store = cls(conn, path, key, retention_days, store_question_text)
+        removed = store.purge()
+        if removed:
+            log.info("usage store: purged %d rows older than %d days", removed, retention_days)
+        return store
+
+    @classmethod
+    def from_settings(cls, settings: UsageSettings, root: Path) -> UsageStore | None:
+        """The store the settings ask for; None when disabled or when it cannot be opened at all (logged), so the
+        bot keeps answering without statistics rather than not starting."""
+        if not settings.enabled:
+            return None
+        path = settings.resolved_path(root)
+        try:
+            key = load_hash_key(path)
+            return cls.open(path, key, settings.retention_days, settings.store_question_text)
+        except (OSError, sqlite3.Error, UsageSchemaError) as exc:
+            log.error("usage store %s unavailable, running without it: %s", path, exc)
+            return None
+
+    def hash(self, value: int | None) -> str | None:
+        return hash_id(self._key, value)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # -- writes ---------------------------------------------------------------------------------------------------
+
+    def record_question(self, *, question: str, answer: Answer, chat_type: str, user_id: int | None,
+                        chat_id: int | None, at: dt.datetime | None = None) -> int:
+        """Store one question and the passage shown first; returns the row id (for feedback to refer to)."""
+        top = answer.results[0] if answer.results else None
+        row = (
+            _stamp(_utc(at)),
+            question if self.store_question_text else "",
+            int(answer.answered),
+            answer.reason,
+            top.article if top else None,
+            top.section if top else None,
+            top.quote if top else None,
+            chat_type,
+            self.hash(user_id),
+            self.hash(chat_id),
+        )
+        with self._lock:
+            cursor = self._conn.execute(
+                "INSERT INTO questions (at, question, answered, reason, article, section, quote, chat_type, "
+                "user_hash, chat_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
+        return int(cursor.lastrowid or 0)
+
+    def record_feedback(self, *, question_id: int | None, vote: int, question: str, article: str, quote: str,
+                        chat_type: str, user_id: int | None, chat_id: int | None,
+                        at: dt.datetime | None = None) -> None:
+        """Store a 👍 (+1) or 👎 (-1); a user's later vote on the same passage of the same question replaces it."""
+        if vote not in (1, -1) or isinstance(vote, bool):
+            raise ValueError(f"vote must be +1 or -1, not {vote!r}")
+        user_hash = self.hash(user_id)
+        row = (_stamp(_utc(at)), question_id, vote, question if self.store_question_text else "", article, quote,
+               chat_type, user_hash, self.hash(chat_id))
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                # `IS` rather than `=` so an unknown question id or user (NULL) still matches its earlier vote.
+                self._conn.execute(
+                    "DELETE FROM feedback WHERE user_hash IS ? AND question_id IS ? AND article = ? AND quote = ?",
+                    (user_hash, question_id, article, quote),
+                )
+                self._conn.execute(
+                    "INSERT INTO feedback (at, question_id, vote, question, article, quote, chat_type, user_hash, "
+                    "chat_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    row,
+                )
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def purge(self, now: dt.datetime | None = None) -> int:
+        """Delete rows older than retention_days from both tables; returns how many went."""
+        cutoff = _stamp(_utc(now) - dt.timedelta(days=self.retention_days))
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                removed = self._conn.execute("DELETE FROM questions WHERE at < ?", (cutoff,)).rowcount
+                removed += self._conn.execute("DELETE FROM feedback WHERE at < ?", (cutoff,)).rowcount
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+        return removed
+
+    # -- reads ----------------------------------------------------------------------------------------------------
+
+    def _fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def today(self, now: dt.datetime | None = None) -> tuple[int, float]:
+        """Questions asked today (UTC) and the share answered (0.0 when none)."""
+        day = _utc(now).date().isoformat()
+        asked, answered = self._fetch(
+            "SELECT COUNT(*), COALESCE(SUM(answered), 0) FROM questions WHERE at >= ? AND at < ?",
+            (day, day + "U"),  # "U" sorts after "T", so this is every stamp that starts with the day
+        )[0]
+        return int(asked), (answered / asked if asked else 0.0)
+
+    def per_day(self, days: int = 30, now: dt.datetime | None = None) -> list[DayStat]:
+        """One entry per UTC day of the window, oldest first, days without questions included."""
+        first, since, until = _window(days, now)
+        counts = {
+            day: (int(asked), int(answered))
+            for day, asked, answered in self._fetch(
+                "SELECT substr(at, 1, 10), COUNT(*), SUM(answered) FROM questions WHERE at >= ? AND at < ? GROUP BY 1",
+                (since, until),
+            )
+        }
+        out: list[DayStat] = []
+        for offset in range(days):
+            day = first + dt.timedelta(days=offset)
+            asked, answered = counts.get(day.isoformat(), (0, 0))
+            out.append(DayStat(day, asked, answered, answered / asked if asked else 0.0))
+        return out
+
+    def unanswered(self, days: int = 30, limit: int = 15, now: dt.datetime | None = None) -> list[UnansweredGroup]:
+        """Unanswered questions of the window grouped by similarity, most recently asked group first.
+
+        Questions stored without text (store_question_text: false) cannot be grouped or shown and are left out.
+        """
+        _, since, until = _window(days, now)
+        rows = self._fetch(
+            "SELECT question, at FROM questions WHERE answered = 0 AND at >= ? AND at < ? AND question != '' "
+            "ORDER BY at DESC, id DESC LIMIT ?",
+            (since, until, MAX_UNANSWERED_SCAN),
+        )
+        return group_questions(((text, _parse(at)) for text, at in rows), limit)
+
+    def disliked(self, days: int = 30, limit: int = 10, now: dt.datetime | None = None) -> list[PassageVotes]:
+        """Passages with at least one 👎 in the window, most 👎 first (then fewest 👍, then most recent)."""
+        _, since, until = _window(days, now)
+        rows = self._fetch(
+            "SELECT article, quote, SUM(vote < 0) AS down, SUM(vote > 0) AS up FROM feedback "
+            "WHERE at >= ? AND at < ? GROUP BY article, quote HAVING down > 0 "
+            "ORDER BY down DESC, up ASC, MAX(at) DESC LIMIT ?",
+            (since, until, limit),
+        )
+        return [PassageVotes(article, quote, int(down), int(up)) for article, quote, down, up in rows]
+
+    def top_articles(self, days: int = 30, limit: int = 10, now: dt.datetime | None = None) -> list[tuple[str, int]]:
+        """Articles most often quoted first in an answer, with their counts."""
+        _, since, until = _window(days, now)
+        rows = self._fetch(
+            "SELECT article, COUNT(*) FROM questions WHERE at >= ? AND at < ? AND article IS NOT NULL "
+            "GROUP BY article ORDER BY 2 DESC, article ASC LIMIT ?",
+            (since, until, limit),
+        )
+        return [(article, int(count)) for article, count in rows]
+
+    def feedback_totals(self, days: int = 30, now: dt.datetime | None = None) -> tuple[int, int]:
+        """(👍, 👎) votes in the window, for the report's summary line."""
+        _, since, until = _window(days, now)
+        up, down = self._fetch(
+            "SELECT COALESCE(SUM(vote > 0), 0), COALESCE(SUM(vote < 0), 0) FROM feedback WHERE at >= ? AND at < ?",
+            (since, until),
+        )[0]
+        return int(up), int(down)
