@@ -172,6 +172,9 @@ def check_config_folder(config_dir: Path) -> list[Problem]:
         pass
     else:
         problems += check_telegram_config(config_dir)
+    from bot.usage import load_usage_settings
+
+    problems += load_usage_settings(config_dir)[1]
     return problems
 
 

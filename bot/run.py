@@ -1,0 +1,99 @@
+"""`python -m bot` / `make run`: the Telegram bot when TELEGRAM_BOT_TOKEN is set, otherwise the terminal chat.
+
+Without a token on an interactive terminal the operator gets the terminal chat (and is told why); without a token
+and without a terminal (a service manager, a container) that would be a silent misconfiguration, so it is an error
+with a non-zero exit code instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import sys
+from pathlib import Path
+
+log = logging.getLogger("bot.run")
+
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+BASE_URL_ENV = "TELEGRAM_BASE_URL"
+SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
+DATA_ENV = "RELATIEBOT_DATA"
+TOKEN_FORM = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+SECRET_FORM = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def data_dir(config_dir: Path) -> Path:
+    """Cache and usage data: $RELATIEBOT_DATA, else data/ beside config/ (git-ignored)."""
+    return Path(os.environ[DATA_ENV]) if os.environ.get(DATA_ENV) else config_dir.resolve().parent / "data"
+
+
+def main_run(args: argparse.Namespace) -> int:
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        if sys.stdin.isatty():
+            print(f"{TOKEN_ENV} is not set, so this is the terminal chat, not the Telegram bot. To run the bot: "
+                  f"export {TOKEN_ENV}=<token from @BotFather> and start again.\n", file=sys.stderr)
+            from bot.terminal import main_chat
+
+            return main_chat(args)
+        return _fail(f"{TOKEN_ENV} is not set. Get a token from @BotFather and start the bot with "
+                     f"{TOKEN_ENV}=<token> python -m bot (or make run). The token is read only from the environment.")
+    if not TOKEN_FORM.match(token):
+        return _fail(f"{TOKEN_ENV} does not look like a bot token (expected digits, a colon and at least 20 "
+                     "letters, digits, '_' or '-', as @BotFather gives it)")
+    return run_telegram(args.corpus, args.config, token)
+
+
+def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
+    from bot.logsetup import setup_logging
+
+    secret = os.environ.get(SECRET_ENV, "").strip()
+    setup_logging([token, secret])
+
+    from bot.holder import EngineHolder
+    from bot.live import LiveCorpus
+    from bot.telegram.app import ALLOWED_UPDATES, build_application
+    from bot.telegram.services import Services
+    from bot.telegram.settings import load_telegram_settings, load_texts
+    from bot.usage import UsageStore, load_usage_settings
+
+    settings, problems = load_telegram_settings(config_dir)
+    texts, text_problems = load_texts(config_dir)
+    usage_settings, usage_problems = load_usage_settings(config_dir)
+    all_problems = problems + text_problems + usage_problems
+    for problem in all_problems:
+        log.warning("config problem: %s", problem)
+    if any(p.severity == "error" for p in problems + usage_problems):
+        return _fail("fix the settings above (config/telegram.yaml, config/usage.yaml) and start again")
+    base_url = os.environ.get(BASE_URL_ENV, "").strip() or settings.base_url
+    if settings.mode == "webhook" and not SECRET_FORM.match(secret):
+        return _fail(f"webhook mode needs {SECRET_ENV} (1-256 characters: letters, digits, '_' or '-'); Telegram "
+                     "sends it with every update and the bot refuses updates without it")
+
+    data = data_dir(config_dir)
+    # The engine is built (or read from the cache) before the application exists: no update is taken before the bot
+    # can answer it.
+    live = LiveCorpus(corpus_dir, config_dir, sink=None, cache_dir=data / "cache")  # type: ignore[arg-type]
+    holder = EngineHolder(live.initial())  # initial() does not touch the sink; reloads do, and start later
+    live.sink = holder
+    store = UsageStore.from_settings(usage_settings, config_dir.resolve().parent)
+    services = Services(holder, config_dir, settings, texts, store=store, live=live, started_at=live.started_at)
+    application = build_application(token, base_url, services)
+    log.info("starting in %s mode against %s", settings.mode, base_url.split("/bot")[0])
+    if settings.mode == "webhook":
+        hook = settings.webhook
+        # webhook.url is the full public address Telegram posts to; a reverse proxy maps it onto listen:port/path.
+        application.run_webhook(listen=hook.listen, port=hook.port, url_path=hook.path, webhook_url=hook.url,
+                                secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+    else:
+        # run_polling handles SIGINT/SIGTERM: it stops fetching, finishes the updates in hand and confirms the
+        # offset with Telegram, so nothing is lost or answered twice across a restart.
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=30)
+    return 0

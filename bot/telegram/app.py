@@ -1,0 +1,128 @@
+"""Wiring: the PTB `Application` with our handlers, command menus, rate limiter and lifecycle hooks.
+
+The engine is built before the application exists, so the first update is never taken before the bot can answer.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import admin
+from bot.live import ReloadReport
+from bot.telegram import handlers
+from bot.telegram.services import KEY, Services
+
+log = logging.getLogger(__name__)
+
+ASK_COMMANDS = ["vraag", "ask"]
+ADMIN_COMMANDS = ["status", "reload", "onbeantwoord", "unanswered"]
+CONCURRENT_UPDATES = 64  # questions are answered concurrently; one slow send must not hold up other users
+
+MENUS = {
+    "nl": {
+        "private": [("start", "Welkom en voorbeeldvragen"), ("help", "Wat ik kan en welke artikelen ik ken")],
+        "group": [("vraag", "Stel een vraag: /vraag Hoe houd ik klanten trouw?"), ("help", "Wat ik kan")],
+    },
+    "en": {
+        "private": [("start", "Welcome and example questions"), ("help", "What I can do, which articles I know")],
+        "group": [("ask", "Ask a question: /ask How do I keep customers loyal?"), ("help", "What I can do")],
+    },
+}
+
+
+def build_application(token: str, base_url: str, services: Services, *, rate_limit: bool = True,
+                      poll_timeout: float = 30.0) -> Application:
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url.rstrip("/"))
+        .base_file_url(base_url.rstrip("/").removesuffix("/bot") + "/file/bot")
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .get_updates_read_timeout(poll_timeout + 10)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if rate_limit:
+        # Keeps outbound messages within Telegram's flood limits and retries a 429 a few times before giving up.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    application.bot_data[KEY] = services
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: Application) -> None:
+    application.add_handler(CommandHandler("start", handlers.on_start))
+    application.add_handler(CommandHandler("help", handlers.on_help))
+    application.add_handler(CommandHandler(ASK_COMMANDS, handlers.on_ask_command))
+    application.add_handler(CommandHandler(ADMIN_COMMANDS, handlers.on_admin))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migrate))
+    application.add_handler(MessageHandler(filters.COMMAND, handlers.on_unknown_command))
+    application.add_handler(MessageHandler((filters.TEXT | filters.CAPTION) & ~filters.COMMAND
+                                           & ~filters.UpdateType.EDITED, handlers.on_text))
+    application.add_handler(CallbackQueryHandler(handlers.on_button))
+    application.add_handler(InlineQueryHandler(handlers.on_inline))
+    application.add_error_handler(handlers.on_error)
+
+
+async def set_menus(application: Application) -> None:
+    for language, menus in MENUS.items():
+        code = None if language == "nl" else language
+        await application.bot.set_my_commands([BotCommand(c, d) for c, d in menus["private"]],
+                                               scope=BotCommandScopeAllPrivateChats(), language_code=code)
+        await application.bot.set_my_commands([BotCommand(c, d) for c, d in menus["group"]],
+                                               scope=BotCommandScopeAllGroupChats(), language_code=code)
+
+
+async def _post_init(application: Application) -> None:
+    services: Services = application.bot_data[KEY]
+    try:
+        await set_menus(application)
+    except Exception:  # a missing menu is cosmetic; the bot must still start
+        log.warning("could not set the command menus", exc_info=True)
+    if services.live is not None:
+        services.live.on_report = lambda report: on_reload(application, report)
+        services.live.start_watching()
+    log.info("bot @%s ready: %d articles, %d chunks", application.bot.username,
+             len(services.holder.get().articles), len(services.holder.get().chunks))
+
+
+async def _post_shutdown(application: Application) -> None:
+    services: Services = application.bot_data[KEY]
+    if services.live is not None:
+        await services.live.stop()
+    close = getattr(services.store, "close", None)
+    if close is not None:
+        close()
+    log.info("bot stopped")
+
+
+async def on_reload(application: Application, report: ReloadReport) -> None:
+    """After every reload: pick up settings and texts, and tell the admin chat about changes and problems."""
+    services: Services = application.bot_data[KEY]
+    services.reload_settings()
+    chat = services.settings.admin_chat
+    if chat is None or not (report.changed or report.problems or not report.ok):
+        return
+    if report.reason == "/reload":
+        return  # the admin who asked gets the report as the command's answer
+    try:
+        await handlers.deliver(application.bot.send_message, admin.reload_html(report), chat_id=chat,
+                               link_preview_options=handlers.NO_PREVIEW)
+    except Exception:
+        log.warning("could not send the reload report to the admin chat %s", chat, exc_info=True)
+
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]

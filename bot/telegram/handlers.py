@@ -1,0 +1,425 @@
+"""Update handlers: decide (routing), ask the engine, render, send. The only place engine and Telegram meet.
+
+Every send goes through `deliver`, which falls back to plain text when Telegram cannot parse our HTML and retries
+network faults a bounded number of times, so a question gets one answer even when Telegram hiccups.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ContextTypes
+
+from bot import admin
+from bot.engine import Engine
+from bot.model import Result
+from bot.telegram import render
+from bot.telegram.routing import command_question, is_private, language_of, route_text
+from bot.telegram.services import KEY, Services
+from bot.telegram.sessions import Session
+
+log = logging.getLogger(__name__)
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+SEND_ATTEMPTS = 4
+MAX_RETRY_WAIT = 30.0
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def services(context: Context) -> Services:
+    return context.application.bot_data[KEY]
+
+
+# --- sending ----------------------------------------------------------------------------------------------------------
+
+async def deliver(send: Callable[..., Awaitable[Message]], text: str, **kwargs: Any) -> Message | None:
+    """Send HTML; on "can't parse entities" resend as plain text; wait out 429s and retry network faults.
+
+    A timeout is not retried: Telegram may have delivered the message, and a duplicate answer is worse than a
+    missing one (the error handler apologises instead).
+    """
+    parse_mode: str | None = ParseMode.HTML
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            return await send(text=text, parse_mode=parse_mode, **kwargs)
+        except BadRequest as exc:
+            if parse_mode is not None and "can't parse entities" in str(exc).lower():
+                log.warning("Telegram could not parse our HTML (%s); sending plain text instead", exc)
+                text, parse_mode = render.plain_of(text), None
+                continue
+            raise
+        except RetryAfter as exc:
+            wait = exc.retry_after if isinstance(exc.retry_after, int | float) else exc.retry_after.total_seconds()
+            if attempt == SEND_ATTEMPTS or wait > MAX_RETRY_WAIT:
+                raise
+            log.warning("Telegram asked to slow down; retrying in %.1f s", wait)
+            await asyncio.sleep(wait)
+        except TimedOut:
+            raise
+        except NetworkError as exc:
+            if attempt == SEND_ATTEMPTS:
+                raise
+            log.warning("sending failed (%s); retry %d of %d", exc, attempt, SEND_ATTEMPTS - 1)
+            await asyncio.sleep(0.2 * 2 ** (attempt - 1))
+    return None
+
+
+def reply_kwargs(message: Message, quote: bool) -> dict[str, Any]:
+    """Answer in the same chat and forum topic; in groups as a reply to the question (also if it was deleted)."""
+    kwargs: dict[str, Any] = {"chat_id": message.chat_id, "link_preview_options": NO_PREVIEW}
+    if message.is_topic_message and message.message_thread_id is not None:
+        kwargs["message_thread_id"] = message.message_thread_id
+    if quote:
+        kwargs["reply_parameters"] = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+    return kwargs
+
+
+async def reply(context: Context, message: Message, html: str, quote: bool | None = None,
+                markup: InlineKeyboardMarkup | None = None) -> Message | None:
+    quote = (not is_private(message)) if quote is None else quote
+    return await deliver(context.bot.send_message, html, reply_markup=markup, **reply_kwargs(message, quote))
+
+
+def _lang(update: Update) -> str:
+    user = update.effective_user
+    return language_of(user.language_code if user else None)
+
+
+# --- questions ----------------------------------------------------------------------------------------------------
+
+async def _admit(update: Update, context: Context, lang: str) -> bool:
+    """Flood control before any engine work: per user everywhere, per chat in groups. One notice per spell."""
+    s = services(context)
+    message = update.effective_message
+    user = update.effective_user
+    if message is None:
+        return False
+    user_key = user.id if user else message.chat_id
+    verdict = s.user_throttle.check(user_key)
+    if verdict == "ok" and not is_private(message):
+        verdict = s.group_throttle.check(message.chat_id, notice_key=user_key)
+        if verdict == "notify":
+            limit = s.settings.group_answers_per_minute
+            await reply(context, message, render.text_html(s.texts.get(lang, "group_throttled", limit=limit)))
+            log.info("group %s throttled (%d answers a minute)", message.chat_id, limit)
+            return False
+    elif verdict == "notify":
+        await reply(context, message, render.text_html(s.texts.get(lang, "user_throttled")))
+        log.info("user throttled in a %s chat", message.chat.type)
+        return False
+    return verdict == "ok"
+
+
+async def answer_question(update: Update, context: Context, question: str) -> None:
+    s = services(context)
+    message = update.effective_message
+    if message is None:
+        return
+    lang = _lang(update)
+    if not await _admit(update, context, lang):
+        return
+    started = time.perf_counter()
+    engine = s.holder.get()  # one engine for the whole question, even if a reload swaps in another meanwhile
+    answer = engine.ask(question, limit=s.settings.results_per_question)
+    note = s.texts.get(lang, "truncated", limit=engine.settings.answer.max_question_chars) if answer.truncated else ""
+    question_id = _record(s, update, answer)
+    if not answer.answered:
+        await reply(context, message, render.abstention_html(s.texts, lang, engine.topics(), note))
+    else:
+        session = Session(answer.question, lang, question_id)
+        token = s.sessions.new(session)
+        await _send_result(context, message, s, session, token, 0, answer.results, note)
+    log.info("question in %s chat: %s (%s) in %.1f ms", message.chat.type,
+             f"answered from {answer.results[0].article}" if answer.answered else "not answered",
+             answer.reason or answer.results[0].kind, (time.perf_counter() - started) * 1000)
+
+
+def _record(s: Services, update: Update, answer: Any) -> int | None:
+    if s.store is None:
+        return None
+    chat = update.effective_chat
+    user = update.effective_user
+    try:
+        return s.store.record_question(question=answer.question, answer=answer,
+                                       chat_type=chat.type if chat else "inline",
+                                       user_id=user.id if user else None, chat_id=chat.id if chat else None)
+    except Exception:  # the usage store is bookkeeping; it must never cost a user their answer
+        log.exception("could not record the question in the usage store")
+        return None
+
+
+async def _send_result(context: Context, message: Message, s: Services, session: Session, token: str, index: int,
+                       results: tuple[Result, ...] | list[Result], note: str = "") -> None:
+    result = results[index]
+    session.shown[index] = (result.article, result.quote)
+    html = render.answer_html(result, s.texts, session.language, context.bot.username, index, len(results), note)
+    markup = render.answer_keyboard(s.texts, session.language, token, index, result.article,
+                                    has_more=index + 1 < len(results))
+    if not is_private(message):
+        # In a group "Heel artikel" would post a whole article into the team's chat: open it in private instead.
+        article_button = InlineKeyboardButton(s.texts.get(session.language, "button_article"),
+                                              url=render.deep_link(context.bot.username, result.article))
+        first = [*markup.inline_keyboard[0][:-1], article_button]
+        markup = InlineKeyboardMarkup([first, *markup.inline_keyboard[1:]])
+    await reply(context, message, html, markup=markup)
+
+
+async def on_text(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    route = route_text(message, context.bot.username, context.bot.id)
+    if route is None:
+        return  # group chatter not addressed to the bot: stay silent
+    if not route.question.strip():
+        await reply(context, message, render.text_html(services(context).texts.get(_lang(update), "ask_what")))
+        return
+    await answer_question(update, context, route.question)
+
+
+async def on_ask_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    question = command_question(message, context.bot.id)
+    if not question:
+        await reply(context, message, render.text_html(services(context).texts.get(_lang(update), "ask_what")))
+        return
+    await answer_question(update, context, question)
+
+
+# --- commands -------------------------------------------------------------------------------------------------------
+
+async def _send_article(context: Context, message: Message, engine: Engine, article_id: str, lang: str) -> bool:
+    s = services(context)
+    article = engine.articles.get(article_id)
+    if article is None:
+        return False
+    parts = render.article_messages(article.title, article.author, article.date, article.url,
+                                    engine.article_chunks(article_id), s.texts, lang, context.bot.username,
+                                    article.id)
+    for part in parts:
+        await reply(context, message, part, quote=False)
+    return True
+
+
+async def on_start(update: Update, context: Context) -> None:
+    s = services(context)
+    message = update.effective_message
+    if message is None:
+        return
+    lang = _lang(update)
+    engine = s.holder.get()
+    payload = context.args[0] if context.args else ""
+    article_id = render.payload_article(payload)
+    if article_id is not None:
+        if not await _send_article(context, message, engine, article_id, lang):
+            await reply(context, message, render.text_html(s.texts.get(lang, "article_unknown")))
+        return
+    await reply(context, message, render.welcome_html(s.texts, lang, len(engine.articles)))
+
+
+async def on_help(update: Update, context: Context) -> None:
+    s = services(context)
+    message = update.effective_message
+    if message is None:
+        return
+    engine = s.holder.get()
+    listing = [(a.id, a.title, a.author) for a in engine.articles.values()]
+    await reply(context, message, render.help_html(s.texts, _lang(update), context.bot.username, listing))
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    """Private chats get a hint; in groups an unknown command is probably for another bot, so stay silent."""
+    message = update.effective_message
+    if message is None or not is_private(message):
+        return
+    await reply(context, message, render.text_html(services(context).texts.get(_lang(update), "unknown_command")))
+
+
+def _is_admin(update: Update, context: Context) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in services(context).settings.admins
+
+
+async def on_admin(update: Update, context: Context) -> None:
+    """/status, /reload, /onbeantwoord. Anyone else is treated exactly like an unknown command: no hint they exist."""
+    if not _is_admin(update, context):
+        await on_unknown_command(update, context)
+        return
+    s = services(context)
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    command = message.text.split()[0].lstrip("/").split("@")[0].lower()
+    if command == "status":
+        today = None
+        if s.store is not None:
+            try:
+                today = s.store.today()
+            except Exception:
+                log.exception("usage store unavailable for /status")
+        report = s.live.last_report if s.live else None
+        html = admin.status_html(s.holder.get(), report, s.started_at, today)
+    elif command == "reload":
+        if s.live is None:
+            html = "Live reloads are off in this process."
+        else:
+            html = admin.reload_html(await s.live.reload(reason="/reload"))
+    else:
+        # Grouping similar questions can take a while on a big history: keep it off the event loop.
+        groups = await asyncio.to_thread(s.store.unanswered) if s.store is not None else []
+        html = admin.unanswered_html(groups) if s.store is not None else "The usage store is off (config/usage.yaml)."
+    log.info("admin command /%s", command)
+    for part in _split_html_lines(html):
+        await reply(context, message, part, quote=False)
+
+
+def _split_html_lines(html: str) -> list[str]:
+    """Admin texts are line-based HTML (each line closes its own tags), so splitting between lines stays valid."""
+    parts: list[str] = [""]
+    for line in html.split("\n"):
+        candidate = f"{parts[-1]}\n{line}" if parts[-1] else line
+        if render.utf16_len(render.plain_of(candidate)) > render.MAX_MESSAGE and parts[-1]:
+            parts.append(line)
+        else:
+            parts[-1] = candidate
+    return [p for p in parts if p]
+
+
+# --- buttons ------------------------------------------------------------------------------------------------------
+
+async def on_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    s = services(context)
+    lang = _lang(update)
+    callback = render.decode_callback(query.data)
+    message = query.message if isinstance(query.message, Message) else None
+    if callback is None or message is None:
+        # Forged, truncated or from an old version of the bot: say nothing more than "expired".
+        await query.answer(s.texts.get(lang, "expired"))
+        return
+    engine = s.holder.get()
+    if callback.action == "a":
+        await query.answer()
+        if not await _send_article(context, message, engine, callback.value, lang):
+            await reply(context, message, render.text_html(s.texts.get(lang, "article_unknown")), quote=False)
+        return
+    session = s.sessions.get(callback.token)
+    if session is None:
+        await query.answer(s.texts.get(lang, "expired"))
+        return
+    if callback.action == "m":
+        if s.user_throttle.check(query.from_user.id) != "ok":
+            await query.answer()
+            return
+        # Re-ask the current engine: after a reload, a removed or changed article is not shown from memory.
+        results = engine.ask(session.question, limit=s.settings.results_per_question).results
+        if callback.index >= len(results):
+            await query.answer(s.texts.get(session.language, "no_more"))
+            return
+        await query.answer()
+        await _send_result(context, message, s, session, callback.token, callback.index, results)
+        return
+    shown = session.shown.get(callback.index)
+    if shown is None:
+        await query.answer(s.texts.get(lang, "expired"))
+        return
+    vote = 1 if callback.value == "+" else -1
+    if s.store is not None:
+        try:
+            s.store.record_feedback(question_id=session.question_id, vote=vote, question=session.question,
+                                    article=shown[0], quote=shown[1], chat_type=message.chat.type,
+                                    user_id=query.from_user.id, chat_id=message.chat_id)
+        except Exception:
+            log.exception("could not store feedback")
+    log.info("feedback %s on %s", "+1" if vote > 0 else "-1", shown[0])
+    await query.answer(s.texts.get(lang, "feedback_up" if vote > 0 else "feedback_down"))
+
+
+# --- inline mode ----------------------------------------------------------------------------------------------------
+
+async def on_inline(update: Update, context: Context) -> None:
+    query = update.inline_query
+    if query is None:
+        return
+    s = services(context)
+    lang = language_of(query.from_user.language_code)
+    text = query.query.strip()
+    if not text or s.user_throttle.check(query.from_user.id) != "ok":
+        await query.answer([], cache_time=5, button=InlineQueryResultsButton(
+            s.texts.get(lang, "inline_hint"), start_parameter="inline"))
+        return
+    engine = s.holder.get()
+    answer = engine.ask(text, limit=s.settings.inline_results)
+    results = [
+        InlineQueryResultArticle(
+            id=f"{engine.version}-{r.chunk_index}",
+            title=f"{s.texts.get(lang, 'label_' + r.kind)}: {r.title}"[:200],
+            description=r.quote[:150],
+            input_message_content=InputTextMessageContent(
+                render.inline_quote_html(r, s.texts, lang, context.bot.username), parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW),
+        )
+        for r in answer.results
+    ]
+    button = None if results else InlineQueryResultsButton(s.texts.get(lang, "inline_none"), start_parameter="help")
+    await query.answer(results, cache_time=30, is_personal=False, button=button)
+
+
+# --- chat migration and errors ----------------------------------------------------------------------------------
+
+async def on_migrate(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        context.application.migrate_chat_data(message=message)
+        log.info("group %s became supergroup %s", message.chat_id, message.migrate_to_chat_id)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log with enough context to act on (never the token: the log filter scrubs it) and apologise once."""
+    error = context.error
+    where = ""
+    if isinstance(update, Update):
+        chat = update.effective_chat
+        where = f"update {update.update_id} in a {chat.type if chat else 'no'} chat"
+    if isinstance(error, Forbidden):
+        log.warning("%s: the bot was blocked or removed (%s)", where or "outside an update", error)
+        return
+    log.error("failure while handling %s", where or "a background task", exc_info=error)
+    if not isinstance(update, Update):
+        return
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer(services(context).texts.get(_lang(update), "error"))
+        except Exception:
+            log.debug("could not answer the callback query after an error", exc_info=True)
+        return
+    message = update.effective_message
+    if message is None or isinstance(error, RetryAfter | TimedOut):
+        return  # a timed-out send may have arrived; an apology after it would be noise
+    try:
+        await reply(context, message, render.text_html(services(context).texts.get(_lang(update), "error")))
+    except Exception:
+        log.warning("could not send the apology either (Telegram unreachable?)")

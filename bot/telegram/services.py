@@ -1,0 +1,72 @@
+"""Everything a handler needs, in one object kept in `application.bot_data`: engine, settings, texts, state, store.
+
+Settings and texts are replaced on reload (never mutated), so a handler reading them mid-reload sees one consistent
+version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from bot.holder import EngineHolder
+from bot.live import LiveCorpus
+from bot.model import Answer
+from bot.telegram.sessions import Sessions
+from bot.telegram.settings import TelegramSettings, Texts, load_telegram_settings, load_texts
+from bot.telegram.throttle import Throttle
+
+log = logging.getLogger(__name__)
+KEY = "services"
+
+
+class UsageSink(Protocol):
+    """The part of `bot.usage.UsageStore` the Telegram layer uses."""
+
+    def record_question(self, *, question: str, answer: Answer, chat_type: str, user_id: int | None,
+                        chat_id: int | None) -> int: ...
+
+    def record_feedback(self, *, question_id: int | None, vote: int, question: str, article: str, quote: str,
+                        chat_type: str, user_id: int | None, chat_id: int | None) -> None: ...
+
+    def today(self) -> tuple[int, float]: ...
+
+    def unanswered(self, days: int = 30, limit: int = 15) -> list[Any]: ...
+
+
+@dataclass
+class Services:
+    holder: EngineHolder
+    config_dir: Path
+    settings: TelegramSettings = field(default_factory=TelegramSettings)
+    texts: Texts = field(default_factory=Texts)
+    store: UsageSink | None = None
+    live: LiveCorpus | None = None
+    sessions: Sessions = field(default_factory=Sessions)
+    started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    user_throttle: Throttle = field(init=False)
+    group_throttle: Throttle = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.user_throttle = Throttle(self.settings.user_messages_per_minute)
+        self.group_throttle = Throttle(self.settings.group_answers_per_minute)
+
+    def reload_settings(self) -> None:
+        """Pick up edited telegram.yaml / texts.yaml; a file with errors keeps the version in use (reported)."""
+        settings, problems = load_telegram_settings(self.config_dir)
+        if any(p.severity == "error" for p in problems):
+            for problem in problems:
+                log.warning("config problem (keeping the telegram settings in use): %s", problem)
+        else:
+            if settings.user_messages_per_minute != self.settings.user_messages_per_minute:
+                self.user_throttle.limit = settings.user_messages_per_minute
+            if settings.group_answers_per_minute != self.settings.group_answers_per_minute:
+                self.group_throttle.limit = settings.group_answers_per_minute
+            self.settings = settings
+        texts, problems = load_texts(self.config_dir)
+        for problem in problems:
+            log.warning("config problem: %s", problem)
+        self.texts = texts  # broken keys already fell back to their defaults, one by one

@@ -1,0 +1,281 @@
+"""Telegram settings (`config/telegram.yaml`) and user-facing texts (`config/texts.yaml`), validated like search.yaml.
+
+Secrets never live here: the token comes from TELEGRAM_BOT_TOKEN and the webhook secret from TELEGRAM_WEBHOOK_SECRET.
+An invalid value names its key and the expected form and keeps the default; an unknown key is a warning.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from bot.model import Problem
+from bot.yamlfile import load_mapping
+
+TELEGRAM_FILE = "telegram.yaml"
+TEXTS_FILE = "texts.yaml"
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+LANGUAGES = ("nl", "en")
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    listen: str = "0.0.0.0"
+    port: int = 8443
+    url: str = ""  # the public https address Telegram posts updates to
+    path: str = "telegram"
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    mode: str = "polling"
+    base_url: str = DEFAULT_BASE_URL
+    webhook: WebhookSettings = field(default_factory=WebhookSettings)
+    admins: frozenset[int] = frozenset()
+    admin_chat: int | None = None
+    group_answers_per_minute: int = 6  # per group chat; more is flooding for a team
+    user_messages_per_minute: int = 20  # per user, any chat; beyond it the user is throttled
+    results_per_question: int = 5  # how many passages "Meer" can page through
+    inline_results: int = 5
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# key -> (check, expected form)
+_TOP_RULES: dict[str, tuple[Any, str]] = {
+    "mode": (lambda v: v in ("polling", "webhook"), "polling or webhook"),
+    "base_url": (lambda v: isinstance(v, str) and v.startswith(("http://", "https://")),
+                 "an http(s) address such as https://api.telegram.org/bot"),
+    "admins": (lambda v: isinstance(v, list) and all(_is_int(x) for x in v), "a list of Telegram user ids (numbers)"),
+    "admin_chat": (lambda v: v is None or _is_int(v), "a chat id (a number) or empty"),
+    "group_answers_per_minute": (lambda v: _is_int(v) and 1 <= v <= 60, "a whole number from 1 to 60"),
+    "user_messages_per_minute": (lambda v: _is_int(v) and 1 <= v <= 600, "a whole number from 1 to 600"),
+    "results_per_question": (lambda v: _is_int(v) and 1 <= v <= 20, "a whole number from 1 to 20"),
+    "inline_results": (lambda v: _is_int(v) and 1 <= v <= 50, "a whole number from 1 to 50"),
+}
+_WEBHOOK_RULES: dict[str, tuple[Any, str]] = {
+    "listen": (lambda v: isinstance(v, str) and bool(v), "an address to listen on, e.g. 0.0.0.0"),
+    "port": (lambda v: _is_int(v) and 1 <= v <= 65535, "a port number from 1 to 65535"),
+    "url": (lambda v: isinstance(v, str) and (v == "" or v.startswith("https://")), "an https:// address"),
+    "path": (lambda v: isinstance(v, str) and v.strip("/") != "" and " " not in v, "a URL path such as telegram"),
+}
+
+
+def _line(path: Path, key: str, parent: str | None = None) -> int | None:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    inside = parent is None
+    for number, line in enumerate(lines, start=1):
+        indented = line[:1].isspace()
+        name = line.strip().split(":", 1)[0].strip("'\" ")
+        if parent is not None and not indented and line.strip():
+            inside = name == parent
+            continue
+        if inside and name == key and (indented == (parent is not None)):
+            return number
+    return None
+
+
+def load_telegram_settings(config_dir: Path) -> tuple[TelegramSettings, list[Problem]]:
+    path = config_dir / TELEGRAM_FILE
+    if not path.exists():
+        return TelegramSettings(), []
+    data, problems = load_mapping(path)
+    if data is None:
+        return TelegramSettings(), problems
+    where = str(path)
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "webhook":
+            continue
+        if key not in _TOP_RULES:
+            problems.append(Problem(where, f"unknown key '{key}' (known: {', '.join([*_TOP_RULES, 'webhook'])})",
+                                    _line(path, str(key)), severity="warning"))
+            continue
+        check, expected = _TOP_RULES[key]
+        if not check(value):
+            problems.append(Problem(where, f"'{key}' is {value!r}; expected {expected} (using the default)",
+                                    _line(path, key)))
+            continue
+        values[key] = value
+    webhook: dict[str, Any] = {}
+    raw = data.get("webhook") or {}
+    if not isinstance(raw, dict):
+        problems.append(Problem(where, "'webhook' must be a mapping (listen, port, url, path)", _line(path, "webhook")))
+        raw = {}
+    for key, value in raw.items():
+        if key not in _WEBHOOK_RULES:
+            problems.append(Problem(where, f"unknown key 'webhook.{key}' (known: {', '.join(_WEBHOOK_RULES)})",
+                                    _line(path, str(key), "webhook"), severity="warning"))
+            continue
+        check, expected = _WEBHOOK_RULES[key]
+        if not check(value):
+            problems.append(Problem(where, f"'webhook.{key}' is {value!r}; expected {expected} (using the default)",
+                                    _line(path, key, "webhook")))
+            continue
+        webhook[key] = value.strip("/") if key == "path" else value
+    if "admins" in values:
+        values["admins"] = frozenset(values["admins"])
+    settings = replace(TelegramSettings(**values), webhook=WebhookSettings(**webhook))
+    if settings.mode == "webhook" and not settings.webhook.url:
+        problems.append(Problem(where, "'webhook.url' is required when mode is webhook (the public https address)",
+                                _line(path, "mode")))
+    return settings, problems
+
+
+# --- texts --------------------------------------------------------------------------------------------------------
+
+# The shipped config/texts.yaml holds the same texts (a test keeps them equal); these are the fallback for a key an
+# operator deleted or broke, so a bad edit never leaves a user with an empty message.
+DEFAULT_TEXTS: dict[str, dict[str, str]] = {
+    "nl": {
+        "welcome": "Welkom! Ik beantwoord vragen over zakelijke relaties met citaten uit {count} artikelen, "
+                   "altijd met de bron erbij. Stel gewoon een vraag, bijvoorbeeld:",
+        "example_1": "Hoe houd ik klanten trouw?",
+        "example_2": "Wat is de belangrijkste regel in zakelijke relaties?",
+        "example_3": "Wat ging er mis bij Aventeon?",
+        "help": "Stel een vraag in uw eigen woorden. Ik zoek de best passende passage in de artikelen en citeer die "
+                "letterlijk, met titel, auteur en bron. Ik verzin geen advies: staat het niet in de artikelen, dan "
+                "zeg ik dat. In een groep antwoord ik alleen op /vraag, een vermelding van mij of een antwoord op "
+                "mijn bericht. Met @{bot} in een willekeurige chat deelt u een citaat.\n\nDe artikelen:",
+        "label_rule": "Regel",
+        "label_case": "Casus",
+        "label_passage": "Passage",
+        "by": "door",
+        "source": "Bron",
+        "read_in_bot": "Lees het hele artikel",
+        "button_more": "Meer",
+        "button_article": "Heel artikel",
+        "no_answer": "Daar gaan mijn artikelen niet over, en ik citeer liever niets dan iets wat er niet bij past.",
+        "rephrase": "Probeer het anders te formuleren, met andere woorden voor waar het u om gaat.",
+        "topics": "Onderwerpen die wel aan bod komen:",
+        "no_more": "Er zijn geen andere passages voor deze vraag.",
+        "expired": "Dit antwoord is verlopen; stel de vraag opnieuw.",
+        "article_unknown": "Dat artikel ken ik (niet meer).",
+        "feedback_up": "Dank u, fijn dat het hielp.",
+        "feedback_down": "Dank u, dat nemen we mee.",
+        "truncated": "Uw vraag was erg lang; ik heb alleen de eerste {limit} tekens gebruikt.",
+        "ask_what": "Wat is uw vraag? Bijvoorbeeld: /vraag Hoe houd ik klanten trouw?",
+        "group_throttled": "Even rustig aan: ik beantwoord in deze groep hooguit {limit} vragen per minuut.",
+        "user_throttled": "U stelt veel vragen kort na elkaar; ik neem er even een pauze van.",
+        "unknown_command": "Dat commando ken ik niet. Stel gewoon een vraag, of typ /help.",
+        "error": "Sorry, er ging iets mis bij het beantwoorden. Probeer het zo nog eens.",
+        "inline_hint": "Typ een vraag om een citaat te delen",
+        "inline_none": "Geen passage gevonden",
+        "open_private": "Open de bot",
+        "article_part": "deel {part} van {total}",
+    },
+    "en": {
+        "welcome": "Welcome! I answer questions about business relationships with quotes from {count} articles "
+                   "(in Dutch), always with the source. Just ask, for example:",
+        "example_1": "How do I keep customers loyal?",
+        "example_2": "What is the most important rule in business relationships?",
+        "example_3": "What went wrong at Aventeon?",
+        "help": "Ask in your own words. I find the best matching passage in the articles and quote it verbatim, with "
+                "title, author and source. I never invent advice: if the articles do not cover it, I say so. In a "
+                "group I only answer /ask, a mention of me or a reply to my message. Type @{bot} in any chat to "
+                "share a quote.\n\nThe articles:",
+        "label_rule": "Rule",
+        "label_case": "Case",
+        "label_passage": "Passage",
+        "by": "by",
+        "source": "Source",
+        "read_in_bot": "Read the whole article",
+        "button_more": "More",
+        "button_article": "Whole article",
+        "no_answer": "My articles do not cover that, and I would rather quote nothing than something that does "
+                     "not fit.",
+        "rephrase": "Try asking in other words, naming what matters to you.",
+        "topics": "Topics the articles do cover:",
+        "no_more": "There are no other passages for this question.",
+        "expired": "This answer has expired; please ask again.",
+        "article_unknown": "I do not know that article (any more).",
+        "feedback_up": "Thank you, glad it helped.",
+        "feedback_down": "Thank you, we will look into it.",
+        "truncated": "Your question was very long; I only used its first {limit} characters.",
+        "ask_what": "What is your question? For example: /ask How do I keep customers loyal?",
+        "group_throttled": "Easy now: in this group I answer at most {limit} questions a minute.",
+        "user_throttled": "You are asking a lot in a short time; I am taking a short break from your questions.",
+        "unknown_command": "I do not know that command. Just ask a question, or type /help.",
+        "error": "Sorry, something went wrong while answering. Please try again in a moment.",
+        "inline_hint": "Type a question to share a quote",
+        "inline_none": "No passage found",
+        "open_private": "Open the bot",
+        "article_part": "part {part} of {total}",
+    },
+}
+
+# Placeholders each text may use; anything else would raise at send time, so it is refused at load time.
+_PLACEHOLDERS: dict[str, set[str]] = {
+    "welcome": {"count"}, "help": {"bot"}, "truncated": {"limit"}, "group_throttled": {"limit"},
+    "article_part": {"part", "total"},
+}
+
+
+@dataclass(frozen=True)
+class Texts:
+    by_language: dict[str, dict[str, str]] = field(default_factory=lambda: DEFAULT_TEXTS)
+
+    def get(self, language: str, key: str, **values: object) -> str:
+        """Plain text (the renderer escapes it) for a user's language, falling back to Dutch."""
+        table = self.by_language.get(language) or self.by_language["nl"]
+        return table[key].format(**values) if values else table[key]
+
+
+def _placeholders(text: str) -> set[str] | None:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return None
+
+
+def load_texts(config_dir: Path) -> tuple[Texts, list[Problem]]:
+    path = config_dir / TEXTS_FILE
+    if not path.exists():
+        return Texts(), []
+    data, problems = load_mapping(path)
+    if data is None:
+        return Texts(), problems
+    where = str(path)
+    tables: dict[str, dict[str, str]] = {}
+    for language in data:
+        if language not in LANGUAGES:
+            problems.append(Problem(where, f"unknown language '{language}' (known: {', '.join(LANGUAGES)})",
+                                    _line(path, str(language)), severity="warning"))
+    for language in LANGUAGES:
+        table = dict(DEFAULT_TEXTS[language])
+        raw = data.get(language) or {}
+        if not isinstance(raw, dict):
+            problems.append(Problem(where, f"'{language}' must be a mapping of text keys", _line(path, language)))
+            raw = {}
+        for key, value in raw.items():
+            if key not in table:
+                problems.append(Problem(where, f"unknown text '{language}.{key}'", _line(path, str(key), language),
+                                        severity="warning"))
+                continue
+            found = _placeholders(value) if isinstance(value, str) else None
+            if not isinstance(value, str) or not value.strip() or found is None:
+                problems.append(Problem(where, f"'{language}.{key}' must be non-empty text (using the default)",
+                                        _line(path, key, language)))
+                continue
+            allowed = _PLACEHOLDERS.get(key, set())
+            if not found <= allowed:
+                extra = ", ".join("{" + name + "}" for name in sorted(found - allowed))
+                hint = ", ".join("{" + name + "}" for name in sorted(allowed)) or "none"
+                problems.append(Problem(where, f"'{language}.{key}' uses {extra}; allowed placeholders: {hint} "
+                                               "(using the default)", _line(path, key, language)))
+                continue
+            table[key] = value
+        tables[language] = table
+    return Texts(tables), problems
+
+
+def check_telegram_config(config_dir: Path) -> list[Problem]:
+    """Problems in telegram.yaml and texts.yaml, for `corpus check` and for reloads."""
+    return load_telegram_settings(config_dir)[1] + load_texts(config_dir)[1]

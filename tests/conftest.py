@@ -1,0 +1,28 @@
+"""Fixtures for the Telegram tests: a strict fake Bot API on 127.0.0.1 and the real bot polling it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from fake_bot_api import FakeBotAPI
+from telegram_support import Harness, start_bot, stop_bot
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeBotAPI]:
+    server = FakeBotAPI()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def bot(fake: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Harness]:
+    """The bot with the real corpus and config, admin user 42, usage store in tmp_path."""
+    harness = await start_bot(fake, tmp_path, admins=frozenset({42}))
+    yield harness
+    await stop_bot(harness)
+    assert not harness.rejected_sends(), "Telegram would have refused:\n" + fake.summary()
+    assert not fake.internal_errors, fake.internal_errors

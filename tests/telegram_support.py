@@ -1,0 +1,91 @@
+"""A running bot for end-to-end tests: the real PTB Application, polling a FakeBotAPI over HTTP on 127.0.0.1.
+
+The corpus and config are copies in a temporary folder, so tests may edit them (live reloads) without touching the
+repository.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from engine_support import CONFIG, CORPUS
+from fake_bot_api import FakeBotAPI
+from telegram.ext import Application
+
+from bot.holder import EngineHolder
+from bot.live import LiveCorpus
+from bot.telegram.app import build_application, on_reload
+from bot.telegram.services import Services
+from bot.telegram.settings import load_telegram_settings, load_texts
+from bot.usage import UsageStore
+
+SEND_METHODS = {"sendmessage", "editmessagetext", "answerinlinequery", "answercallbackquery"}
+
+
+@dataclass
+class Harness:
+    fake: FakeBotAPI
+    app: Application
+    services: Services
+    corpus: Path
+    config: Path
+    store: UsageStore | None
+
+    @property
+    def live(self) -> LiveCorpus:
+        assert self.services.live is not None
+        return self.services.live
+
+    def rejected_sends(self) -> list[Any]:
+        """Sends Telegram would have refused (bad HTML, too long, bad buttons): always a bug in the bot."""
+        return [c for c in self.fake.calls if c.method.lower() in SEND_METHODS and c.status == 400]
+
+
+def copy_tree(tmp: Path) -> tuple[Path, Path]:
+    corpus, config = tmp / "corpus", tmp / "config"
+    shutil.copytree(CORPUS, corpus)
+    shutil.copytree(CONFIG, config)
+    return corpus, config
+
+
+async def start_bot(fake: FakeBotAPI, tmp: Path, *, watch: bool = False, store: bool = True,
+                    rate_limit: bool = True, **settings: Any) -> Harness:
+    corpus, config = copy_tree(tmp)
+    telegram_settings, problems = load_telegram_settings(config)
+    assert not problems, problems
+    telegram_settings = replace(telegram_settings, **settings)
+    texts, _ = load_texts(config)
+    live = LiveCorpus(corpus, config, sink=None, cache_dir=tmp / "cache")  # type: ignore[arg-type]
+    holder = EngineHolder(live.initial())
+    live.sink = holder
+    usage = UsageStore.open(tmp / "usage.sqlite3", b"test-key", 30) if store else None
+    services = Services(holder, config, telegram_settings, texts, store=usage, live=live)
+    app = build_application(fake.token, fake.base_url, services, rate_limit=rate_limit, poll_timeout=1)
+    # The same order as Application.run_polling: initialize, post_init, start fetching, start processing.
+    await app.initialize()
+    if not watch:
+        services.live = None  # post_init would start the file watcher; most tests do not want it
+    assert app.post_init is not None
+    await app.post_init(app)
+    services.live = live
+    live.on_report = lambda report: on_reload(app, report)
+    assert app.updater is not None
+    await app.updater.start_polling(timeout=1, poll_interval=0)
+    await app.start()
+    return Harness(fake, app, services, corpus, config, usage)
+
+
+async def stop_bot(harness: Harness) -> None:
+    app = harness.app
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    if harness.services.live is not None:
+        await harness.services.live.stop()
+    await app.shutdown()
+    if harness.store is not None:
+        harness.store.close()
