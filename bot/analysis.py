@@ -11,11 +11,16 @@ Compounds (klantrelaties) are split against the corpus vocabulary so they also y
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from array import array
+from collections import defaultdict
+from collections.abc import Collection, Container, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import simplemma
 import Stemmer
 
@@ -60,6 +65,8 @@ def normalise(text: str) -> str:
 
 def fold_accents(word: str) -> str:
     """creëert -> creeert, één -> een: users rarely type the diaeresis, so text and question both lose it."""
+    if word.isascii():  # nearly every word: skip the decomposition (a third of the analysis time otherwise)
+        return word
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -69,15 +76,21 @@ def words(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
 
 
-@lru_cache(maxsize=200_000)
-def term(word: str) -> str:
-    """Index term for one normalised surface word (lemma if known, else Snowball stem; accents folded)."""
+def term_uncached(word: str) -> str:
+    """Index term for one normalised surface word (lemma if known, else Snowball stem; accents folded).
+
+    Index builds call this once per distinct corpus word and keep the results themselves; `term` (cached) serves
+    questions, so a build does not flush the question words out of the cache or fill it with the whole vocabulary.
+    """
     # Fold first: people type "creeert" for "creëert", and both must become the same term even though only the
     # accented form is in the lemmatizer's dictionary.
     word = fold_accents(word.replace("'", ""))
     if simplemma.is_known(word, lang="nl"):
         return fold_accents(simplemma.lemmatize(word, lang="nl").replace("_", "").casefold())
     return _stemmer.stemWord(word)
+
+
+term = lru_cache(maxsize=50_000)(term_uncached)
 
 
 def is_stop(word: str) -> bool:
@@ -100,12 +113,18 @@ class CompoundSplitter:
     Dutch joins compound parts with nothing, -s- or -e(n)-; we try each cut point and linking letters, and accept the
     split whose shorter part is longest (ties: longer head), which prefers klant|relaties over klan|trelaties.
     The vocabulary is the set of the corpus's own surface words, so a split can only produce words that can match.
+
+    `trusted=True` takes `vocabulary` as it is (no copy) when the caller knows it holds content words only: an engine
+    passes its lexicon, which has every content word of a 100k-chunk corpus (~250k). Words shorter than MIN_PART in
+    it change nothing, because a split never looks up a part that short.
     """
 
     LINKS = ("", "s", "e", "en")
 
-    def __init__(self, vocabulary: Collection[str]) -> None:
-        self.vocabulary = frozenset(w for w in vocabulary if len(w) >= MIN_PART and not is_stop(w))
+    def __init__(self, vocabulary: Collection[str], *, trusted: bool = False) -> None:
+        self.vocabulary: Container[str] = (
+            vocabulary if trusted else frozenset(w for w in vocabulary if len(w) >= MIN_PART and not is_stop(w))
+        )
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def split(self, word: str) -> tuple[str, ...]:
@@ -114,22 +133,30 @@ class CompoundSplitter:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
+        best = self.split_uncached(word)
+        if len(self._cache) < 100_000:
+            self._cache[word] = best
+        return best
+
+    def split_uncached(self, word: str) -> tuple[str, ...]:
+        """`split` without the cache: an index build splits every corpus word once, the cache is for questions."""
+        if len(word) < MIN_COMPOUND:
+            return ()
+        vocabulary = self.vocabulary
         best: tuple[str, ...] = ()
         best_key = (0, 0)
         for cut in range(MIN_PART, len(word) - MIN_PART + 1):
             head, rest = word[:cut], word[cut:]
-            if head not in self.vocabulary:
+            if head not in vocabulary:
                 continue
             for link in self.LINKS:
                 if not rest.startswith(link):
                     continue
                 tail = rest[len(link) :]
-                if len(tail) >= MIN_PART and tail in self.vocabulary:
+                if len(tail) >= MIN_PART and tail in vocabulary:
                     key = (min(len(head), len(tail)), len(head))
                     if key > best_key:
                         best, best_key = (head, tail), key
-        if len(self._cache) < 100_000:
-            self._cache[word] = best
         return best
 
     def terms(self, surface: Iterable[str]) -> list[str]:
@@ -143,3 +170,114 @@ class CompoundSplitter:
                 if part_term != whole:
                     out.append(part_term)
         return out
+
+
+class Lexicon:
+    """Every content word of one corpus with its index terms, worked out once per distinct word at build time.
+
+    Answering analyses the chunks it quotes (near-duplicate check, quote choice); with the lexicon that is two dict
+    lookups a word instead of the lemmatizer, the stemmer and the compound splitter. `analyse` gives exactly what
+    `CompoundSplitter.terms(content_words(text))` gives; words the corpus does not have take that slow path.
+    """
+
+    def __init__(self, whole: dict[str, str], parts: dict[str, tuple[str, ...]]) -> None:
+        self.whole = whole  # content word -> its own term; also the splitter's and the typo fixer's vocabulary
+        self.parts = parts  # compound -> its parts' terms that differ from its own (only words that have some)
+        self.splitter = CompoundSplitter(whole, trusted=True)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.whole
+
+    def __len__(self) -> int:
+        return len(self.whole)
+
+    def analyse(self, text: str) -> list[str]:
+        whole, parts = self.whole, self.parts
+        out: list[str] = []
+        for word in words(text):
+            own = whole.get(word)
+            if own is None:
+                if not is_stop(word) and not word.isdigit():
+                    out += self.splitter.terms((word,))
+                continue
+            out.append(own)
+            extra = parts.get(word)
+            if extra:
+                out += extra
+        return out
+
+
+@dataclass(frozen=True)
+class AnalysedCorpus:
+    """Index terms of many texts, as integer arrays (an index build needs no list of strings per chunk)."""
+
+    lexicon: Lexicon
+    terms: list[str]  # term id -> term, numbered in order of first occurrence in the texts
+    tokens: np.ndarray  # int32 term ids of every text, concatenated in order
+    lengths: np.ndarray  # int64 number of terms of each text
+
+
+def analyse_corpus(texts: Iterable[str]) -> AnalysedCorpus:
+    """`CompoundSplitter(vocabulary).terms(content_words(text))` for every text, with the vocabulary of all of them.
+
+    The expensive part (lemma or stem, compound split) runs once per distinct word, not once per occurrence: each
+    text becomes an array of word ids, and numpy expands the ids into term ids. Term ids are handed out in order of
+    first occurrence, exactly as `BM25Index` numbers string documents, so both ways build identical indexes.
+    """
+    ids: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+    lookup = ids.__getitem__  # C-level: a new word gets the next id without a Python call per word
+    flat = array("i")
+    counts = array("q")
+    for text in texts:
+        found = words(text)
+        counts.append(len(found))
+        flat.extend(map(lookup, found))
+    surface = list(ids)  # word id -> word (dict order is insertion order, i.e. id order)
+    del ids, lookup
+
+    # Own term of every content word; the dict is also the vocabulary compounds are split against.
+    whole: dict[str, str] = {}
+    for word in surface:
+        if not is_stop(word) and not word.isdigit():
+            whole[word] = term_uncached(word)
+    lexicon = Lexicon(whole, {})
+    splitter = lexicon.splitter
+
+    # Terms per word id (CSR), term ids in first-occurrence order: words are visited in first-occurrence order and a
+    # word's first occurrence brings its own term then its parts' terms, as in the documents (see the docstring).
+    term_ids: dict[str, int] = {}
+    row_len = np.zeros(len(surface), dtype=np.uint8)
+    row_terms = array("i")
+    row_start = np.zeros(len(surface), dtype=np.int64)
+    for i, word in enumerate(surface):
+        own = whole.get(word)
+        if own is None:
+            continue
+        found = [own]
+        parts = splitter.split_uncached(word)
+        if parts:
+            extra = tuple(t for t in (whole[p] for p in parts) if t != own)
+            if extra:
+                lexicon.parts[word] = extra
+                found += extra
+        row_start[i] = len(row_terms)
+        row_len[i] = len(found)
+        row_terms.extend(term_ids.setdefault(t, len(term_ids)) for t in found)
+    terms = list(term_ids)
+    del term_ids, surface
+
+    words_flat = np.frombuffer(flat, dtype=np.int32) if len(flat) else np.zeros(0, dtype=np.int32)
+    lens = row_len[words_flat]
+    ends = np.zeros(len(lens) + 1, dtype=np.int64)
+    np.cumsum(lens, out=ends[1:])
+    bounds = np.zeros(len(counts) + 1, dtype=np.int64)
+    if len(counts):
+        np.cumsum(np.frombuffer(counts, dtype=np.int64), out=bounds[1:])
+    lengths = ends[bounds[1:]] - ends[bounds[:-1]]
+    tokens = np.empty(int(ends[-1]), dtype=np.int32)
+    term_data = np.frombuffer(row_terms, dtype=np.int32) if len(row_terms) else np.zeros(0, dtype=np.int32)
+    starts = ends[:-1]
+    for k in range(int(row_len.max(initial=0))):
+        sel = lens > k
+        tokens[starts[sel] + k] = term_data[row_start[words_flat[sel]] + k]
+    return AnalysedCorpus(lexicon, terms, tokens, lengths)

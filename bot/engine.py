@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.analysis import CompoundSplitter, content_words
+from bot.analysis import analyse_corpus
 from bot.articles import load_articles
 from bot.chunking import chunk_article
 from bot.config import SearchSettings, Synonyms, describe, load_search_settings, load_synonyms
@@ -50,17 +50,20 @@ class Engine:
         self.synonyms = synonyms or Synonyms()
         self.problems = list(problems)
         self.articles: dict[str, Article] = {a.id: a for a in articles}
-        self.chunks: list[Chunk] = [c for a in articles for c in chunk_article(a)]
-        index_texts = [self._index_text(c) for c in self.chunks]
-        surface = [content_words(t) for t in index_texts]
-        vocabulary = {w for words in surface for w in words}
-        self.splitter = CompoundSplitter(vocabulary)
-        documents = [self.splitter.terms(words) for words in surface]
-        keep = [i for i, d in enumerate(documents) if d]  # rank-bm25 divides by zero on empty chunks
-        self.chunks = [self.chunks[i] for i in keep]
-        documents = [documents[i] for i in keep]
-        self.index = BM25Index(documents, self.settings.bm25) if documents else None
-        self.queries = QueryAnalyzer(vocabulary, self.synonyms, self.splitter)
+        chunks = [c for a in articles for c in chunk_article(a)]
+        corpus = analyse_corpus(self._index_text(c) for c in chunks)
+        self.lexicon = corpus.lexicon
+        self.splitter = corpus.lexicon.splitter
+        # rank-bm25 divides by zero on empty chunks: drop chunks without a single index term.
+        keep = corpus.lengths > 0
+        self.chunks: list[Chunk] = (chunks if keep.all()
+                                    else [c for c, k in zip(chunks, keep.tolist(), strict=True) if k])
+        del chunks
+        self.index = (BM25Index.from_tokens(corpus.tokens, corpus.lengths[keep], corpus.terms, self.settings.bm25)
+                      if self.chunks else None)
+        del corpus
+        self.queries = QueryAnalyzer(self.lexicon.whole, self.synonyms, self.splitter,
+                                     corpus_terms=self.index.vocab if self.index is not None else frozenset())
         self.version = self._fingerprint(articles)
         self.build_seconds = time.perf_counter() - started
         self._by_article: dict[str, list[Chunk]] = {}
@@ -159,7 +162,8 @@ class Engine:
         return [t for g in groups for t in g.weighted_terms()]
 
     def analyse_text(self, text: str) -> list[str]:
-        return self.splitter.terms(content_words(text))
+        """Index terms of a text (chunk or sentence), as the index build analysed it."""
+        return self.lexicon.analyse(text)
 
     def _term_weights(self, groups: Sequence[QueryGroup]) -> list[dict[str, float]]:
         """Per question word, the IDF of each of its terms (floored, so a very common word still counts a little)."""

@@ -35,35 +35,62 @@ class BM25Index:
     """Immutable BM25 index over pre-tokenized chunks (lists of terms)."""
 
     def __init__(self, documents: Sequence[Sequence[str]], params: BM25Params | None = None) -> None:
-        self.params = params or BM25Params()
         if not documents:
             raise ValueError("cannot index an empty corpus")
-        self.size = len(documents)
-        self.doc_len = np.fromiter((len(d) for d in documents), dtype=np.int64, count=self.size)
+        # Term ids in order of first occurrence (the order `bot.analysis.analyse_corpus` also produces).
+        vocab: dict[str, int] = {}
+        assign = vocab.setdefault
+        lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
+        tokens = np.fromiter((assign(word, len(vocab)) for doc in documents for word in doc), dtype=np.int32,
+                             count=int(lengths.sum()))
+        self._build(tokens, lengths, vocab, params)
+
+    @classmethod
+    def from_tokens(cls, tokens: np.ndarray, lengths: np.ndarray, terms: Sequence[str],
+                    params: BM25Params | None = None) -> BM25Index:
+        """The index of documents given as concatenated term ids (`tokens`) and their `lengths`; `terms[id]` is the
+        term. Same result as `BM25Index(documents)` when ids are numbered in order of first occurrence."""
+        if len(lengths) == 0:
+            raise ValueError("cannot index an empty corpus")
+        index = cls.__new__(cls)
+        index._build(tokens, lengths, dict(zip(terms, range(len(terms)), strict=True)), params)
+        return index
+
+    def _build(self, tokens: np.ndarray, lengths: np.ndarray, vocab: dict[str, int],
+               params: BM25Params | None) -> None:
+        self.params = params or BM25Params()
+        self.size = len(lengths)
+        self.doc_len = np.asarray(lengths, dtype=np.int64)
         self.avgdl = float(self.doc_len.sum()) / self.size
         if self.avgdl == 0:
             raise ValueError("every chunk is empty after analysis")
-
-        # Postings: term -> (chunk ids, term frequencies). Term ids in order of first occurrence; then one sort of
-        # (term, chunk) keys gives every term's chunks in ascending order with their frequencies, without building
-        # a Python list (and a Python int) per posting: at 100k chunks that was ~9M objects and most of the build.
-        vocab: dict[str, int] = {}
-        assign = vocab.setdefault
-        flat = np.fromiter((assign(word, len(vocab)) for doc in documents for word in doc), dtype=np.int64,
-                           count=int(self.doc_len.sum()))
         self.vocab = vocab
-        doc_of = np.repeat(np.arange(self.size, dtype=np.int64), self.doc_len)
-        keys, tf_counts = np.unique(flat * self.size + doc_of, return_counts=True)
-        del flat, doc_of
+
+        # Postings: term -> (chunk ids, term frequencies). One in-place sort of (term, chunk) keys gives every term's
+        # chunks in ascending order with their frequencies, without a Python list (and a Python int) per posting:
+        # at 100k chunks that was ~9M objects and most of the build.
+        keys = tokens.astype(np.int64)
+        keys *= self.size
+        keys += np.repeat(np.arange(self.size, dtype=np.int64), self.doc_len)
+        keys.sort()
+        first = np.ones(len(keys), dtype=bool)
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        del first
+        tf_counts = np.diff(np.append(starts, len(keys)))
+        keys = keys[starts]
+        del starts
         term_ids = keys // self.size
         df = np.bincount(term_ids, minlength=len(vocab)).astype(np.int64)
         self.idf = self._idf(df)
 
         self.indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(df, out=self.indptr[1:])
-        self.docs = (keys - term_ids * self.size).astype(np.int32)
+        keys -= term_ids * self.size
+        self.docs = keys.astype(np.int32)
         del keys
         tfs = tf_counts.astype(np.float64)
+        del tf_counts
         self.weights = self._contributions(tfs, self.doc_len[self.docs], self.idf[term_ids])
         self.absent = self._absent_contribution(self.idf)
 

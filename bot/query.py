@@ -7,7 +7,7 @@ as answered when any term of its group is present.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Container
 from dataclasses import dataclass
 
 from bot.analysis import CompoundSplitter, content_words, fold_accents, term
@@ -27,16 +27,25 @@ class QueryGroup:
         return [*self.terms[: self.primary], *self.terms]
 
 
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+def _edits(word: str, alphabet: str) -> set[str]:
+    """Every string one delete, adjacent swap, substitution or insertion (over `alphabet`) away from `word`."""
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {head + tail[1:] for head, tail in cuts if tail}
+    out.update(head + tail[1] + tail[0] + tail[2:] for head, tail in cuts if len(tail) > 1)
+    out.update(head + ch + tail[1:] for head, tail in cuts if tail for ch in alphabet)
+    out.update(head + ch + tail for head, tail in cuts for ch in alphabet)
+    return out
 
 
 class QueryAnalyzer:
     """Question analysis bound to one corpus version (its vocabulary) and one synonyms file."""
 
-    def __init__(self, corpus_words: Collection[str], synonyms: Synonyms, splitter: CompoundSplitter) -> None:
+    def __init__(self, corpus_words: Collection[str], synonyms: Synonyms, splitter: CompoundSplitter,
+                 corpus_terms: Container[str] | None = None) -> None:
+        """`corpus_words`: the corpus's content words (kept as given when it is a set or dict, else copied);
+        `corpus_terms`: their terms, when the caller already has them (an engine passes its index vocabulary)."""
         self.splitter = splitter
-        self.corpus_terms = frozenset(term(w) for w in corpus_words)
+        self.corpus_terms = frozenset(term(w) for w in corpus_words) if corpus_terms is None else corpus_terms
         self.expansions: dict[str, set[str]] = {}
         for group in synonyms.groups:
             group_terms = {t for entry in group for t in self._entry_terms(entry)}
@@ -46,12 +55,13 @@ class QueryAnalyzer:
             fold_accents(english): tuple(t for entry in dutch for t in self._entry_terms(entry))
             for english, dutch in synonyms.translations.items()
         }
-        # Symmetric-delete table for edit distance 1 (SymSpell's idea): deletes of each corpus word -> words.
-        self._typo_table: dict[str, set[str]] = {}
-        for word in corpus_words:
-            if len(word) >= MIN_TYPO_LENGTH:
-                for key in _deletes(word) | {word}:
-                    self._typo_table.setdefault(key, set()).add(word)
+        # Typo candidates are generated per unknown question word and looked up in the corpus words: a precomputed
+        # symmetric-delete table over the vocabulary took ~1 GB and most of the build at 100k chunks, for a lookup
+        # that costs well under a millisecond and only runs for words the corpus does not know.
+        self._words: Container[str] = corpus_words if isinstance(corpus_words, set | frozenset | dict) \
+            else frozenset(corpus_words)
+        # Any superset of the letters of the corpus words gives the same candidates; this one is cheap to collect.
+        self._alphabet = "".join(sorted(set().union(*corpus_words))) if corpus_words else ""
 
     def _entry_terms(self, entry: str) -> list[str]:
         return [term(w) for w in content_words(entry)] or [term(entry.casefold())]
@@ -69,10 +79,9 @@ class QueryAnalyzer:
         """The single corpus word one edit away (insert, delete, substitute, swap), or None when unsure."""
         if len(word) < MIN_TYPO_LENGTH:
             return None
-        candidates: set[str] = set()
-        for key in _deletes(word) | {word}:
-            candidates |= self._typo_table.get(key, set())
-        candidates = {c for c in candidates if _within_one_edit(word, c)}
+        known = self._words
+        candidates = {c for c in _edits(word, self._alphabet) | {word}
+                      if len(c) >= MIN_TYPO_LENGTH and c in known and _within_one_edit(word, c)}
         if not candidates:
             return None
         terms = {term(c) for c in candidates}
