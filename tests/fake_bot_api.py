@@ -488,7 +488,10 @@ class FakeBotAPI:
         port = self._server.server_address[1]
         self.base_url = f"http://127.0.0.1:{port}/bot"
         self.base_file_url = f"http://127.0.0.1:{port}/file/bot"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-bot-api", daemon=True)
+        # A short poll interval keeps stop() fast (shutdown() waits for the serve loop to notice).
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="fake-bot-api", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -706,6 +709,17 @@ class FakeBotAPI:
     def calls_to(self, method: str) -> list[Call]:
         """Every call (any status) to ``method`` (case-insensitive)."""
         return [c for c in list(self.calls) if c.method.lower() == method.lower()]
+
+    def failed_calls(self) -> list[Call]:
+        """Calls that did not succeed, minus the long polls Telegram terminates when a newer getUpdates arrives.
+
+        PTB abandons its pending long poll when it stops and sends a last getUpdates to confirm the offset; the
+        server then ends the abandoned one with 409 "terminated by other getUpdates request", which nobody reads.
+        """
+        return [
+            c for c in list(self.calls)
+            if c.status != 200 and not (c.method == "getUpdates" and "terminated by other" in str(c.response))
+        ]
 
     def summary(self, last: int = 25) -> str:
         """A readable digest of the most recent calls, for assertion messages."""

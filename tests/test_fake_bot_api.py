@@ -578,3 +578,4 @@ async def test_ptb_application_long_polls_without_busy_looping(fake_api: FakeBot
         await app.updater.stop()
         await app.stop()
     await fake_api.wait_for(lambda: fake_api.confirmed_offset > 0, what="the offset confirmation")
+    assert fake_api.failed_calls() == []
