@@ -5,6 +5,8 @@ The engine is built before the application exists, so the first update is never 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 
 ASK_COMMANDS = ["vraag", "ask"]
 ADMIN_COMMANDS = ["status", "reload", "onbeantwoord", "unanswered"]
+PURGE_TASK = "usage-purge-task"
+PURGE_EVERY_S = 24 * 3600
 CONCURRENT_UPDATES = 64  # questions are answered concurrently; one slow send must not hold up other users
 
 MENUS = {
@@ -95,6 +99,8 @@ async def _post_init(application: Application) -> None:
     if services.live is not None:
         services.live.on_report = lambda report: on_reload(application, report)
         services.live.start_watching()
+    if services.store is not None:
+        application.bot_data[PURGE_TASK] = asyncio.create_task(_purge_daily(services), name="usage-purge")
     log.info("bot @%s ready: %d articles, %d chunks", application.bot.username,
              len(services.holder.get().articles), len(services.holder.get().chunks))
 
@@ -103,10 +109,29 @@ async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data[KEY]
     if services.live is not None:
         await services.live.stop()
+    task = application.bot_data.pop(PURGE_TASK, None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     close = getattr(services.store, "close", None)
     if close is not None:
         close()
     log.info("bot stopped")
+
+
+async def _purge_daily(services: Services) -> None:
+    """Retention is a promise to users (README, privacy): old rows go every day, not only at a restart."""
+    while True:
+        await asyncio.sleep(PURGE_EVERY_S)
+        purge = getattr(services.store, "purge", None)
+        if purge is None:
+            return
+        try:
+            removed = await asyncio.to_thread(purge)
+            log.info("usage store: removed %s rows past the retention period", removed)
+        except Exception:
+            log.exception("usage store purge failed; trying again tomorrow")
 
 
 async def on_reload(application: Application, report: ReloadReport) -> None:

@@ -1,0 +1,101 @@
+"""The run command as an operator starts it: a real `python -m bot` process against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from fake_bot_api import FakeBotAPI
+from telegram_support import copy_tree
+
+from bot.engine import Engine
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_bot(tmp: Path, env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    corpus, config = (tmp / "corpus", tmp / "config") if (tmp / "corpus").exists() else copy_tree(tmp)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "RELATIEBOT_"))}
+    return subprocess.run([sys.executable, "-m", "bot", "run", "--corpus", str(corpus), "--config", str(config),
+                           *args], cwd=ROOT, env={**clean, "RELATIEBOT_DATA": str(tmp / "data"), **env},
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
+
+
+def test_missing_token_without_a_terminal_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, {})
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr
+    assert "@BotFather" in result.stderr
+
+
+def test_malformed_token_is_refused_without_echoing_it(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, {"TELEGRAM_BOT_TOKEN": "not-a-token-SECRETPART"})
+    assert result.returncode == 2
+    assert "does not look like a bot token" in result.stderr
+    assert "SECRETPART" not in result.stderr + result.stdout
+
+
+def test_invalid_setting_names_the_key_and_the_expected_form(tmp_path: Path) -> None:
+    _, config = copy_tree(tmp_path)
+    text = (config / "telegram.yaml").read_text(encoding="utf-8")
+    (config / "telegram.yaml").write_text(text.replace("group_answers_per_minute: 6", "group_answers_per_minute: lots")
+                                          + "\ncolour: blue\n", encoding="utf-8")
+    result = run_bot(tmp_path, {"TELEGRAM_BOT_TOKEN": FakeBotAPI().token})
+    assert result.returncode == 2
+    assert "'group_answers_per_minute' is 'lots'; expected a whole number from 1 to 60" in result.stderr
+    assert "telegram.yaml:" in result.stderr
+    assert "unknown key 'colour'" in result.stderr and "warning" in result.stderr
+
+
+def test_webhook_mode_without_a_secret_is_refused(tmp_path: Path) -> None:
+    _, config = copy_tree(tmp_path)
+    text = (config / "telegram.yaml").read_text(encoding="utf-8")
+    text = text.replace("mode: polling", "mode: webhook").replace('url: ""', "url: https://bot.example.nl/telegram")
+    (config / "telegram.yaml").write_text(text, encoding="utf-8")
+    result = run_bot(tmp_path, {"TELEGRAM_BOT_TOKEN": FakeBotAPI().token})
+    assert result.returncode == 2
+    assert "TELEGRAM_WEBHOOK_SECRET" in result.stderr
+
+
+async def test_sigterm_finishes_questions_in_flight_and_commits_the_offset(tmp_path: Path) -> None:
+    fake = FakeBotAPI()
+    fake.start()
+    corpus, config = copy_tree(tmp_path)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "RELATIEBOT_"))}
+    env = {**clean, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_BASE_URL": fake.base_url,
+           "RELATIEBOT_DATA": str(tmp_path / "data")}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--corpus", str(corpus), "--config", str(config), cwd=ROOT, env=env,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        # Long polls are recorded when they return; deleteWebhook comes right before polling starts.
+        await fake.wait_for(lambda: bool(fake.calls_to("deleteWebhook")), timeout=30, what="the bot starting")
+        anna = fake.user(1)
+        chat = fake.private_chat(anna)
+        fake.fail("sendMessage", "slow", delay=1.5)  # the answer is still being sent when SIGTERM arrives
+        fake.send_message(chat, anna, "Wat is de belangrijkste regel?")
+        await fake.wait_for(lambda: any(c.method == "getUpdates" and c.response.get("result")
+                                        for c in fake.calls), timeout=10, what="the update fetched")
+        await asyncio.sleep(0.4)
+        process.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+        log = output.decode()
+        assert process.returncode == 0, log
+        sent = fake.sent(chat["id"])
+        assert len(sent) == 1 and "<blockquote>" in sent[0]["text"], fake.summary()
+        assert fake.pending_updates() == [], "the offset of the answered update was not confirmed"
+        assert "bot stopped" in log
+        assert fake.token.split(":", 1)[1] not in log
+        # A restart reads the index from the on-disk cache written at the first start.
+        assert list((tmp_path / "data" / "cache").iterdir())
+        engine = Engine.load(corpus, config)
+        assert engine.version in log
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        fake.stop()
