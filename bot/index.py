@@ -91,8 +91,13 @@ class BM25Index:
         del keys
         tfs = tf_counts.astype(np.float64)
         del tf_counts
-        self.weights = self._contributions(tfs, self.doc_len[self.docs], self.idf[term_ids])
         self.absent = self._absent_contribution(self.idf)
+        # What a posting adds on top of the per-query constant (its contribution minus the absent one), stored
+        # instead of the contribution so a query does one pass less over long postings; same subtraction as before.
+        self.gains = self._contributions(tfs, self.doc_len[self.docs], self.idf[term_ids])
+        self.gains -= self.absent[term_ids]
+        for array in (self.docs, self.gains, self.indptr, self.idf, self.absent, self.doc_len):
+            array.flags.writeable = False  # shared by every question in flight; slices handed out must stay intact
 
     # --- rank-bm25's formulas, vectorised -------------------------------------------------------------------------
 
@@ -129,18 +134,29 @@ class BM25Index:
         return [tid for tid in (self.vocab.get(t) for t in tokens) if tid is not None]
 
     def match_scores(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(chunk ids that contain at least one token, their scores minus the per-query constant), unordered."""
+        """(chunk ids that contain at least one token, ascending; their scores minus the per-query constant)."""
         ids = self.term_ids(tokens)
         if not ids:
             return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64)
         if len(ids) == 1:
             start, end = self.indptr[ids[0]], self.indptr[ids[0] + 1]
-            return self.docs[start:end], self.weights[start:end] - self.absent[ids[0]]
-        slices = [slice(self.indptr[t], self.indptr[t + 1]) for t in ids]
-        docs = np.concatenate([self.docs[s] for s in slices])
-        gains = np.concatenate([self.weights[s] - self.absent[t] for s, t in zip(slices, ids, strict=True)])
-        unique, inverse = np.unique(docs, return_inverse=True)
-        return unique.astype(np.int32), np.bincount(inverse, weights=gains, minlength=len(unique))
+            return self.docs[start:end], self.gains[start:end]
+        # Dense accumulators instead of sorting the concatenated postings (np.unique was most of a query at 100k
+        # chunks). A term's postings hold each chunk once, so `+=` with fancy indexing adds every gain, term by
+        # term in token order: the same additions in the same order as a bincount over the concatenation.
+        # Indexes are widened to intp first: numpy's fancy indexing with int32 is about twice as slow.
+        total = np.zeros(self.size, dtype=np.float64)
+        hit = np.zeros(self.size, dtype=bool)
+        seen: set[int] = set()
+        for t in ids:
+            start, end = self.indptr[t], self.indptr[t + 1]
+            docs = self.docs[start:end].astype(np.intp)
+            total[docs] += self.gains[start:end]
+            if t not in seen:  # a word's own terms come twice (see QueryGroup.weighted_terms)
+                seen.add(t)
+                hit[docs] = True
+        found = np.flatnonzero(hit)
+        return found.astype(np.int32), total[found]
 
     def constant(self, tokens: Sequence[str]) -> float:
         """The score every chunk gets for this query whether or not it contains a token (BM25Plus only)."""
