@@ -1,0 +1,268 @@
+"""End-to-end benchmark of the Telegram layer: reply latency and throughput with 1, 10 and 50 simultaneous users.
+
+The real PTB `Application` (same handlers, AIORateLimiter, usage store and settings as `python -m bot`) long-polls the
+strict fake Bot API of `tests/fake_bot_api.py` over HTTP on 127.0.0.1, exactly as the end-to-end tests run it. Each
+simulated user is a private chat that asks a question, waits for the answer and asks the next one (a closed loop, no
+thinking time), so N users keep N questions in flight.
+
+Latency of one question = when the fake Bot API accepted the bot's sendMessage for that chat (`Call.at`) minus when the
+user's message was queued as an update: long poll, routing, throttle, engine, usage store, rendering, rate limiter and
+the HTTP round trip. Both instants are taken with `time.time()` because that is the clock the fake records with.
+
+A development tool: it needs `tests/fake_bot_api.py` (not shipped in the package). `python -m bot bench` reports the
+e2e rows as "not measured" when that file is missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
+
+    from bot.telegram.services import Services
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+USERS = (1, 10, 50)
+# Questions per user per scenario: enough samples for a stable p95 (50, 200, 500) while the whole e2e part stays well
+# under a minute (50 users are capped at ~30 replies/s by the rate limiter, so 500 questions take ~17 s).
+QUESTIONS_PER_USER = {1: 50, 10: 20, 50: 10}
+DEFAULT_QUESTIONS_PER_USER = 10
+# Questions as people type them (from tests/judgments.yaml): answered Dutch and English ones, and two the bot must
+# decline (the abstention reply is rendered and sent too), so the mix costs what real traffic costs.
+QUESTIONS = (
+    "Hoe houd ik klanten trouw?",
+    "Wat is de belangrijkste regel voor zakelijke relaties?",
+    "Waarom raakt een opportunist mensen kwijt?",
+    "Moet ik mijn beloftes nakomen?",
+    "Wat ging er mis bij Aventeon?",
+    "How do I keep my customers loyal?",
+    "Should I keep my promises to clients?",
+    "Wat als de balans in een relatie zoek is?",
+    "Hoe bak ik een appeltaart?",
+    "What is the capital of France?",
+)
+# The bot's per-user flood limit (telegram.yaml user_messages_per_minute, default 20) would throttle a benchmark user
+# who asks 50 questions in a few seconds; 600 (the highest valid value) lets every question through to the engine.
+USER_MESSAGES_PER_MINUTE = 600
+REPLY_TIMEOUT_S = 30.0
+SCAN_INTERVAL_S = 0.001
+# AIORateLimiter is a leaky bucket of 30 messages draining at 30/s: wait until it is empty before each scenario, so
+# every scenario starts from the same state whatever ran before it.
+LIMITER_DRAIN_S = 1.1
+USAGE_KEY = b"bench-e2e-key"
+
+
+def _import_fake() -> Any:
+    """The FakeBotAPI class; tests/ is not a package, so it is put on sys.path (as pytest does for the tests)."""
+    if not (TESTS / "fake_bot_api.py").exists():
+        raise ImportError(f"the e2e benchmark needs the fake Bot API server {TESTS / 'fake_bot_api.py'}, which is "
+                          "part of the repository's tests, not of the installed package")
+    if str(TESTS) not in sys.path:
+        sys.path.insert(0, str(TESTS))
+    from fake_bot_api import FakeBotAPI
+
+    return FakeBotAPI
+
+
+def _disable_nagle(fake: Any) -> None:
+    """Answer with TCP_NODELAY, as Telegram's servers do, for this fake instance only.
+
+    The fake's handler writes the status line and headers, then the body, in two sends; with Nagle's algorithm the
+    second waits for the client's delayed ACK (40 ms on Linux), so every getUpdates and sendMessage answer would carry a
+    40 ms stall that exists only in the fake and would dominate the latencies measured. `disable_nagle_algorithm` is
+    socketserver's own switch; a subclass set on this server leaves the class the tests use untouched.
+    """
+    server = getattr(fake, "_server", None)
+    handler = getattr(server, "RequestHandlerClass", None)
+    if server is None or handler is None or getattr(handler, "disable_nagle_algorithm", False):
+        return
+    server.RequestHandlerClass = type("NoDelayHandler", (handler,), {"disable_nagle_algorithm": True})
+
+
+class Replies:
+    """Collects the bot's successful sendMessage calls per chat, from the fake's call log, with their times.
+
+    One scanner task reads only the calls added since its last pass and wakes the users whose chat got a reply; letting
+    every simulated user poll `fake.sent(chat)` instead would rescan the whole log hundreds of times a second on the
+    event loop the bot itself runs on, and slow down what is being measured.
+    """
+
+    def __init__(self, fake: Any) -> None:
+        self.fake = fake
+        self.seen = 0
+        self.times: dict[int, list[float]] = defaultdict(list)
+        self.events: dict[int, asyncio.Event] = defaultdict(asyncio.Event)
+
+    def scan(self) -> None:
+        calls = self.fake.calls
+        end = len(calls)  # the server thread only appends, so the first `end` entries are stable
+        for call in calls[self.seen:end]:
+            if call.method == "sendMessage" and call.status == 200:
+                chat = call.params.get("chat_id")
+                if isinstance(chat, int):
+                    self.times[chat].append(call.at)
+                    self.events[chat].set()
+        self.seen = end
+
+    async def run(self) -> None:
+        while True:
+            self.scan()
+            await asyncio.sleep(SCAN_INTERVAL_S)
+
+    async def wait(self, chat_id: int, count: int) -> None:
+        """Until `chat_id` has `count` replies; a missing reply is a bug in the bot, so it fails loudly."""
+        deadline = time.monotonic() + REPLY_TIMEOUT_S
+        while len(self.times[chat_id]) < count:
+            event = self.events[chat_id]
+            event.clear()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise RuntimeError(f"e2e bench: chat {chat_id} got {len(self.times[chat_id])} of {count} replies "
+                                   f"within {REPLY_TIMEOUT_S:.0f} s; recent calls:\n{self.fake.summary()}")
+            try:
+                await asyncio.wait_for(event.wait(), remaining)
+            except TimeoutError:
+                continue
+
+
+async def _start_bot(fake: Any, corpus_dir: Path, config_dir: Path, work: Path, *,
+                     rate_limit: bool) -> tuple[Application, Services]:
+    """The bot as `python -m bot` builds it, started in the order `Application.run_polling` uses (as in
+    tests/telegram_support.py), but on the given corpus and config and without the file watcher (nothing changes)."""
+    from bot.holder import EngineHolder
+    from bot.live import LiveCorpus
+    from bot.telegram.app import build_application
+    from bot.telegram.services import Services
+    from bot.telegram.settings import load_telegram_settings, load_texts
+    from bot.usage import UsageStore
+
+    settings, _ = load_telegram_settings(config_dir)  # a broken key keeps its default, as when the bot runs
+    settings = replace(settings, user_messages_per_minute=USER_MESSAGES_PER_MINUTE, admin_chat=None)
+    texts, _ = load_texts(config_dir)
+    live = LiveCorpus(corpus_dir, config_dir, sink=None, cache_dir=work / "e2e-cache")  # type: ignore[arg-type]
+    holder = EngineHolder(live.initial())
+    # The usage store stays on: production records every question in SQLite on the event loop, so it is part of the
+    # latency a user sees.
+    store = UsageStore.open(work / f"e2e-usage-{'rl' if rate_limit else 'free'}.sqlite3", USAGE_KEY, 30)
+    services = Services(holder, config_dir, settings, texts, store=store, live=None)
+    app = build_application(fake.token, fake.base_url, services, rate_limit=rate_limit, poll_timeout=1)
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+    assert app.updater is not None
+    # A 1 s long poll instead of production's 30 s only changes how fast the bot notices stopping: a long poll
+    # returns as soon as an update is queued either way.
+    await app.updater.start_polling(timeout=1, poll_interval=0)
+    await app.start()
+    return app, services
+
+
+async def _stop_bot(app: Application) -> None:
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)  # closes the usage store, as run_polling does
+
+
+def _summary(latencies_ms: list[float], started: float, finished: float) -> dict[str, Any]:
+    from bot.bench import percentiles
+
+    pct = percentiles(latencies_ms)
+    seconds = finished - started
+    return {
+        "replies": len(latencies_ms),
+        "p50_ms": pct["p50"], "p95_ms": pct["p95"], "p99_ms": pct["p99"], "max_ms": pct["max"],
+        "min_ms": min(latencies_ms) if latencies_ms else None,
+        "seconds": seconds,
+        "replies_per_s": len(latencies_ms) / seconds if seconds > 0 else None,
+    }
+
+
+async def _scenario(fake: Any, replies: Replies, users: int, questions: int, first_id: int) -> dict[str, Any]:
+    """`users` private chats, each asking `questions` questions one after the other, all chats at the same time."""
+    latencies_ms: list[float] = []
+    finished: list[float] = []
+
+    async def one_user(index: int) -> None:
+        user = fake.user(first_id + index, first_name=f"Bench{index}")
+        chat = fake.private_chat(user)
+        already = len(replies.times[chat["id"]])
+        asked: list[float] = []
+        for k in range(questions):
+            asked.append(time.time())
+            fake.send_message(chat, user, QUESTIONS[(index + k) % len(QUESTIONS)])
+            await replies.wait(chat["id"], already + k + 1)
+        answered = replies.times[chat["id"]][already:]
+        latencies_ms.extend((a - q) * 1000 for q, a in zip(asked, answered, strict=True))
+        finished.append(answered[-1])
+
+    started = time.time()
+    await asyncio.gather(*(one_user(i) for i in range(users)))
+    return {"users": users, "questions_per_user": questions, **_summary(latencies_ms, started, max(finished))}
+
+
+async def _measure_bot(fake_class: Any, corpus_dir: Path, config_dir: Path, work: Path, plan: Sequence[tuple[int, int]],
+                       *, rate_limit: bool) -> dict[int, dict[str, Any]]:
+    fake = fake_class()
+    fake.start()
+    _disable_nagle(fake)
+    replies = Replies(fake)
+    scanner = asyncio.create_task(replies.run())
+    try:
+        app, _ = await _start_bot(fake, corpus_dir, config_dir, work, rate_limit=rate_limit)
+        try:
+            # Warm-up: the first question opens the HTTP connections and touches cold code paths.
+            await _scenario(fake, replies, 1, 2, first_id=1)
+            out: dict[int, dict[str, Any]] = {}
+            for n, (users, questions) in enumerate(plan, start=1):
+                if rate_limit:
+                    await asyncio.sleep(LIMITER_DRAIN_S)
+                # Fresh user ids per scenario, so no scenario inherits another's flood-control window.
+                out[users] = await _scenario(fake, replies, users, questions, first_id=n * 100_000)
+            rejected = [c for c in fake.calls if c.method == "sendMessage" and c.status != 200]
+            if rejected or fake.internal_errors:
+                raise RuntimeError(f"e2e bench: {len(rejected)} sends refused, fake errors {fake.internal_errors}; "
+                                   f"recent calls:\n{fake.summary()}")
+            return out
+        finally:
+            await _stop_bot(app)
+    finally:
+        scanner.cancel()
+        fake.stop()
+
+
+def measure(corpus_dir: Path, config_dir: Path, work: Path, *, users: Sequence[int] = USERS,
+            questions_per_user: int | None = None, without_rate_limiter: bool = True) -> dict[str, dict[str, Any]]:
+    """{"users_N": {"p50_ms", "p95_ms", "replies_per_s", ...}} for each N in `users`.
+
+    The main figures are the production configuration (AIORateLimiter on). With `without_rate_limiter` the same
+    scenarios run again on a bot without it and add "p50_ms_no_rate_limiter", "p95_ms_no_rate_limiter" and
+    "replies_per_s_no_rate_limiter": the limiter holds all sends to Telegram's 30 messages a second, which is what
+    bounds 10 and 50 busy users, and the second run shows what the bot itself could do.
+    """
+    fake_class = _import_fake()
+    work.mkdir(parents=True, exist_ok=True)
+    plan = [(n, questions_per_user or QUESTIONS_PER_USER.get(n, DEFAULT_QUESTIONS_PER_USER)) for n in users]
+    limited = asyncio.run(_measure_bot(fake_class, corpus_dir, config_dir, work, plan, rate_limit=True))
+    free = (asyncio.run(_measure_bot(fake_class, corpus_dir, config_dir, work, plan, rate_limit=False))
+            if without_rate_limiter else {})
+    out: dict[str, dict[str, Any]] = {}
+    for n, _ in plan:
+        row = dict(limited[n])
+        if n in free:
+            for key in ("p50_ms", "p95_ms", "replies_per_s"):
+                row[f"{key}_no_rate_limiter"] = free[n][key]
+        out[f"users_{n}"] = row
+    return out
