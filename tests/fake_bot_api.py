@@ -410,6 +410,8 @@ class _Handler(BaseHTTPRequestHandler):
     """Keep-alive HTTP/1.1 like the real server (httpx pools connections); all logic lives in ``FakeBotAPI``."""
 
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, the second waits ~40 ms for an ACK (delayed-ACK clash).
+    disable_nagle_algorithm = True
     server: _Server
 
     def setup(self) -> None:

@@ -7,10 +7,11 @@ repository.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from engine_support import CONFIG, CORPUS
 from fake_bot_api import FakeBotAPI
 from telegram.ext import Application
@@ -54,9 +55,14 @@ def copy_tree(tmp: Path) -> tuple[Path, Path]:
 async def start_bot(fake: FakeBotAPI, tmp: Path, *, watch: bool = False, store: bool = True,
                     rate_limit: bool = True, **settings: Any) -> Harness:
     corpus, config = copy_tree(tmp)
+    if settings:
+        # Overrides go into the copied telegram.yaml, so a live reload of the config keeps them.
+        path = config / "telegram.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data.update({k: sorted(v) if isinstance(v, frozenset) else v for k, v in settings.items()})
+        path.write_text(yaml.safe_dump(data), encoding="utf-8")
     telegram_settings, problems = load_telegram_settings(config)
     assert not problems, problems
-    telegram_settings = replace(telegram_settings, **settings)
     texts, _ = load_texts(config)
     live = LiveCorpus(corpus, config, sink=None, cache_dir=tmp / "cache")  # type: ignore[arg-type]
     holder = EngineHolder(live.initial())
