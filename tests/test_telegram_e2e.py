@@ -13,6 +13,7 @@ import socket
 from typing import Any
 
 import httpx
+import pytest
 from engine_support import real_engine
 from fake_bot_api import FakeBotAPI
 from telegram_support import Harness, stop_bot
@@ -401,3 +402,27 @@ async def test_webhook_refuses_a_wrong_secret_and_serves_the_right_one(fake: Fak
         assert any(c.method == "setWebhook" and c.params.get("secret_token") == "s3cret-X" for c in fake.calls)
     finally:
         await stop_bot(bot)
+
+
+async def test_a_failing_handler_is_logged_with_context_and_the_user_gets_an_apology(
+    bot: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = bot.fake
+    anna = fake.user(1)
+    chat = fake.private_chat(anna)
+    engine = bot.services.holder.get()
+
+    def broken(question: str, limit: int | None = None) -> None:
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(engine, "ask", broken)
+    fake.send_message(chat, anna, RULE_Q)
+    [sent] = await fake.wait_sent(1, chat["id"])
+    assert sent["text"] == "Sorry, er ging iets mis bij het beantwoorden. Probeer het zo nog eens."
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert errors and "in a private chat" in errors[0].getMessage()
+    assert "index exploded" in str(errors[0].exc_info[1])
+    monkeypatch.undo()
+    fake.send_message(chat, anna, RULE_Q)  # the bot keeps working after the failure
+    sent_after = await fake.wait_sent(2, chat["id"])
+    assert "<blockquote>" in sent_after[1]["text"]
