@@ -172,8 +172,16 @@ class BM25Index:
             return []
         if len(docs) > k:
             # Keep every chunk tied with the k-th score, so the tie-break below (lower id first) decides, not
-            # argpartition's arbitrary choice among equals.
-            kth = gains[np.argpartition(-gains, k - 1)[k - 1]]
+            # the partition's arbitrary choice among equals.
+            if len(docs) > 64 * k:
+                # The k-th best of every 16th score is a floor for the k-th best of all (k scores reach it), so
+                # only chunks at or above it can be in the top k: select among those few instead of all matches
+                # (tens of thousands for common words). The k-th score found below is the same number.
+                sample = gains[::16]
+                floor = np.partition(sample, len(sample) - k)[len(sample) - k]
+                above = gains >= floor
+                docs, gains = docs[above], gains[above]
+            kth = np.partition(gains, len(gains) - k)[len(gains) - k]
             keep = gains >= kth
             docs, gains = docs[keep], gains[keep]
         order = np.lexsort((docs, -gains))[:k]

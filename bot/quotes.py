@@ -83,15 +83,21 @@ def select_quote(
     sentences = split_sentences(chunk_text)
     if not sentences:
         return _cut(chunk_text.strip(), max_chars)
-    terms = [set(analyse(s.text)) for s in sentences]
+    # A window's score is, per question word, the best weight among the terms the window holds. The best over a
+    # window is the best over its sentences' bests, so each sentence is matched against the question once and a
+    # window only combines small per-word vectors (None: the sentence has none of that word's terms).
+    best_per_sentence: list[list[float | None]] = []
+    for sentence in sentences:
+        found = set(analyse(sentence.text))
+        best_per_sentence.append([max((w for t, w in group.items() if t in found), default=None) for group in groups])
 
-    def score(found: set[str]) -> float:
-        return sum(max((w for t, w in group.items() if t in found), default=0.0) for group in groups)
+    def score(window: list[float | None]) -> float:
+        return sum(0.0 if w is None else w for w in window)
 
     best: tuple[float, int, int] = (-1.0, 0, 0)
     best_len = 0
     for lo in range(len(sentences)):
-        found: set[str] = set()
+        window: list[float | None] = [None] * len(groups)
         length = -1
         for hi in range(lo, min(lo + max_sentences, len(sentences))):
             if sentences[hi].paragraph != sentences[lo].paragraph:
@@ -99,8 +105,9 @@ def select_quote(
             length += 1 + len(sentences[hi].text)
             if length > max_chars and hi > lo:
                 break
-            found |= terms[hi]
-            value = score(found)
+            window = [a if b is None else b if a is None else max(a, b)
+                      for a, b in zip(window, best_per_sentence[hi], strict=True)]
+            value = score(window)
             if value > best[0] or (value == best[0] and length < best_len):
                 best, best_len = (value, lo, hi), length
     _, lo, hi = best
