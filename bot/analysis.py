@@ -201,13 +201,15 @@ class Lexicon:
         for word in words(text):
             own = whole.get(word)
             if own is None:
-                if not is_stop(word) and not word.isdigit():
+                # Mostly stop words: one set lookup settles those before the full check.
+                if word not in STOP_WORDS and not is_stop(word) and not word.isdigit():
                     out += self.splitter.terms((word,))
                 continue
             out.append(own)
-            extra = parts.get(word)
-            if extra:
-                out += extra
+            if len(word) >= MIN_COMPOUND:  # shorter words are never split
+                extra = parts.get(word)
+                if extra:
+                    out += extra
         return out
 
 

@@ -9,7 +9,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import numpy as np
 
 from bot.analysis import analyse_corpus
 from bot.articles import load_articles
-from bot.chunking import chunk_article
+from bot.chunking import ChunkStore, chunk_article
 from bot.config import SearchSettings, Synonyms, describe, load_search_settings, load_synonyms
 from bot.index import BM25Index
 from bot.model import Answer, Article, Chunk, Problem, Result
@@ -50,25 +50,31 @@ class Engine:
         self.synonyms = synonyms or Synonyms()
         self.problems = list(problems)
         self.articles: dict[str, Article] = {a.id: a for a in articles}
-        chunks = [c for a in articles for c in chunk_article(a)]
-        corpus = analyse_corpus(self._index_text(c) for c in chunks)
+        store = ChunkStore()
+
+        def index_texts() -> Iterator[str]:
+            # Chunk one article at a time into the store: the chunk objects of a 100k-chunk corpus never coexist.
+            for article in articles:
+                chunks = chunk_article(article)
+                store.add(article, chunks)
+                title = self.articles[article.id].title
+                for c in chunks:
+                    yield self._text_to_index(c, title)
+
+        corpus = analyse_corpus(index_texts())
+        store.freeze()
         self.lexicon = corpus.lexicon
         self.splitter = corpus.lexicon.splitter
         # rank-bm25 divides by zero on empty chunks: drop chunks without a single index term.
         keep = corpus.lengths > 0
-        self.chunks: list[Chunk] = (chunks if keep.all()
-                                    else [c for c, k in zip(chunks, keep.tolist(), strict=True) if k])
-        del chunks
+        self.chunks: ChunkStore = store if keep.all() else store.select(keep)
         self.index = (BM25Index.from_tokens(corpus.tokens, corpus.lengths[keep], corpus.terms, self.settings.bm25)
-                      if self.chunks else None)
+                      if len(self.chunks) else None)
         del corpus
         self.queries = QueryAnalyzer(self.lexicon.whole, self.synonyms, self.splitter,
                                      corpus_terms=self.index.vocab if self.index is not None else frozenset())
         self.version = self._fingerprint(articles)
         self.build_seconds = time.perf_counter() - started
-        self._by_article: dict[str, list[Chunk]] = {}
-        for chunk in self.chunks:
-            self._by_article.setdefault(chunk.article_id, []).append(chunk)
 
     @classmethod
     def load(cls, corpus_dir: Path, config_dir: Path) -> Engine:
@@ -84,8 +90,11 @@ class Engine:
 
     def _index_text(self, chunk: Chunk) -> str:
         """Chunk text plus its real section heading, so "Casus Aventeon" or "Onbalans" also find their passages."""
-        article = self.articles[chunk.article_id]
-        return chunk.text if chunk.section == article.title else f"{chunk.section}\n\n{chunk.text}"
+        return self._text_to_index(chunk, self.articles[chunk.article_id].title)
+
+    @staticmethod
+    def _text_to_index(chunk: Chunk, title: str) -> str:
+        return chunk.text if chunk.section == title else f"{chunk.section}\n\n{chunk.text}"
 
     def _fingerprint(self, articles: Sequence[Article]) -> str:
         payload = {
@@ -189,16 +198,16 @@ class Engine:
     # --- browsing --------------------------------------------------------------------------------------------------
 
     def article_chunks(self, article_id: str) -> list[Chunk]:
-        return list(self._by_article.get(article_id, []))
+        return self.chunks.of_article(article_id)
 
     def topics(self) -> list[str]:
         """Article titles and their section headings, for telling a user what the bot can talk about."""
         out: list[str] = []
         for article in self.articles.values():
             out.append(article.title)
-            for chunk in self._by_article.get(article.id, []):
-                if chunk.section != article.title and chunk.section not in out:
-                    out.append(chunk.section)
+            for section in self.chunks.sections_of(article.id):
+                if section != article.title and section not in out:
+                    out.append(section)
         return out
 
 
