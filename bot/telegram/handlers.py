@@ -134,6 +134,9 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         return
     lang = _lang(update)
     if not await _admit(update, context, lang):
+        return  # flood control comes first, so even empty questions cannot make the bot flood a chat
+    if not question.strip():
+        await reply(context, message, render.text_html(s.texts.get(lang, "ask_what")))
         return
     started = time.perf_counter()
     engine = s.holder.get()  # one engine for the whole question, even if a reload swaps in another meanwhile
@@ -188,9 +191,6 @@ async def on_text(update: Update, context: Context) -> None:
     route = route_text(message, context.bot.username, context.bot.id)
     if route is None:
         return  # group chatter not addressed to the bot: stay silent
-    if not route.question.strip():
-        await reply(context, message, render.text_html(services(context).texts.get(_lang(update), "ask_what")))
-        return
     await answer_question(update, context, route.question)
 
 
@@ -198,11 +198,7 @@ async def on_ask_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    question = command_question(message, context.bot.id)
-    if not question:
-        await reply(context, message, render.text_html(services(context).texts.get(_lang(update), "ask_what")))
-        return
-    await answer_question(update, context, question)
+    await answer_question(update, context, command_question(message, context.bot.id))
 
 
 # --- commands -------------------------------------------------------------------------------------------------------
