@@ -12,14 +12,57 @@ that contain a term.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
 Variant = Literal["okapi", "plus", "l"]
+
+
+class Vocabulary(Mapping[str, int]):
+    """Term -> term id, as a sorted list searched by bisection instead of a dict.
+
+    A dict of 250k terms costs ~14 MB (its table and an int object per id); this costs ~3 MB, and a question looks up
+    a few dozen terms at about a microsecond each.
+    """
+
+    def __init__(self, terms: Sequence[str]) -> None:
+        order = sorted(range(len(terms)), key=terms.__getitem__)
+        self._sorted = [terms[i] for i in order]
+        self._ids = array("i", order)
+        if any(a == b for a, b in itertools.pairwise(self._sorted)):
+            raise ValueError("terms must be distinct")
+
+    def get(self, term: str, default: int | None = None) -> int | None:  # type: ignore[override]
+        at = bisect.bisect_left(self._sorted, term)
+        if at < len(self._sorted) and self._sorted[at] == term:
+            return self._ids[at]
+        return default
+
+    def __getitem__(self, term: str) -> int:
+        tid = self.get(term)
+        if tid is None:
+            raise KeyError(term)
+        return tid
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self.get(term) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sorted)
+
+    def __len__(self) -> int:
+        return len(self._sorted)
+
+STORED_GAINS_ABOVE = 2_000  # postings longer than this keep precomputed gains (~17 MB at 100k chunks, not ~70)
+_PAGE = 1 << 16  # chunk ids are stored in 16 bits per 64k page ...
+_MAX_PAGES = 8  # ... up to 512k chunks; beyond, as int32
 
 
 @dataclass(frozen=True)
@@ -53,10 +96,10 @@ class BM25Index:
         if len(lengths) == 0:
             raise ValueError("cannot index an empty corpus")
         index = cls.__new__(cls)
-        index._build(tokens, lengths, dict(zip(terms, range(len(terms)), strict=True)), params)
+        index._build(tokens, lengths, Vocabulary(terms), params)
         return index
 
-    def _build(self, tokens: np.ndarray, lengths: np.ndarray, vocab: dict[str, int],
+    def _build(self, tokens: np.ndarray, lengths: np.ndarray, vocab: Mapping[str, int],
                params: BM25Params | None) -> None:
         self.params = params or BM25Params()
         self.size = len(lengths)
@@ -77,27 +120,44 @@ class BM25Index:
         np.not_equal(keys[1:], keys[:-1], out=first[1:])
         starts = np.flatnonzero(first)
         del first
-        tf_counts = np.diff(np.append(starts, len(keys)))
+        tf = np.diff(starts, append=len(keys))
+        self.tf = tf.astype(np.uint8 if tf.max(initial=0) <= 0xFF else np.uint16 if tf.max() <= 0xFFFF else np.uint32)
+        del tf
         keys = keys[starts]
         del starts
         term_ids = keys // self.size
         df = np.bincount(term_ids, minlength=len(vocab)).astype(np.int64)
         self.idf = self._idf(df)
-
+        self.absent = self._absent_contribution(self.idf)
         self.indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(df, out=self.indptr[1:])
-        keys -= term_ids * self.size
-        self.docs = keys.astype(np.int32)
+        docs = keys - term_ids * self.size
         del keys
-        tfs = tf_counts.astype(np.float64)
-        del tf_counts
-        self.absent = self._absent_contribution(self.idf)
-        # What a posting adds on top of the per-query constant (its contribution minus the absent one), stored
-        # instead of the contribution so a query does one pass less over long postings; same subtraction as before.
-        self.gains = self._contributions(tfs, self.doc_len[self.docs], self.idf[term_ids])
-        self.gains -= self.absent[term_ids]
-        for array in (self.docs, self.gains, self.indptr, self.idf, self.absent, self.doc_len):
-            array.flags.writeable = False  # shared by every question in flight; slices handed out must stay intact
+
+        # Chunk ids in 16 bits: postings are sorted, so per term we only note where ids cross each multiple of
+        # 65536 (one int32 per term and 64k chunks). Half the memory of int32 ids; huge corpora keep int32.
+        pages = -(-self.size // _PAGE)
+        if pages <= _MAX_PAGES:
+            self.docs = (docs & (_PAGE - 1)).astype(np.uint16)
+            self._page_split = np.zeros((len(vocab), pages - 1), dtype=np.int32)
+            for page in range(1, pages):
+                self._page_split[:, page - 1] = np.bincount(term_ids[docs < page * _PAGE], minlength=len(vocab))
+        else:
+            self.docs = docs.astype(np.int32)
+            self._page_split = np.zeros((len(vocab), 0), dtype=np.int32)
+        del term_ids
+
+        # The length part of the BM25 denominator, per chunk: a posting's gain is then a few operations on its term
+        # frequency. Gains are precomputed only for long postings (common words, where a query spends its time);
+        # the rest are computed when asked, with the same operations in the same order, so the same numbers.
+        self._norm = self._length_norm(self.doc_len)
+        self._stored_gains: dict[int, np.ndarray] = {}
+        for t in np.flatnonzero(df > STORED_GAINS_ABOVE).tolist():
+            start, end = int(self.indptr[t]), int(self.indptr[t + 1])
+            self._stored_gains[t] = self._gains(t, docs[start:end])
+        for arr in (self.docs, self.tf, self.indptr, self.idf, self.absent, self.doc_len, self._norm,
+                      self._page_split, *self._stored_gains.values()):
+            arr.flags.writeable = False  # shared by every question in flight; slices handed out must stay intact
 
     # --- rank-bm25's formulas, vectorised -------------------------------------------------------------------------
 
@@ -113,14 +173,29 @@ class BM25Index:
             return np.array([math.log(n + 1) - math.log(f + 0.5) for f in df.tolist()], dtype=np.float64)
         return np.array([math.log((n + 1) / f) for f in df.tolist()], dtype=np.float64)
 
-    def _contributions(self, tf: np.ndarray, dl: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    def _length_norm(self, dl: np.ndarray) -> np.ndarray:
+        """The per-chunk part of rank-bm25's formula (Okapi/Plus: k1 * (1 - b + b * dl / avgdl); L: without k1)."""
+        p = self.params
+        if p.variant == "l":
+            return 1 - p.b + p.b * dl / self.avgdl
+        return p.k1 * (1 - p.b + p.b * dl / self.avgdl)
+
+    def _contributions(self, tf: np.ndarray, norm: np.ndarray, idf: np.ndarray | np.float64) -> np.ndarray:
+        """rank-bm25's term contributions, with its operations in its order (`norm` from `_length_norm`)."""
         p = self.params
         if p.variant == "okapi":
-            return idf * (tf * (p.k1 + 1) / (tf + p.k1 * (1 - p.b + p.b * dl / self.avgdl)))
+            return idf * (tf * (p.k1 + 1) / (tf + norm))
         if p.variant == "l":
-            ctd = tf / (1 - p.b + p.b * dl / self.avgdl)
+            ctd = tf / norm
             return idf * tf * (p.k1 + 1) * (ctd + p.delta) / (p.k1 + ctd + p.delta)
-        return idf * (p.delta + (tf * (p.k1 + 1)) / (p.k1 * (1 - p.b + p.b * dl / self.avgdl) + tf))
+        return idf * (p.delta + (tf * (p.k1 + 1)) / (norm + tf))
+
+    def _gains(self, t: int, docs: np.ndarray) -> np.ndarray:
+        """What each posting of term `t` adds on top of the per-query constant (contribution minus absent one)."""
+        start, end = int(self.indptr[t]), int(self.indptr[t + 1])
+        gains = self._contributions(self.tf[start:end].astype(np.float64), self._norm[docs], self.idf[t])
+        gains -= self.absent[t]
+        return gains
 
     def _absent_contribution(self, idf: np.ndarray) -> np.ndarray:
         """What a chunk without the term still gets from it: only BM25Plus gives something (idf * delta)."""
@@ -133,30 +208,42 @@ class BM25Index:
     def term_ids(self, tokens: Sequence[str]) -> list[int]:
         return [tid for tid in (self.vocab.get(t) for t in tokens) if tid is not None]
 
+    def _docs(self, t: int) -> np.ndarray:
+        """Chunk ids of term `t`, ascending, as intp (numpy's fancy indexing is about twice as fast with those)."""
+        start, end = int(self.indptr[t]), int(self.indptr[t + 1])
+        docs = self.docs[start:end].astype(np.intp)
+        for split in self._page_split[t].tolist():  # each later 64k page adds 65536 to the ids from there on
+            docs[split:] += _PAGE
+        return docs
+
+    def postings(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk ids, gains) of term `t`; gains are what `match_scores` adds per token."""
+        docs = self._docs(t)
+        gains = self._stored_gains.get(t)
+        return docs, (gains if gains is not None else self._gains(t, docs))
+
     def match_scores(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(chunk ids that contain at least one token, ascending; their scores minus the per-query constant)."""
         ids = self.term_ids(tokens)
         if not ids:
             return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64)
         if len(ids) == 1:
-            start, end = self.indptr[ids[0]], self.indptr[ids[0] + 1]
-            return self.docs[start:end], self.gains[start:end]
+            docs, gains = self.postings(ids[0])
+            return docs.astype(np.int32), gains
         # Dense accumulators instead of sorting the concatenated postings (np.unique was most of a query at 100k
         # chunks). A term's postings hold each chunk once, so `+=` with fancy indexing adds every gain, term by
         # term in token order: the same additions in the same order as a bincount over the concatenation.
-        # Indexes are widened to intp first: numpy's fancy indexing with int32 is about twice as slow.
         total = np.zeros(self.size, dtype=np.float64)
         hit = np.zeros(self.size, dtype=bool)
-        seen: set[int] = set()
+        seen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         for t in ids:
-            start, end = self.indptr[t], self.indptr[t + 1]
-            docs = self.docs[start:end].astype(np.intp)
-            total[docs] += self.gains[start:end]
-            if t not in seen:  # a word's own terms come twice (see QueryGroup.weighted_terms)
-                seen.add(t)
-                hit[docs] = True
-        found = np.flatnonzero(hit)
-        return found.astype(np.int32), total[found]
+            found = seen.get(t)
+            if found is None:  # a word's own terms come twice (see QueryGroup.weighted_terms)
+                found = seen[t] = self.postings(t)
+                hit[found[0]] = True
+            total[found[0]] += found[1]
+        matched = np.flatnonzero(hit)
+        return matched.astype(np.int32), total[matched]
 
     def constant(self, tokens: Sequence[str]) -> float:
         """The score every chunk gets for this query whether or not it contains a token (BM25Plus only)."""
@@ -196,11 +283,11 @@ class BM25Index:
         return out
 
     def contains(self, term: str) -> np.ndarray:
-        """Chunk ids that contain `term` (empty when unknown)."""
+        """Chunk ids that contain `term`, ascending (empty when unknown)."""
         tid = self.vocab.get(term)
         if tid is None:
-            return np.empty(0, dtype=np.int32)
-        return self.docs[self.indptr[tid] : self.indptr[tid + 1]]
+            return np.empty(0, dtype=np.intp)
+        return self._docs(tid)
 
     def document_frequency(self, term: str) -> int:
         tid = self.vocab.get(term)
