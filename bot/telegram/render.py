@@ -21,6 +21,7 @@ MAX_MESSAGE = 4096  # Telegram's limit after entity parsing
 MAX_CALLBACK_BYTES = 64
 MAX_DEEP_LINK = 64
 MAX_TOPICS_SHOWN = 12
+MAX_FIELD = 300  # title, author, date, section heading: cut so the quote always keeps room under MAX_MESSAGE
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -71,7 +72,7 @@ def decode_callback(data: str | None) -> Callback | None:
     """Parse button data; anything forged or from an old version is None (the handler then says 'expired')."""
     if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
         return None
-    match = _CALLBACK.match(data)
+    match = _CALLBACK.fullmatch(data)  # not match: "$" would accept a trailing newline
     if match is None:
         return None
     if match["article"]:
@@ -105,7 +106,7 @@ def _cut(text: str, limit: int) -> str:
     if utf16_len(text) <= limit:
         return text
     cut = text[: max(limit - 1, 1)]
-    while utf16_len(cut) > limit - 1:
+    while cut and utf16_len(cut) > limit - 1:
         cut = cut[:-1]
     if " " in cut:
         cut = cut[: cut.rfind(" ")]
@@ -117,6 +118,7 @@ def source_html(result: Result | None, texts: Texts, lang: str, bot_username: st
                 article_id: str = "") -> str:
     if result is not None:
         title, author, date, url, article_id = result.title, result.author, result.date, result.url, result.article
+    title, author, date = _cut(title, MAX_FIELD), author and _cut(author, MAX_FIELD), date and _cut(date, MAX_FIELD)
     line = f"<b>{e(title)}</b>"
     if author:
         line += f" — {e(texts.get(lang, 'by'))} {e(author)}"
@@ -233,14 +235,15 @@ def article_messages(title: str, author: str | None, date: str | None, url: str 
     header = source_html(None, texts, lang, bot_username, title=title, author=author, date=date, url=url,
                          article_id=article_id)
     if not url:
-        header = header.split("\n", 1)[0]  # the deep link would point at this very message
+        header = header.rsplit("\n", 1)[0]  # the deep link (last line; a title may hold "\n") would point here
     blocks.append((plain_of(header), header))
     section = title
     budget = limit - 40  # room for the "part n of m" line
     for chunk in chunks:
         if chunk.section != section and chunk.section != title:
             section = chunk.section
-            blocks.append((section, f"<b>{e(section)}</b>"))
+            heading = _cut(section, MAX_FIELD)
+            blocks.append((heading, f"<b>{e(heading)}</b>"))
         for paragraph in chunk.text.split("\n\n"):
             paragraph = paragraph.strip()
             if not paragraph:
