@@ -11,12 +11,14 @@ Compounds (klantrelaties) are split against the corpus vocabulary so they also y
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
+import threading
 import unicodedata
 from array import array
 from collections import defaultdict
-from collections.abc import Collection, Container, Iterable
+from collections.abc import Collection, Container, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -53,6 +55,45 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"'})
 
 _stemmer = Stemmer.Stemmer("dutch")
+
+
+class QuestionsFirst:
+    """Questions before index builds: a build running in a worker thread (a live reload) pauses at its next
+    checkpoint while a question is being answered, and resumes when none is.
+
+    Both share one interpreter lock. Without this, every time the answer code lets go of the lock (numpy does, for
+    each operation on a long posting list) the build takes it for a whole switch interval, and one answer took
+    100-300 ms during a 100k-chunk reload, which is how long the event loop was blocked. A build waits at most
+    MAX_PAUSE_S per checkpoint, so a flood of questions only slows a reload down.
+    """
+
+    MAX_PAUSE_S = 0.25
+
+    def __init__(self) -> None:
+        self._idle = threading.Condition(threading.Lock())
+        self._active = 0
+
+    @contextlib.contextmanager
+    def question(self) -> Iterator[None]:
+        with self._idle:
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._active -= 1
+                if not self._active:
+                    self._idle.notify_all()
+
+    def checkpoint(self) -> None:
+        """Called by build code every millisecond or so of work."""
+        if self._active:  # read without the lock: a stale value only moves the pause to the next checkpoint
+            with self._idle:
+                self._idle.wait_for(lambda: not self._active, timeout=self.MAX_PAUSE_S)
+
+
+questions_first = QuestionsFirst()
+_BLOCK = 1 << 20  # tokens per numpy step when expanding a corpus into term ids (see analyse_corpus)
 MIN_PART = 3  # shortest compound part we accept: shorter heads (e.g. "ui") make nonsense splits
 MIN_COMPOUND = 7
 
@@ -234,7 +275,9 @@ def analyse_corpus(texts: Iterable[str]) -> AnalysedCorpus:
     lookup = ids.__getitem__  # C-level: a new word gets the next id without a Python call per word
     flat = array("i")
     counts = array("q")
+    checkpoint = questions_first.checkpoint
     for text in texts:
+        checkpoint()
         found = words(text)
         counts.append(len(found))
         flat.extend(map(lookup, found))
@@ -243,7 +286,9 @@ def analyse_corpus(texts: Iterable[str]) -> AnalysedCorpus:
 
     # Own term of every content word; the dict is also the vocabulary compounds are split against.
     whole: dict[str, str] = {}
-    for word in surface:
+    for number, word in enumerate(surface):
+        if not number & 255:
+            checkpoint()
         if not is_stop(word) and not word.isdigit():
             own = term_uncached(word)
             # Most words are their own term (names, unknown words the stemmer leaves alone): keep one string
@@ -259,6 +304,8 @@ def analyse_corpus(texts: Iterable[str]) -> AnalysedCorpus:
     row_terms = array("i")
     row_start = np.zeros(len(surface), dtype=np.int64)
     for i, word in enumerate(surface):
+        if not i & 255:
+            checkpoint()
         own = whole.get(word)
         if own is None:
             continue
@@ -275,18 +322,31 @@ def analyse_corpus(texts: Iterable[str]) -> AnalysedCorpus:
     terms = list(term_ids)
     del term_ids, surface
 
+    # Expand word ids into term ids with numpy, a block of tokens at a time: numpy's fancy indexing holds the
+    # interpreter lock, and over all ~12M tokens of a 100k-chunk corpus at once that stalled the event loop for
+    # ~0.2 s during a live reload.
     words_flat = np.frombuffer(flat, dtype=np.int32) if len(flat) else np.zeros(0, dtype=np.int32)
-    lens = row_len[words_flat]
+    lens = np.empty(len(words_flat), dtype=np.uint8)
+    for lo in range(0, len(words_flat), _BLOCK):
+        checkpoint()
+        lens[lo : lo + _BLOCK] = row_len[words_flat[lo : lo + _BLOCK]]
     ends = np.zeros(len(lens) + 1, dtype=np.int64)
-    np.cumsum(lens, out=ends[1:])
+    ends[1:] = lens
+    checkpoint()
+    np.cumsum(ends[1:], out=ends[1:])  # widened first: a casting cumsum holds the interpreter lock (~0.2 s at 100k)
+    checkpoint()
     bounds = np.zeros(len(counts) + 1, dtype=np.int64)
     if len(counts):
         np.cumsum(np.frombuffer(counts, dtype=np.int64), out=bounds[1:])
     lengths = ends[bounds[1:]] - ends[bounds[:-1]]
     tokens = np.empty(int(ends[-1]), dtype=np.int32)
     term_data = np.frombuffer(row_terms, dtype=np.int32) if len(row_terms) else np.zeros(0, dtype=np.int32)
-    starts = ends[:-1]
-    for k in range(int(row_len.max(initial=0))):
-        sel = lens > k
-        tokens[starts[sel] + k] = term_data[row_start[words_flat[sel]] + k]
+    longest = int(row_len.max(initial=0))
+    for lo in range(0, len(words_flat), _BLOCK):
+        block_lens, block_words = lens[lo : lo + _BLOCK], words_flat[lo : lo + _BLOCK]
+        block_starts = ends[:-1][lo : lo + _BLOCK]
+        checkpoint()
+        for k in range(longest):
+            sel = block_lens > k
+            tokens[block_starts[sel] + k] = term_data[row_start[block_words[sel]] + k]
     return AnalysedCorpus(lexicon, terms, tokens, lengths)

@@ -14,6 +14,7 @@ from typing import overload
 
 import numpy as np
 
+from bot.analysis import questions_first
 from bot.model import KINDS, Article, Chunk, Kind
 
 MIN_WORDS = 25
@@ -223,7 +224,12 @@ class ChunkStore(Sequence[Chunk]):
     def freeze(self) -> ChunkStore:
         """Move the chunks added so far into compact arrays (call once after the last `add`)."""
         if self._pending:
-            columns = np.array(self._pending, dtype=np.int64).T
+            # Converted in slices: one np.array over 100k tuples holds the interpreter lock for ~30 ms.
+            blocks = []
+            for lo in range(0, len(self._pending), 10_000):
+                questions_first.checkpoint()
+                blocks.append(np.array(self._pending[lo : lo + 10_000], dtype=np.int64))
+            columns = np.concatenate(blocks).T
             self._article_of = np.concatenate([self._article_of, columns[0].astype(np.int32)])
             self._start = np.concatenate([self._start, columns[1]])
             self._end = np.concatenate([self._end, columns[2]])
@@ -238,7 +244,9 @@ class ChunkStore(Sequence[Chunk]):
         if not len(self):
             return
         bounds = (np.flatnonzero(np.diff(self._article_of)) + 1).tolist()
-        for start, end in zip([0, *bounds], [*bounds, len(self)], strict=True):
+        for number, (start, end) in enumerate(zip([0, *bounds], [*bounds, len(self)], strict=True)):
+            if not number & 1023:
+                questions_first.checkpoint()
             article_id = self._articles[self._article_of[start]].id
             self._ranges.setdefault(article_id, []).append(range(start, end))
 

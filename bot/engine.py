@@ -5,9 +5,12 @@ An `Engine` is immutable once built; a corpus or config change builds a new one,
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -15,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.analysis import analyse_corpus
+from bot.analysis import analyse_corpus, questions_first
 from bot.articles import load_articles
 from bot.chunking import ChunkStore, chunk_article
 from bot.config import SearchSettings, Synonyms, describe, load_search_settings, load_synonyms
@@ -37,6 +40,35 @@ class Candidate:
     coverage: float  # share of question groups the chunk contains
 
 
+_gc_lock = threading.Lock()
+_gc_builds = 0  # builds in progress (live reloads build in worker threads)
+_gc_restore = False
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while an engine is built.
+
+    A build allocates millions of objects and frees them by reference counting (it makes no cycles), so the
+    collector's passes find nothing, yet each full pass walks every object in the process with the interpreter lock
+    held: during a live reload in a worker thread those passes were 40-60 ms event-loop stalls each. The collector
+    is process-wide, hence the count: it comes back when the last concurrent build ends.
+    """
+    global _gc_builds, _gc_restore
+    with _gc_lock:
+        if _gc_builds == 0:
+            _gc_restore = gc.isenabled()
+            gc.disable()
+        _gc_builds += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_builds -= 1
+            if _gc_builds == 0 and _gc_restore:
+                gc.enable()
+
+
 class Engine:
     def __init__(
         self,
@@ -46,6 +78,12 @@ class Engine:
         problems: Sequence[Problem] = (),
     ) -> None:
         started = time.perf_counter()
+        with _gc_paused():
+            self._build(articles, settings, synonyms, problems)
+        self.build_seconds = time.perf_counter() - started
+
+    def _build(self, articles: Sequence[Article], settings: SearchSettings | None, synonyms: Synonyms | None,
+               problems: Sequence[Problem]) -> None:
         self.settings = settings or SearchSettings()
         self.synonyms = synonyms or Synonyms()
         self.problems = list(problems)
@@ -74,7 +112,6 @@ class Engine:
         self.queries = QueryAnalyzer(self.lexicon.whole, self.synonyms, self.splitter,
                                      corpus_terms=self.index.vocab if self.index is not None else frozenset())
         self.version = self._fingerprint(articles)
-        self.build_seconds = time.perf_counter() - started
 
     @classmethod
     def load(cls, corpus_dir: Path, config_dir: Path) -> Engine:
@@ -97,19 +134,34 @@ class Engine:
         return chunk.text if chunk.section == title else f"{chunk.section}\n\n{chunk.text}"
 
     def _fingerprint(self, articles: Sequence[Article]) -> str:
-        payload = {
-            "articles": [[a.id, a.title, a.author, a.date, a.url, a.body, sorted(a.section_kinds.items())]
-                         for a in articles],
-            "settings": describe(self.settings),
-            "synonyms": [list(self.synonyms.groups), sorted(self.synonyms.translations.items())],
-        }
-        digest = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode())
+        """Digest of every input of the build: the sha256 of the JSON document
+        {"articles": [[id, title, author, date, url, body, kinds], ...], "settings": ..., "synonyms": ...}
+        (sorted keys), fed to the hash one article at a time: dumping a 100k-chunk corpus as one string held the
+        interpreter lock for ~0.3 s during live reloads. Same text, so the same version as one json.dumps gives."""
+
+        def dump(value: object) -> bytes:
+            return json.dumps(value, sort_keys=True, default=str).encode()
+
+        digest = hashlib.sha256(b'{"articles": [')
+        for number, a in enumerate(articles):
+            questions_first.checkpoint()
+            if number:
+                digest.update(b", ")
+            digest.update(dump([a.id, a.title, a.author, a.date, a.url, a.body, sorted(a.section_kinds.items())]))
+        digest.update(b'], "settings": ' + dump(describe(self.settings)))
+        synonyms = [list(self.synonyms.groups), sorted(self.synonyms.translations.items())]
+        digest.update(b', "synonyms": ' + dump(synonyms))
+        digest.update(b"}")
         return digest.hexdigest()[:12]
 
     # --- questions -------------------------------------------------------------------------------------------------
 
     def ask(self, question: str, limit: int | None = None) -> Answer:
         """Best passages for a question, or no results (with a reason) when nothing in the corpus fits."""
+        with questions_first.question():  # a reload building in another thread waits meanwhile
+            return self._ask(question, limit)
+
+    def _ask(self, question: str, limit: int | None) -> Answer:
         answer_settings = self.settings.answer
         limit = limit or answer_settings.max_results
         truncated = len(question) > answer_settings.max_question_chars

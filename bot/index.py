@@ -13,8 +13,8 @@ that contain a term.
 from __future__ import annotations
 
 import bisect
-import itertools
 import math
+import threading
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,7 +22,23 @@ from typing import Literal
 
 import numpy as np
 
+from bot.analysis import questions_first
+
 Variant = Literal["okapi", "plus", "l"]
+
+
+_SCRATCH = threading.local()
+
+
+def _scratch(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """All-zero accumulators of `size` for this thread (a score per chunk, a flag per chunk), reused by every
+    question: a fresh pair per question cost page faults, which during a live reload wait behind the build
+    thread's huge allocations (questions of 100+ ms). The caller sets them back to zero."""
+    total: np.ndarray | None = getattr(_SCRATCH, "total", None)
+    if total is None or len(total) < size:
+        total = _SCRATCH.total = np.zeros(size, dtype=np.float64)
+        _SCRATCH.hit = np.zeros(size, dtype=bool)
+    return total[:size], _SCRATCH.hit[:size]
 
 
 class Vocabulary(Mapping[str, int]):
@@ -33,11 +49,19 @@ class Vocabulary(Mapping[str, int]):
     """
 
     def __init__(self, terms: Sequence[str]) -> None:
-        order = sorted(range(len(terms)), key=terms.__getitem__)
+        # Sorted bucket by bucket (first letter): one sort of 250k strings holds the interpreter lock for ~150 ms,
+        # which is an event-loop stall when a live reload builds in a thread. Same order as one sort.
+        buckets: dict[str, list[int]] = {}
+        for tid, term in enumerate(terms):
+            if not tid & 4095:
+                questions_first.checkpoint()
+            buckets.setdefault(term[:1], []).append(tid)
+        order: list[int] = []
+        for first in sorted(buckets):
+            questions_first.checkpoint()
+            order += sorted(buckets[first], key=terms.__getitem__)
         self._sorted = [terms[i] for i in order]
-        self._ids = array("i", order)
-        if any(a == b for a, b in itertools.pairwise(self._sorted)):
-            raise ValueError("terms must be distinct")
+        self._ids = array("i", order)  # terms are distinct (callers number distinct terms)
 
     def get(self, term: str, default: int | None = None) -> int | None:  # type: ignore[override]
         at = bisect.bisect_left(self._sorted, term)
@@ -114,25 +138,43 @@ class BM25Index:
         # at 100k chunks that was ~9M objects and most of the build.
         keys = tokens.astype(np.int64)
         keys *= self.size
-        keys += np.repeat(np.arange(self.size, dtype=np.int64), self.doc_len)
+        # + the chunk id of each token, ~10k chunks at a time: np.repeat holds the interpreter lock, and filling
+        # fresh memory for all 10M tokens at once stalled the event loop for ~70 ms during a live reload.
+        ends = np.cumsum(self.doc_len)
+        for lo in range(0, self.size, 10_000):
+            questions_first.checkpoint()
+            hi = min(lo + 10_000, self.size)
+            start = int(ends[lo - 1]) if lo else 0
+            keys[start : int(ends[hi - 1])] += np.repeat(np.arange(lo, hi, dtype=np.int64), self.doc_len[lo:hi])
+        del ends
+        questions_first.checkpoint()
         keys.sort()
+        questions_first.checkpoint()
         first = np.ones(len(keys), dtype=bool)
         np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        questions_first.checkpoint()
         starts = np.flatnonzero(first)
         del first
+        questions_first.checkpoint()
         tf = np.diff(starts, append=len(keys))
+        questions_first.checkpoint()
         self.tf = tf.astype(np.uint8 if tf.max(initial=0) <= 0xFF else np.uint16 if tf.max() <= 0xFFFF else np.uint32)
         del tf
+        questions_first.checkpoint()
         keys = keys[starts]
         del starts
+        questions_first.checkpoint()
         term_ids = keys // self.size
+        questions_first.checkpoint()
         df = np.bincount(term_ids, minlength=len(vocab)).astype(np.int64)
         self.idf = self._idf(df)
         self.absent = self._absent_contribution(self.idf)
         self.indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(df, out=self.indptr[1:])
+        questions_first.checkpoint()
         docs = keys - term_ids * self.size
         del keys
+        questions_first.checkpoint()
 
         # Chunk ids in 16 bits: postings are sorted, so per term we only note where ids cross each multiple of
         # 65536 (one int32 per term and 64k chunks). Half the memory of int32 ids; huge corpora keep int32.
@@ -141,6 +183,7 @@ class BM25Index:
             self.docs = (docs & (_PAGE - 1)).astype(np.uint16)
             self._page_split = np.zeros((len(vocab), pages - 1), dtype=np.int32)
             for page in range(1, pages):
+                questions_first.checkpoint()
                 self._page_split[:, page - 1] = np.bincount(term_ids[docs < page * _PAGE], minlength=len(vocab))
         else:
             self.docs = docs.astype(np.int32)
@@ -153,6 +196,7 @@ class BM25Index:
         self._norm = self._length_norm(self.doc_len)
         self._stored_gains: dict[int, np.ndarray] = {}
         for t in np.flatnonzero(df > STORED_GAINS_ABOVE).tolist():
+            questions_first.checkpoint()
             start, end = int(self.indptr[t]), int(self.indptr[t + 1])
             self._stored_gains[t] = self._gains(t, docs[start:end])
         for arr in (self.docs, self.tf, self.indptr, self.idf, self.absent, self.doc_len, self._norm,
@@ -164,14 +208,24 @@ class BM25Index:
     def _idf(self, df: np.ndarray) -> np.ndarray:
         n = self.size
         p = self.params
+        # rank-bm25's own arithmetic in Python floats (math.log), 10k terms at a time so that a reload building
+        # in a thread lets questions go first in between (see bot.analysis.QuestionsFirst).
+        counts = df.tolist()
+        out: list[float] = []
+        for lo in range(0, len(counts), 10_000):
+            questions_first.checkpoint()
+            piece = counts[lo : lo + 10_000]
+            if p.variant == "okapi":
+                out += [math.log(n - f + 0.5) - math.log(f + 0.5) for f in piece]
+            elif p.variant == "l":
+                out += [math.log(n + 1) - math.log(f + 0.5) for f in piece]
+            else:
+                out += [math.log((n + 1) / f) for f in piece]
+        idf = np.array(out, dtype=np.float64)
         if p.variant == "okapi":
-            idf = np.array([math.log(n - f + 0.5) - math.log(f + 0.5) for f in df.tolist()], dtype=np.float64)
-            average = float(sum(idf.tolist())) / len(idf) if len(idf) else 0.0
+            average = float(sum(out)) / len(out) if out else 0.0
             idf[idf < 0] = p.epsilon * average
-            return idf
-        if p.variant == "l":
-            return np.array([math.log(n + 1) - math.log(f + 0.5) for f in df.tolist()], dtype=np.float64)
-        return np.array([math.log((n + 1) / f) for f in df.tolist()], dtype=np.float64)
+        return idf
 
     def _length_norm(self, dl: np.ndarray) -> np.ndarray:
         """The per-chunk part of rank-bm25's formula (Okapi/Plus: k1 * (1 - b + b * dl / avgdl); L: without k1)."""
@@ -233,17 +287,20 @@ class BM25Index:
         # Dense accumulators instead of sorting the concatenated postings (np.unique was most of a query at 100k
         # chunks). A term's postings hold each chunk once, so `+=` with fancy indexing adds every gain, term by
         # term in token order: the same additions in the same order as a bincount over the concatenation.
-        total = np.zeros(self.size, dtype=np.float64)
-        hit = np.zeros(self.size, dtype=bool)
-        seen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        for t in ids:
-            found = seen.get(t)
-            if found is None:  # a word's own terms come twice (see QueryGroup.weighted_terms)
-                found = seen[t] = self.postings(t)
-                hit[found[0]] = True
-            total[found[0]] += found[1]
-        matched = np.flatnonzero(hit)
-        return matched.astype(np.int32), total[matched]
+        total, hit = _scratch(self.size)
+        try:
+            seen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+            for t in ids:
+                found = seen.get(t)
+                if found is None:  # a word's own terms come twice (see QueryGroup.weighted_terms)
+                    found = seen[t] = self.postings(t)
+                    hit[found[0]] = True
+                total[found[0]] += found[1]
+            matched = np.flatnonzero(hit)
+            return matched.astype(np.int32), total[matched]
+        finally:  # leave the buffers all zero for the next question, whatever happened
+            total[:] = 0.0
+            hit[:] = False
 
     def constant(self, tokens: Sequence[str]) -> float:
         """The score every chunk gets for this query whether or not it contains a token (BM25Plus only)."""

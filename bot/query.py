@@ -7,10 +7,11 @@ as answered when any term of its group is present.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Container
 from dataclasses import dataclass
 
-from bot.analysis import CompoundSplitter, content_words, fold_accents, term
+from bot.analysis import CompoundSplitter, content_words, fold_accents, questions_first, term
 from bot.config import Synonyms
 
 MIN_TYPO_LENGTH = 5  # shorter words have too many neighbours at edit distance 1 to guess safely
@@ -60,8 +61,14 @@ class QueryAnalyzer:
         # that costs well under a millisecond and only runs for words the corpus does not know.
         self._words: Container[str] = corpus_words if isinstance(corpus_words, set | frozenset | dict) \
             else frozenset(corpus_words)
-        # Any superset of the letters of the corpus words gives the same candidates; this one is cheap to collect.
-        self._alphabet = "".join(sorted(set().union(*corpus_words))) if corpus_words else ""
+        # Any superset of the letters of the corpus words gives the same candidates. Collected in slices: one C
+        # call over 250k words would hold the interpreter lock (and stall the event loop) for ~60 ms during a reload.
+        letters: set[str] = set()
+        words = iter(corpus_words)
+        while piece := list(itertools.islice(words, 10_000)):
+            questions_first.checkpoint()
+            letters.update("".join(piece))
+        self._alphabet = "".join(sorted(letters))
 
     def _entry_terms(self, entry: str) -> list[str]:
         return [term(w) for w in content_words(entry)] or [term(entry.casefold())]
