@@ -309,6 +309,7 @@ def test_questions_first_lets_a_build_wait_and_never_forever() -> None:
 
     gate = analysis.QuestionsFirst()
     gate.MAX_PAUSE_S = 0.2
+    gate.MIN_RUN_S = 0.0
     waited: list[float] = []
 
     def build() -> None:
