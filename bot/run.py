@@ -83,6 +83,8 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
     live = LiveCorpus(corpus_dir, config_dir, sink=None, cache_dir=data / "cache")  # type: ignore[arg-type]
     holder = EngineHolder(live.initial())  # initial() does not touch the sink; reloads do, and start later
     live.sink = holder
+    # The first question loads the lemmatizer's dictionary (~0.3 s); pay that before users ask, not on their time.
+    holder.get().ask("klant")
     store = UsageStore.from_settings(usage_settings, config_dir.resolve().parent)
     services = Services(holder, config_dir, settings, texts, store=store, live=live, started_at=live.started_at)
     application = build_application(token, base_url, services)
