@@ -12,7 +12,9 @@ import logging
 import os
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger("bot.run")
 
@@ -21,7 +23,7 @@ BASE_URL_ENV = "TELEGRAM_BASE_URL"
 SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 DATA_ENV = "RELATIEBOT_DATA"
 TOKEN_FORM = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
-SECRET_FORM = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+SECRET_FORM = re.compile(r"^[A-Za-z0-9_-]{16,256}$")  # Telegram allows 1-256; short secrets are guessable
 
 
 def _fail(message: str) -> int:
@@ -57,12 +59,14 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
     secret = os.environ.get(SECRET_ENV, "").strip()
     setup_logging([token, secret])
 
+    from telegram.error import InvalidToken
+
     from bot.holder import EngineHolder
     from bot.live import LiveCorpus
-    from bot.telegram.app import ALLOWED_UPDATES, build_application
+    from bot.telegram.app import build_application
     from bot.telegram.services import Services
     from bot.telegram.settings import load_telegram_settings, load_texts
-    from bot.usage import UsageStore, load_usage_settings
+    from bot.usage import UsageSettings, UsageStore, load_usage_settings
 
     settings, problems = load_telegram_settings(config_dir)
     texts, text_problems = load_texts(config_dir)
@@ -74,7 +78,7 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
         return _fail("fix the settings above (config/telegram.yaml, config/usage.yaml) and start again")
     base_url = os.environ.get(BASE_URL_ENV, "").strip() or settings.base_url
     if settings.mode == "webhook" and not SECRET_FORM.match(secret):
-        return _fail(f"webhook mode needs {SECRET_ENV} (1-256 characters: letters, digits, '_' or '-'); Telegram "
+        return _fail(f"webhook mode needs {SECRET_ENV} (16-256 characters: letters, digits, '_' or '-'); Telegram "
                      "sends it with every update and the bot refuses updates without it")
 
     data = data_dir(config_dir)
@@ -85,10 +89,27 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
     live.sink = holder
     # The first question loads the lemmatizer's dictionary (~0.3 s); pay that before users ask, not on their time.
     holder.get().ask("klant")
+    if usage_settings.path == UsageSettings().path and os.environ.get(DATA_ENV):
+        # The default location follows RELATIEBOT_DATA like the cache does; an explicit path in usage.yaml wins.
+        usage_settings = replace(usage_settings, path=str(data / "usage.sqlite3"))
     store = UsageStore.from_settings(usage_settings, config_dir.resolve().parent)
     services = Services(holder, config_dir, settings, texts, store=store, live=live, started_at=live.started_at)
     application = build_application(token, base_url, services)
     log.info("starting in %s mode against %s", settings.mode, base_url.split("/bot")[0])
+    try:
+        serve(application, settings, secret)
+    except InvalidToken:
+        # PTB's message quotes the token; say it in our words (the log filter would scrub it, stderr would not).
+        return _fail(f"Telegram refused {TOKEN_ENV} (revoked or mistyped); get the current token from @BotFather")
+    except Exception as exc:
+        log.exception("the bot stopped on an error")  # through the scrubbing log handler, never raw to stderr
+        return _fail(f"the bot stopped on an error ({type(exc).__name__}); see the log above")
+    return 0
+
+
+def serve(application: Any, settings: Any, secret: str) -> None:
+    from bot.telegram.app import ALLOWED_UPDATES
+
     if settings.mode == "webhook":
         hook = settings.webhook
         # webhook.url is the full public address Telegram posts to; a reverse proxy maps it onto listen:port/path.
@@ -98,4 +119,3 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
         # run_polling handles SIGINT/SIGTERM: it stops fetching, finishes the updates in hand and confirms the
         # offset with Telegram, so nothing is lost or answered twice across a restart.
         application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=30)
-    return 0

@@ -99,3 +99,32 @@ async def test_sigterm_finishes_questions_in_flight_and_commits_the_offset(tmp_p
             process.kill()
             await process.wait()
         fake.stop()
+
+
+def test_revoked_token_is_a_clear_error_without_the_token(tmp_path: Path) -> None:
+    fake = FakeBotAPI()
+    fake.start()
+    try:
+        revoked = "123456:REVOKED-abcdefghijklmnopqrstuvwxyz"
+        result = run_bot(tmp_path, {"TELEGRAM_BOT_TOKEN": revoked, "TELEGRAM_BASE_URL": fake.base_url})
+    finally:
+        fake.stop()
+    assert result.returncode == 2, result.stderr
+    assert "Telegram refused TELEGRAM_BOT_TOKEN" in result.stderr
+    assert "REVOKED-abcdefghijklmnopqrstuvwxyz" not in result.stderr + result.stdout
+    assert any(c.status == 401 for c in fake.calls), "the fake was asked and refused the token"
+
+
+def test_usage_data_follows_relatiebot_data(tmp_path: Path) -> None:
+    """With RELATIEBOT_DATA set, nothing is written beside the config (the repository in production)."""
+    fake = FakeBotAPI()
+    fake.start()
+    elsewhere = tmp_path / "elsewhere"
+    try:
+        revoked = "123456:REVOKED-abcdefghijklmnopqrstuvwxyz"
+        run_bot(tmp_path, {"TELEGRAM_BOT_TOKEN": revoked, "TELEGRAM_BASE_URL": fake.base_url,
+                           "RELATIEBOT_DATA": str(elsewhere)})
+    finally:
+        fake.stop()
+    assert (elsewhere / "usage.sqlite3").exists() and (elsewhere / "cache").is_dir()
+    assert not (tmp_path / "data").exists()  # data/ beside config/ is the default only without RELATIEBOT_DATA

@@ -426,3 +426,50 @@ async def test_a_failing_handler_is_logged_with_context_and_the_user_gets_an_apo
     fake.send_message(chat, anna, RULE_Q)  # the bot keeps working after the failure
     sent_after = await fake.wait_sent(2, chat["id"])
     assert "<blockquote>" in sent_after[1]["text"]
+
+
+# --- things a busy group or a button-masher must not be able to do --------------------------------------------------
+
+async def test_bare_commands_in_groups_may_be_for_other_bots(bot: Harness) -> None:
+    fake = bot.fake
+    anna = fake.user(1)
+    group = fake.group_chat()
+    for text in ("/help", "/start", f"/ask {RULE_Q}", "/status"):
+        fake.send_message(group, anna, text)
+    addressed = fake.send_message(group, anna, f"/help@{fake.bot_username}")
+    [sent] = await fake.wait_sent(1, group["id"])
+    await asyncio.sleep(0.3)
+    assert len(fake.sent(group["id"])) == 1
+    assert reply_id(sent) == addressed["message_id"]
+
+
+async def test_more_pressed_twice_posts_once_and_articles_stay_out_of_groups(bot: Harness) -> None:
+    fake = bot.fake
+    anna, piet = fake.user(1), fake.user(2, "Piet")
+    group = fake.group_chat()
+    fake.send_message(group, anna, f"/vraag@{fake.bot_username} {CASE_Q}")
+    [first] = await fake.wait_sent(1, group["id"])
+    more = button(first, "Meer")["callback_data"]
+    fake.press_button(first["result"], more, anna)
+    fake.press_button(first["result"], more, piet)
+    await fake.wait_for(lambda: len(fake.answered_callbacks()) == 2)
+    await asyncio.sleep(0.3)
+    assert len(fake.sent(group["id"])) == 2
+    fake.send_message(group, anna, f"/start@{fake.bot_username} a-opportunist-mensen-kwijt")
+    sent = await fake.wait_sent(3, group["id"])
+    await asyncio.sleep(0.3)
+    assert len(fake.sent(group["id"])) == 3, "the whole article was posted into the group"
+    assert button(sent[2], "Heel artikel")["url"].endswith("?start=a-opportunist-mensen-kwijt")
+
+
+async def test_inline_typing_does_not_use_up_the_users_questions(bot: Harness) -> None:
+    fake = bot.fake
+    anna = fake.user(1)
+    chat = fake.private_chat(anna)
+    limit = bot.services.settings.user_messages_per_minute
+    for n in range(limit + 5):
+        fake.inline_query(anna, CASE_Q[: 5 + n % 20])
+    await fake.wait_for(lambda: len(fake.inline_answers()) == limit + 5, timeout=10)
+    fake.send_message(chat, anna, RULE_Q)
+    [sent] = await fake.wait_sent(1, chat["id"])
+    assert "<blockquote>" in sent["text"]

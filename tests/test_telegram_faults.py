@@ -89,12 +89,13 @@ async def test_forged_callback_data_reveals_nothing_and_breaks_nothing(
     for data in FORGED:
         fake.press_button(answer["result"], data, anna, check_button=False)
     await fake.wait_for(lambda: len(fake.answered_callbacks()) == len(FORGED), timeout=10)
-    notes = {c.get("text") for c in fake.answered_callbacks()}
-    assert notes <= {"Dit antwoord is verlopen; stel de vraag opnieuw.", None}, notes
-    # The one well-formed id for a missing article says it does not know it; nothing else is sent.
+    notes = Counter(c.get("text") for c in fake.answered_callbacks())
+    # The one well-formed id of a missing article says it does not know it; everything else is just "expired".
+    assert notes == {"Dit antwoord is verlopen; stel de vraag opnieuw.": len(FORGED) - 1,
+                     "Dat artikel ken ik (niet meer).": 1}, notes
     await asyncio.sleep(0.3)
     extra = fake.sent_texts_plain(chat["id"])[1:]
-    assert extra == ["Dat artikel ken ik (niet meer)."]  # "../../etc/passwd" is not even an id: just "expired"
+    assert extra == []
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     fake.send_message(chat, anna, "What went wrong at Aventeon?")
     await fake.wait_sent(len(extra) + 2, chat["id"])

@@ -489,3 +489,26 @@ def test_shipped_texts_file_equals_the_defaults() -> None:
     texts, problems = load_texts(CONFIG)
     assert problems == []
     assert texts.by_language == DEFAULT_TEXTS
+
+
+def test_admin_text_with_a_huge_line_is_split_and_shortened() -> None:
+    from fake_bot_api import parse_html
+
+    from bot.telegram.handlers import split_html_lines
+
+    html_text = "<b>Reload</b>\n" + "• " + "x" * 9000 + "\n" + "\n".join(f"• line {n}" for n in range(600))
+    parts = split_html_lines(html_text)
+    assert len(parts) >= 2
+    for part in parts:
+        plain, _ = parse_html(part)
+        assert 1 <= len(plain.encode("utf-16-le")) // 2 <= 4096
+    assert "line 599" in parts[-1]
+
+
+def test_popup_texts_longer_than_telegram_allows_are_refused(tmp_path: Path) -> None:
+    from bot.telegram.settings import DEFAULT_TEXTS, load_texts
+
+    (tmp_path / "texts.yaml").write_text("nl:\n  expired: '" + "lang " * 60 + "'\n", encoding="utf-8")
+    texts, problems = load_texts(tmp_path)
+    assert any("'nl.expired'" in p.message and "pop-up" in p.message for p in problems)
+    assert texts.get("nl", "expired") == DEFAULT_TEXTS["nl"]["expired"]

@@ -144,8 +144,9 @@ async def on_reload(application: Application, report: ReloadReport) -> None:
     if report.reason == "/reload":
         return  # the admin who asked gets the report as the command's answer
     try:
-        await handlers.deliver(application.bot.send_message, admin.reload_html(report), chat_id=chat,
-                               link_preview_options=handlers.NO_PREVIEW)
+        for part in handlers.split_html_lines(admin.reload_html(report)):
+            await handlers.deliver(application.bot.send_message, part, chat_id=chat,
+                                   link_preview_options=handlers.NO_PREVIEW)
     except Exception:
         log.warning("could not send the reload report to the admin chat %s", chat, exc_info=True)
 

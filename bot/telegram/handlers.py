@@ -31,7 +31,7 @@ from bot import admin
 from bot.engine import Engine
 from bot.model import Result
 from bot.telegram import render
-from bot.telegram.routing import command_question, is_private, language_of, route_text
+from bot.telegram.routing import command_names_bot, command_question, is_private, language_of, route_text
 from bot.telegram.services import KEY, Services
 from bot.telegram.sessions import Session
 
@@ -97,6 +97,16 @@ async def reply(context: Context, message: Message, html: str, quote: bool | Non
     return await deliver(context.bot.send_message, html, reply_markup=markup, **reply_kwargs(message, quote))
 
 
+def sender_id(update: Update) -> int | None:
+    """Who is asking: the user, or the chat they speak as (anonymous group admins, channels) so that they do not all
+    share one throttle bucket and one identity in the feedback."""
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id
+    user = update.effective_user
+    return user.id if user else None
+
+
 def _lang(update: Update) -> str:
     user = update.effective_user
     return language_of(user.language_code if user else None)
@@ -108,10 +118,9 @@ async def _admit(update: Update, context: Context, lang: str) -> bool:
     """Flood control before any engine work: per user everywhere, per chat in groups. One notice per spell."""
     s = services(context)
     message = update.effective_message
-    user = update.effective_user
     if message is None:
         return False
-    user_key = user.id if user else message.chat_id
+    user_key = sender_id(update) or message.chat_id
     verdict = s.user_throttle.check(user_key)
     if verdict == "ok" and not is_private(message):
         verdict = s.group_throttle.check(message.chat_id, notice_key=user_key)
@@ -142,9 +151,9 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     engine = s.holder.get()  # one engine for the whole question, even if a reload swaps in another meanwhile
     answer = engine.ask(question, limit=s.settings.results_per_question)
     note = s.texts.get(lang, "truncated", limit=engine.settings.answer.max_question_chars) if answer.truncated else ""
-    question_id = _record(s, update, answer)
+    question_id = await _record(s, update, answer)
     if not answer.answered:
-        await reply(context, message, render.abstention_html(s.texts, lang, engine.topics(), note))
+        await reply(context, message, render.abstention_html(s.texts, lang, covered_topics(engine), note))
     else:
         session = Session(answer.question, lang, question_id)
         token = s.sessions.new(session)
@@ -154,15 +163,28 @@ async def answer_question(update: Update, context: Context, question: str) -> No
              answer.reason or answer.results[0].kind, (time.perf_counter() - started) * 1000)
 
 
-def _record(s: Services, update: Update, answer: Any) -> int | None:
+def covered_topics(engine: Engine, limit: int = render.MAX_TOPICS_SHOWN) -> list[str]:
+    """Article titles and section headings, stopping at what the message shows (a big corpus has thousands)."""
+    seen: dict[str, None] = {}
+    for article in engine.articles.values():
+        seen.setdefault(article.title)
+        for chunk in engine.article_chunks(article.id):
+            if len(seen) >= limit:
+                return list(seen)
+            seen.setdefault(chunk.section)
+    return list(seen)[:limit]
+
+
+async def _record(s: Services, update: Update, answer: Any) -> int | None:
     if s.store is None:
         return None
     chat = update.effective_chat
-    user = update.effective_user
     try:
-        return s.store.record_question(question=answer.question, answer=answer,
-                                       chat_type=chat.type if chat else "inline",
-                                       user_id=user.id if user else None, chat_id=chat.id if chat else None)
+        # In a worker thread: SQLite may wait up to a second for a lock (a backup, an operator's sqlite3 shell), and
+        # that must not freeze every other chat.
+        return await asyncio.to_thread(s.store.record_question, question=answer.question, answer=answer,
+                                       chat_type=chat.type if chat else "inline", user_id=sender_id(update),
+                                       chat_id=chat.id if chat else None)
     except Exception:  # the usage store is bookkeeping; it must never cost a user their answer
         log.exception("could not record the question in the usage store")
         return None
@@ -198,6 +220,9 @@ async def on_ask_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
+    text = (message.text or message.caption or "").casefold()
+    if not text.startswith("/vraag") and not command_names_bot(message, context.bot.username):
+        return  # a bare /ask in a group may be for another bot
     await answer_question(update, context, command_question(message, context.bot.id))
 
 
@@ -208,6 +233,12 @@ async def _send_article(context: Context, message: Message, engine: Engine, arti
     article = engine.articles.get(article_id)
     if article is None:
         return False
+    if not is_private(message):
+        # A whole article would flood the team's chat: offer it in a private chat with the bot instead.
+        button = InlineKeyboardButton(s.texts.get(lang, "button_article"),
+                                      url=render.deep_link(context.bot.username, article.id))
+        await reply(context, message, f"<b>{render.e(article.title)}</b>", markup=InlineKeyboardMarkup([[button]]))
+        return True
     parts = render.article_messages(article.title, article.author, article.date, article.url,
                                     engine.article_chunks(article_id), s.texts, lang, context.bot.username,
                                     article.id)
@@ -219,9 +250,11 @@ async def _send_article(context: Context, message: Message, engine: Engine, arti
 async def on_start(update: Update, context: Context) -> None:
     s = services(context)
     message = update.effective_message
-    if message is None:
+    if message is None or not command_names_bot(message, context.bot.username):
         return
     lang = _lang(update)
+    if not await _admit(update, context, lang):
+        return
     engine = s.holder.get()
     payload = context.args[0] if context.args else ""
     article_id = render.payload_article(payload)
@@ -235,7 +268,9 @@ async def on_start(update: Update, context: Context) -> None:
 async def on_help(update: Update, context: Context) -> None:
     s = services(context)
     message = update.effective_message
-    if message is None:
+    if message is None or not command_names_bot(message, context.bot.username):
+        return
+    if not await _admit(update, context, _lang(update)):
         return
     engine = s.holder.get()
     listing = [(a.id, a.title, a.author) for a in engine.articles.values()]
@@ -246,6 +281,8 @@ async def on_unknown_command(update: Update, context: Context) -> None:
     """Private chats get a hint; in groups an unknown command is probably for another bot, so stay silent."""
     message = update.effective_message
     if message is None or not is_private(message):
+        return
+    if not await _admit(update, context, _lang(update)):
         return
     await reply(context, message, render.text_html(services(context).texts.get(_lang(update), "unknown_command")))
 
@@ -262,14 +299,14 @@ async def on_admin(update: Update, context: Context) -> None:
         return
     s = services(context)
     message = update.effective_message
-    if message is None or message.text is None:
+    if message is None or message.text is None or not command_names_bot(message, context.bot.username):
         return
     command = message.text.split()[0].lstrip("/").split("@")[0].lower()
     if command == "status":
         today = None
         if s.store is not None:
             try:
-                today = s.store.today()
+                today = await asyncio.to_thread(s.store.today)
             except Exception:
                 log.exception("usage store unavailable for /status")
         report = s.live.last_report if s.live else None
@@ -284,14 +321,19 @@ async def on_admin(update: Update, context: Context) -> None:
         groups = await asyncio.to_thread(s.store.unanswered) if s.store is not None else []
         html = admin.unanswered_html(groups) if s.store is not None else "The usage store is off (config/usage.yaml)."
     log.info("admin command /%s", command)
-    for part in _split_html_lines(html):
+    for part in split_html_lines(html):
         await reply(context, message, part, quote=False)
 
 
-def _split_html_lines(html: str) -> list[str]:
-    """Admin texts are line-based HTML (each line closes its own tags), so splitting between lines stays valid."""
+def split_html_lines(html: str) -> list[str]:
+    """Admin texts are line-based HTML (each line closes its own tags), so splitting between lines stays valid.
+
+    A single line too long for a message (a problem quoting a huge value) is shortened as plain text.
+    """
     parts: list[str] = [""]
     for line in html.split("\n"):
+        if render.utf16_len(render.plain_of(line)) > render.MAX_MESSAGE - 10:
+            line = render.e(render.shorten(render.plain_of(line), render.MAX_MESSAGE - 10))
         candidate = f"{parts[-1]}\n{line}" if parts[-1] else line
         if render.utf16_len(render.plain_of(candidate)) > render.MAX_MESSAGE and parts[-1]:
             parts.append(line)
@@ -315,24 +357,38 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer(s.texts.get(lang, "expired"))
         return
     engine = s.holder.get()
+    if callback.action in ("a", "m") and s.user_throttle.check(sender_id(update) or query.from_user.id) != "ok":
+        await query.answer()  # button mashing: acknowledged, nothing sent
+        return
     if callback.action == "a":
-        await query.answer()
-        if not await _send_article(context, message, engine, callback.value, lang):
-            await reply(context, message, render.text_html(s.texts.get(lang, "article_unknown")), quote=False)
+        if callback.value not in engine.articles:
+            await query.answer(s.texts.get(lang, "article_unknown"))
+        elif is_private(message):
+            await query.answer()
+            await _send_article(context, message, engine, callback.value, lang)
+        else:
+            # An old button in a group: open the article in a private chat rather than post it to the team.
+            await query.answer(url=render.deep_link(context.bot.username, callback.value))
         return
     session = s.sessions.get(callback.token)
     if session is None:
         await query.answer(s.texts.get(lang, "expired"))
         return
     if callback.action == "m":
-        if s.user_throttle.check(query.from_user.id) != "ok":
-            await query.answer()
+        if callback.index in session.shown:
+            await query.answer()  # already in the chat; pressing again must not post it twice
+            return
+        if not is_private(message) and s.group_throttle.check(message.chat_id) != "ok":
+            limit = s.settings.group_answers_per_minute
+            await query.answer(s.texts.get(session.language, "group_throttled", limit=limit)[:200])
             return
         # Re-ask the current engine: after a reload, a removed or changed article is not shown from memory.
         results = engine.ask(session.question, limit=s.settings.results_per_question).results
         if callback.index >= len(results):
             await query.answer(s.texts.get(session.language, "no_more"))
             return
+        # Claimed before the first await: with updates handled concurrently, a second press must already see it.
+        session.shown[callback.index] = (results[callback.index].article, results[callback.index].quote)
         await query.answer()
         await _send_result(context, message, s, session, callback.token, callback.index, results)
         return
@@ -343,9 +399,10 @@ async def on_button(update: Update, context: Context) -> None:
     vote = 1 if callback.value == "+" else -1
     if s.store is not None:
         try:
-            s.store.record_feedback(question_id=session.question_id, vote=vote, question=session.question,
-                                    article=shown[0], quote=shown[1], chat_type=message.chat.type,
-                                    user_id=query.from_user.id, chat_id=message.chat_id)
+            await asyncio.to_thread(s.store.record_feedback, question_id=session.question_id, vote=vote,
+                                    question=session.question, article=shown[0], quote=shown[1],
+                                    chat_type=message.chat.type, user_id=sender_id(update) or query.from_user.id,
+                                    chat_id=message.chat_id)
         except Exception:
             log.exception("could not store feedback")
     log.info("feedback %s on %s", "+1" if vote > 0 else "-1", shown[0])
@@ -361,7 +418,9 @@ async def on_inline(update: Update, context: Context) -> None:
     s = services(context)
     lang = language_of(query.from_user.language_code)
     text = query.query.strip()
-    if not text or s.user_throttle.check(query.from_user.id) != "ok":
+    # Clients send an inline query at every pause in typing, so inline mode has its own, larger budget and does not
+    # use up the user's questions.
+    if not text or s.inline_throttle.check(query.from_user.id) != "ok":
         await query.answer([], cache_time=5, button=InlineQueryResultsButton(
             s.texts.get(lang, "inline_hint"), start_parameter="inline"))
         return
@@ -407,10 +466,18 @@ async def on_error(update: object, context: Context) -> None:
     if not isinstance(update, Update):
         return
     if update.callback_query is not None:
+        query = update.callback_query
         try:
-            await update.callback_query.answer(services(context).texts.get(_lang(update), "error"))
-        except Exception:
+            await query.answer(services(context).texts.get(_lang(update), "error"))
+            return
+        except Exception:  # already answered before the failure: say it in the chat instead
             log.debug("could not answer the callback query after an error", exc_info=True)
+        if isinstance(query.message, Message) and not isinstance(error, RetryAfter | TimedOut):
+            try:
+                await reply(context, query.message,
+                            render.text_html(services(context).texts.get(_lang(update), "error")), quote=False)
+            except Exception:
+                log.warning("could not send the apology either (Telegram unreachable?)")
         return
     message = update.effective_message
     if message is None or isinstance(error, RetryAfter | TimedOut):

@@ -113,6 +113,11 @@ def _cut(text: str, limit: int) -> str:
     return cut.rstrip() + "…"
 
 
+def shorten(text: str, limit: int) -> str:
+    """Public name for `_cut`: at most `limit` UTF-16 units, cut at a word boundary with an ellipsis."""
+    return _cut(text, limit)
+
+
 def source_html(result: Result | None, texts: Texts, lang: str, bot_username: str, *, title: str = "",
                 author: str | None = None, date: str | None = None, url: str | None = None,
                 article_id: str = "") -> str:

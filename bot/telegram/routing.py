@@ -79,6 +79,21 @@ def route_text(message: Message, bot_username: str, bot_id: int) -> Route | None
     return None
 
 
+def command_names_bot(message: Message, bot_username: str) -> bool:
+    """In a group, `/help` without `@bot` may be meant for any bot there; only `/help@bot` is surely ours.
+
+    `/vraag` is the exception (handled by the caller): it is this bot's own word, and a colleague replying `/vraag` to a
+    question should not have to type the bot's name.
+    """
+    if is_private(message):
+        return True
+    suffix = "@" + bot_username.casefold()
+    for entity, value in _entities(message).items():
+        if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+            return value.casefold().endswith(suffix)
+    return False
+
+
 def command_question(message: Message, bot_id: int) -> str:
     """The question in `/vraag[@bot] question`; without words, the text of the message it replies to.
 

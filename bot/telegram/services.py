@@ -21,6 +21,7 @@ from bot.telegram.throttle import Throttle
 
 log = logging.getLogger(__name__)
 KEY = "services"
+INLINE_FACTOR = 5  # inline queries arrive while the user types: several per question
 
 
 class UsageSink(Protocol):
@@ -49,9 +50,11 @@ class Services:
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     user_throttle: Throttle = field(init=False)
     group_throttle: Throttle = field(init=False)
+    inline_throttle: Throttle = field(init=False)
 
     def __post_init__(self) -> None:
         self.user_throttle = Throttle(self.settings.user_messages_per_minute)
+        self.inline_throttle = Throttle(self.settings.user_messages_per_minute * INLINE_FACTOR)
         self.group_throttle = Throttle(self.settings.group_answers_per_minute)
 
     def reload_settings(self) -> None:
@@ -63,6 +66,7 @@ class Services:
         else:
             if settings.user_messages_per_minute != self.settings.user_messages_per_minute:
                 self.user_throttle.limit = settings.user_messages_per_minute
+                self.inline_throttle.limit = settings.user_messages_per_minute * INLINE_FACTOR
             if settings.group_answers_per_minute != self.settings.group_answers_per_minute:
                 self.group_throttle.limit = settings.group_answers_per_minute
             self.settings = settings

@@ -218,6 +218,11 @@ _PLACEHOLDERS: dict[str, set[str]] = {
 }
 
 
+# Texts shown as a button's pop-up note (answerCallbackQuery), which Telegram limits to 200 characters.
+_SHORT_TEXTS = {"expired", "no_more", "feedback_up", "feedback_down", "article_unknown", "error", "group_throttled"}
+MAX_SHORT_TEXT = 200
+
+
 @dataclass(frozen=True)
 class Texts:
     by_language: dict[str, dict[str, str]] = field(default_factory=lambda: DEFAULT_TEXTS)
@@ -262,6 +267,11 @@ def load_texts(config_dir: Path) -> tuple[Texts, list[Problem]]:
             found = _placeholders(value) if isinstance(value, str) else None
             if not isinstance(value, str) or not value.strip() or found is None:
                 problems.append(Problem(where, f"'{language}.{key}' must be non-empty text (using the default)",
+                                        _line(path, key, language)))
+                continue
+            if key in _SHORT_TEXTS and len(value) > MAX_SHORT_TEXT - 20:
+                problems.append(Problem(where, f"'{language}.{key}' is {len(value)} characters; at most "
+                                               f"{MAX_SHORT_TEXT - 20} fit in a button's pop-up (using the default)",
                                         _line(path, key, language)))
                 continue
             allowed = _PLACEHOLDERS.get(key, set())
