@@ -473,3 +473,25 @@ async def test_inline_typing_does_not_use_up_the_users_questions(bot: Harness) -
     fake.send_message(chat, anna, RULE_Q)
     [sent] = await fake.wait_sent(1, chat["id"])
     assert "<blockquote>" in sent["text"]
+
+
+async def test_a_photo_captioned_with_the_command_is_answered(bot: Harness) -> None:
+    fake = bot.fake
+    anna = fake.user(1)
+    group = fake.group_chat()
+    photo = fake.send_message(group, anna, "placeholder")  # a message id to build a captioned photo from
+    caption = f"/vraag@{fake.bot_username} {RULE_Q}"
+    fake.raw_update({"message": {"message_id": photo["message_id"] + 1000, "date": photo["date"], "chat": group,
+                                 "from": anna, "photo": [{"file_id": "f", "file_unique_id": "u", "width": 1,
+                                                          "height": 1}],
+                                 "caption": caption, "caption_entities": [
+                                     {"type": "bot_command", "offset": 0, "length": len(caption.split()[0])}]}})
+    fake.raw_update({"message": {"message_id": photo["message_id"] + 1001, "date": photo["date"], "chat": group,
+                                 "from": anna, "photo": [{"file_id": "f", "file_unique_id": "u", "width": 1,
+                                                          "height": 1}],
+                                 "caption": "/vraag@SomeOtherBot iets", "caption_entities": [
+                                     {"type": "bot_command", "offset": 0, "length": 19}]}})
+    [sent] = await fake.wait_sent(1, group["id"])
+    await asyncio.sleep(0.3)
+    assert len(fake.sent(group["id"])) == 1
+    assert sent["text"].startswith("<b>Regel</b>")

@@ -11,7 +11,8 @@ from typing import Literal
 
 from telegram import Message, MessageEntity
 
-Reason = Literal["private", "mention", "reply"]
+Reason = Literal["private", "mention", "reply", "command"]
+ASK_COMMANDS = ("vraag", "ask")
 
 
 @dataclass(frozen=True)
@@ -70,12 +71,29 @@ def route_text(message: Message, bot_username: str, bot_id: int) -> Route | None
     text = _text(message).strip()
     if not text:
         return None
+    if message.text is None:
+        # A photo captioned "/vraag@bot ..." is a command too; command handlers only look at message text.
+        command = _leading_command(message)
+        if command is not None:
+            name, _, target = command.lstrip("/").partition("@")
+            ours = target.casefold() == bot_username.casefold() or (not target and (
+                is_private(message) or name.casefold() == "vraag"))
+            if name.casefold() in ASK_COMMANDS and ours:
+                return Route(command_question(message, bot_id), "command")
+            return None
     if is_private(message):
         return Route(text, "private")
     if mentions_bot(message, bot_username, bot_id):
         return Route(without_mentions(message, bot_username), "mention")
     if is_reply_to_bot(message, bot_id):
         return Route(text, "reply")
+    return None
+
+
+def _leading_command(message: Message) -> str | None:
+    for entity, value in _entities(message).items():
+        if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+            return value
     return None
 
 
