@@ -6,6 +6,8 @@ counts, in UTF-16 units, after trimming) must be 1..4096 units long.
 
 from __future__ import annotations
 
+import re
+
 from engine_support import real_engine
 from fake_bot_api import parse_html, utf16_len
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 from bot.model import KINDS, Chunk, Result
 from bot.telegram.render import (
     MAX_MESSAGE,
+    MAX_TOPICS_SHOWN,
     abstention_html,
     answer_html,
     article_messages,
@@ -133,10 +136,16 @@ def test_any_topics_render_as_an_accepted_abstention(topics: list[str], lang: st
     plain, _ = accepted(abstention_html(TEXTS, lang, topics, note))
     assert TEXTS.get(lang, "no_answer") in plain
     rest = plain.split(TEXTS.get(lang, "topics"), 1)[1]
+    # Topics that did not fit are counted in a last "… (+N)" line, never silently dropped.
+    marker = re.search(r"(?:^|\n)… \(\+(\d+)\)$", rest)
+    if marker:
+        rest = rest[: marker.start()]
     shown = rest.removeprefix("\n").split("\n• ") if rest else []
     # Whole topics in order, never half of one (a topic may itself contain newlines, hence the prefix test).
     for index, line in enumerate(shown):
         assert line.removeprefix("• ") == topics[index]
+    shown_count = len(shown)
+    assert shown_count + (int(marker[1]) if marker else 0) == min(len(topics), MAX_TOPICS_SHOWN)
 
 
 @st.composite

@@ -182,9 +182,11 @@ def abstention_html(texts: Texts, lang: str, topics: Sequence[str], note: str = 
 
 
 def _fit_lines(lines: list[str]) -> str:
+    """As many whole lines as fit in one message; "… (+N)" says how many did not, so a list is never silently cut."""
     out: list[str] = []
-    for line in lines:
-        if utf16_len(plain_of("\n".join([*out, line]))) > MAX_MESSAGE:
+    for number, line in enumerate(lines):
+        if utf16_len(plain_of("\n".join([*out, line]))) > MAX_MESSAGE - 12:
+            out.append(f"… (+{len(lines) - number})")
             break
         out.append(line)
     return "\n".join(out)
