@@ -252,15 +252,24 @@ class Engine:
     def article_chunks(self, article_id: str) -> list[Chunk]:
         return self.chunks.of_article(article_id)
 
-    def topics(self) -> list[str]:
-        """Article titles and their section headings, for telling a user what the bot can talk about."""
+    def topics(self, limit: int | None = None) -> list[str]:
+        """Article titles and their section headings, for telling a user what the bot can talk about.
+
+        A set keeps this linear (a 100k-chunk corpus has ~20k headings), and `limit` stops as soon as a caller that
+        shows only a few has them, so an abstention never pays for the whole list.
+        """
         out: list[str] = []
+        seen: set[str] = set()
         for article in self.articles.values():
             out.append(article.title)
+            seen.add(article.title)
             for section in self.chunks.sections_of(article.id):
-                if section != article.title and section not in out:
+                if limit is not None and len(out) >= limit:
+                    return out[:limit]
+                if section not in seen:
+                    seen.add(section)
                     out.append(section)
-        return out
+        return out if limit is None else out[:limit]
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

@@ -153,7 +153,8 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     note = s.texts.get(lang, "truncated", limit=engine.settings.answer.max_question_chars) if answer.truncated else ""
     question_id = await _record(s, update, answer)
     if not answer.answered:
-        await reply(context, message, render.abstention_html(s.texts, lang, covered_topics(engine), note))
+        topics = engine.topics(render.MAX_TOPICS_SHOWN)
+        await reply(context, message, render.abstention_html(s.texts, lang, topics, note))
     else:
         session = Session(answer.question, lang, question_id)
         token = s.sessions.new(session)
@@ -161,18 +162,6 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     log.info("question in %s chat: %s (%s) in %.1f ms", message.chat.type,
              f"answered from {answer.results[0].article}" if answer.answered else "not answered",
              answer.reason or answer.results[0].kind, (time.perf_counter() - started) * 1000)
-
-
-def covered_topics(engine: Engine, limit: int = render.MAX_TOPICS_SHOWN) -> list[str]:
-    """Article titles and section headings, stopping at what the message shows (a big corpus has thousands)."""
-    seen: dict[str, None] = {}
-    for article in engine.articles.values():
-        seen.setdefault(article.title)
-        for chunk in engine.article_chunks(article.id):
-            if len(seen) >= limit:
-                return list(seen)
-            seen.setdefault(chunk.section)
-    return list(seen)[:limit]
 
 
 async def _record(s: Services, update: Update, answer: Any) -> int | None:
