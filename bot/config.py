@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.index import BM25Params
 from bot.model import Problem
-from bot.yamlfile import load_mapping
+from bot.yamlfile import file_key_line, load_mapping
 
 SEARCH_FILE = "search.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
@@ -58,21 +58,6 @@ _ANSWER_RULES: dict[str, tuple[type, Any, str]] = {
 }
 
 
-def _nested_line(path: str, section: str, key: str) -> int | None:
-    """Line of `key:` inside the top-level `section:` block, so the operator is pointed at the right line."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    inside = False
-    for number, line in enumerate(lines, start=1):
-        if line and not line[0].isspace():
-            inside = line.split(":", 1)[0].strip().strip("'\"") == section
-        elif inside and line.strip().split(":", 1)[0].strip().strip("'\"") == key:
-            return number
-    return None
-
-
 def _section(data: dict[str, Any], name: str, rules: dict[str, tuple[type, Any, str]], path: str,
              problems: list[Problem]) -> dict[str, Any]:
     raw = data.get(name) or {}
@@ -83,14 +68,14 @@ def _section(data: dict[str, Any], name: str, rules: dict[str, tuple[type, Any, 
     for key, value in raw.items():
         if key not in rules:
             problems.append(Problem(path, f"unknown key '{name}.{key}' (known: {', '.join(rules)})",
-                                    _nested_line(path, name, str(key)), severity="warning"))
+                                    file_key_line(path, str(key), name), severity="warning"))
             continue
         kind, check, expected = rules[key]
         ok_type = isinstance(value, int | float) and not isinstance(value, bool) if kind is float else (
             isinstance(value, kind) and not isinstance(value, bool))
         if not ok_type or not check(value):
             problems.append(Problem(path, f"'{name}.{key}' is {value!r}; expected {expected} (using the default)",
-                                    _nested_line(path, name, str(key))))
+                                    file_key_line(path, str(key), name)))
             continue
         out[key] = float(value) if kind is float else value
     return out

@@ -63,9 +63,24 @@ def load_mapping(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     return data, []
 
 
-def key_line(text: str, key: str, line_offset: int = 0) -> int | None:
-    """Best-effort line number of a top-level `key:` in YAML text, so a problem can point at it."""
+def key_line(text: str, key: str, line_offset: int = 0, parent: str | None = None) -> int | None:
+    """Best-effort line number of `key:` in YAML text, so a problem can point at it: a top-level key, or with `parent`
+    a key indented inside that top-level block."""
+    inside = parent is None
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith(f"{key}:") or line.startswith(f'"{key}":') or line.startswith(f"'{key}':"):
+        indented = line[:1].isspace()
+        name = line.strip().split(":", 1)[0].strip("'\" ")
+        if parent is not None and line.strip() and not indented:
+            inside = name == parent
+            continue
+        if inside and indented == (parent is not None) and name == key and ":" in line:
             return number + line_offset
     return None
+
+
+def file_key_line(path: Path | str, key: str, parent: str | None = None) -> int | None:
+    """`key_line` on a file; an unreadable file just loses the line number."""
+    try:
+        return key_line(Path(path).read_text(encoding="utf-8"), key, parent=parent)
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.model import Problem
-from bot.yamlfile import load_mapping
+from bot.yamlfile import file_key_line, load_mapping
 
 TELEGRAM_FILE = "telegram.yaml"
 TEXTS_FILE = "texts.yaml"
@@ -65,23 +65,6 @@ _WEBHOOK_RULES: dict[str, tuple[Any, str]] = {
 }
 
 
-def _line(path: Path, key: str, parent: str | None = None) -> int | None:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    inside = parent is None
-    for number, line in enumerate(lines, start=1):
-        indented = line[:1].isspace()
-        name = line.strip().split(":", 1)[0].strip("'\" ")
-        if parent is not None and not indented and line.strip():
-            inside = name == parent
-            continue
-        if inside and name == key and (indented == (parent is not None)):
-            return number
-    return None
-
-
 def load_telegram_settings(config_dir: Path) -> tuple[TelegramSettings, list[Problem]]:
     path = config_dir / TELEGRAM_FILE
     if not path.exists():
@@ -96,28 +79,29 @@ def load_telegram_settings(config_dir: Path) -> tuple[TelegramSettings, list[Pro
             continue
         if key not in _TOP_RULES:
             problems.append(Problem(where, f"unknown key '{key}' (known: {', '.join([*_TOP_RULES, 'webhook'])})",
-                                    _line(path, str(key)), severity="warning"))
+                                    file_key_line(path, str(key)), severity="warning"))
             continue
         check, expected = _TOP_RULES[key]
         if not check(value):
             problems.append(Problem(where, f"'{key}' is {value!r}; expected {expected} (using the default)",
-                                    _line(path, key)))
+                                    file_key_line(path, key)))
             continue
         values[key] = value
     webhook: dict[str, Any] = {}
     raw = data.get("webhook") or {}
     if not isinstance(raw, dict):
-        problems.append(Problem(where, "'webhook' must be a mapping (listen, port, url, path)", _line(path, "webhook")))
+        problems.append(Problem(where, "'webhook' must be a mapping (listen, port, url, path)",
+                                file_key_line(path, "webhook")))
         raw = {}
     for key, value in raw.items():
         if key not in _WEBHOOK_RULES:
             problems.append(Problem(where, f"unknown key 'webhook.{key}' (known: {', '.join(_WEBHOOK_RULES)})",
-                                    _line(path, str(key), "webhook"), severity="warning"))
+                                    file_key_line(path, str(key), "webhook"), severity="warning"))
             continue
         check, expected = _WEBHOOK_RULES[key]
         if not check(value):
             problems.append(Problem(where, f"'webhook.{key}' is {value!r}; expected {expected} (using the default)",
-                                    _line(path, key, "webhook")))
+                                    file_key_line(path, key, "webhook")))
             continue
         webhook[key] = value.strip("/") if key == "path" else value
     if "admins" in values:
@@ -125,7 +109,7 @@ def load_telegram_settings(config_dir: Path) -> tuple[TelegramSettings, list[Pro
     settings = replace(TelegramSettings(**values), webhook=WebhookSettings(**webhook))
     if settings.mode == "webhook" and not settings.webhook.url:
         problems.append(Problem(where, "'webhook.url' is required when mode is webhook (the public https address)",
-                                _line(path, "mode")))
+                                file_key_line(path, "mode")))
     return settings, problems
 
 
@@ -252,34 +236,35 @@ def load_texts(config_dir: Path) -> tuple[Texts, list[Problem]]:
     for language in data:
         if language not in LANGUAGES:
             problems.append(Problem(where, f"unknown language '{language}' (known: {', '.join(LANGUAGES)})",
-                                    _line(path, str(language)), severity="warning"))
+                                    file_key_line(path, str(language)), severity="warning"))
     for language in LANGUAGES:
         table = dict(DEFAULT_TEXTS[language])
         raw = data.get(language) or {}
         if not isinstance(raw, dict):
-            problems.append(Problem(where, f"'{language}' must be a mapping of text keys", _line(path, language)))
+            problems.append(Problem(where, f"'{language}' must be a mapping of text keys",
+                                    file_key_line(path, language)))
             raw = {}
         for key, value in raw.items():
             if key not in table:
-                problems.append(Problem(where, f"unknown text '{language}.{key}'", _line(path, str(key), language),
-                                        severity="warning"))
+                problems.append(Problem(where, f"unknown text '{language}.{key}'",
+                                        file_key_line(path, str(key), language), severity="warning"))
                 continue
             found = _placeholders(value) if isinstance(value, str) else None
             if not isinstance(value, str) or not value.strip() or found is None:
                 problems.append(Problem(where, f"'{language}.{key}' must be non-empty text (using the default)",
-                                        _line(path, key, language)))
+                                        file_key_line(path, key, language)))
                 continue
             if key in _SHORT_TEXTS and len(value) > MAX_SHORT_TEXT - 20:
                 problems.append(Problem(where, f"'{language}.{key}' is {len(value)} characters; at most "
                                                f"{MAX_SHORT_TEXT - 20} fit in a button's pop-up (using the default)",
-                                        _line(path, key, language)))
+                                        file_key_line(path, key, language)))
                 continue
             allowed = _PLACEHOLDERS.get(key, set())
             if not found <= allowed:
                 extra = ", ".join("{" + name + "}" for name in sorted(found - allowed))
                 hint = ", ".join("{" + name + "}" for name in sorted(allowed)) or "none"
                 problems.append(Problem(where, f"'{language}.{key}' uses {extra}; allowed placeholders: {hint} "
-                                               "(using the default)", _line(path, key, language)))
+                                               "(using the default)", file_key_line(path, key, language)))
                 continue
             table[key] = value
         tables[language] = table
