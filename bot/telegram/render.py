@@ -101,7 +101,7 @@ def _label(texts: Texts, lang: str, kind: str) -> str:
     return texts.get(lang, f"label_{kind}")
 
 
-def _cut(text: str, limit: int) -> str:
+def shorten(text: str, limit: int) -> str:
     """Shorten at a word boundary with an ellipsis; never inside a word."""
     if utf16_len(text) <= limit:
         return text
@@ -113,17 +113,15 @@ def _cut(text: str, limit: int) -> str:
     return cut.rstrip() + "…"
 
 
-def shorten(text: str, limit: int) -> str:
-    """Public name for `_cut`: at most `limit` UTF-16 units, cut at a word boundary with an ellipsis."""
-    return _cut(text, limit)
-
 
 def source_html(result: Result | None, texts: Texts, lang: str, bot_username: str, *, title: str = "",
                 author: str | None = None, date: str | None = None, url: str | None = None,
                 article_id: str = "") -> str:
     if result is not None:
         title, author, date, url, article_id = result.title, result.author, result.date, result.url, result.article
-    title, author, date = _cut(title, MAX_FIELD), author and _cut(author, MAX_FIELD), date and _cut(date, MAX_FIELD)
+    title = shorten(title, MAX_FIELD)
+    author = author and shorten(author, MAX_FIELD)
+    date = date and shorten(date, MAX_FIELD)
     line = f"<b>{e(title)}</b>"
     if author:
         line += f" — {e(texts.get(lang, 'by'))} {e(author)}"
@@ -146,7 +144,7 @@ def answer_html(result: Result, texts: Texts, lang: str, bot_username: str, posi
     source = source_html(result, texts, lang, bot_username)
     prefix = f"<i>{e(note)}</i>\n\n" if note else ""
     budget = MAX_MESSAGE - utf16_len(plain_of(prefix + head + source)) - 4
-    quote = _cut(result.quote, budget)
+    quote = shorten(result.quote, budget)
     return f"{prefix}{head}\n<blockquote>{e(quote)}</blockquote>\n{source}"
 
 
@@ -154,7 +152,7 @@ def inline_quote_html(result: Result, texts: Texts, lang: str, bot_username: str
     head = f"<b>{e(_label(texts, lang, result.kind))}</b>"
     source = source_html(result, texts, lang, bot_username)
     budget = MAX_MESSAGE - utf16_len(plain_of(head + source)) - 4
-    return f"{head}\n<blockquote>{e(_cut(result.quote, budget))}</blockquote>\n{source}"
+    return f"{head}\n<blockquote>{e(shorten(result.quote, budget))}</blockquote>\n{source}"
 
 
 def answer_keyboard(texts: Texts, lang: str, token: str, index: int, article_id: str,
@@ -249,7 +247,7 @@ def article_messages(title: str, author: str | None, date: str | None, url: str 
     for chunk in chunks:
         if chunk.section != section and chunk.section != title:
             section = chunk.section
-            heading = _cut(section, MAX_FIELD)
+            heading = shorten(section, MAX_FIELD)
             blocks.append((heading, f"<b>{e(heading)}</b>"))
         for paragraph in chunk.text.split("\n\n"):
             paragraph = paragraph.strip()

@@ -105,11 +105,8 @@ def command_names_bot(message: Message, bot_username: str) -> bool:
     """
     if is_private(message):
         return True
-    suffix = "@" + bot_username.casefold()
-    for entity, value in _entities(message).items():
-        if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
-            return value.casefold().endswith(suffix)
-    return False
+    command = _leading_command(message)
+    return command is not None and command.casefold().endswith("@" + bot_username.casefold())
 
 
 def command_question(message: Message, bot_id: int) -> str:
@@ -119,10 +116,10 @@ def command_question(message: Message, bot_id: int) -> str:
     carries no new question.
     """
     text = _text(message)
-    entities = [e for e in _entities(message) if e.type == MessageEntity.BOT_COMMAND and e.offset == 0]
-    if entities:
-        # Offsets are UTF-16 units; the command itself is ASCII, so its length in units equals its length in chars.
-        question = text[entities[0].length:].strip()
+    command = _leading_command(message)
+    if command is not None:
+        # The command sits at offset 0, so its own length is where the question starts.
+        question = text[len(command):].strip()
     else:
         question = text.split(maxsplit=1)[1].strip() if len(text.split(maxsplit=1)) > 1 else ""
     if question:
