@@ -73,21 +73,6 @@ def _import_fake() -> Any:
     return FakeBotAPI
 
 
-def _disable_nagle(fake: Any) -> None:
-    """Answer with TCP_NODELAY, as Telegram's servers do, for this fake instance only.
-
-    The fake's handler writes the status line and headers, then the body, in two sends; with Nagle's algorithm the
-    second waits for the client's delayed ACK (40 ms on Linux), so every getUpdates and sendMessage answer would carry a
-    40 ms stall that exists only in the fake and would dominate the latencies measured. `disable_nagle_algorithm` is
-    socketserver's own switch; a subclass set on this server leaves the class the tests use untouched.
-    """
-    server = getattr(fake, "_server", None)
-    handler = getattr(server, "RequestHandlerClass", None)
-    if server is None or handler is None or getattr(handler, "disable_nagle_algorithm", False):
-        return
-    server.RequestHandlerClass = type("NoDelayHandler", (handler,), {"disable_nagle_algorithm": True})
-
-
 class Replies:
     """Collects the bot's successful sendMessage calls per chat, from the fake's call log, with their times.
 
@@ -138,9 +123,8 @@ async def _start_bot(fake: Any, corpus_dir: Path, config_dir: Path, work: Path, 
                      rate_limit: bool) -> tuple[Application, Services]:
     """The bot as `python -m bot` builds it, started in the order `Application.run_polling` uses (as in
     tests/telegram_support.py), but on the given corpus and config and without the file watcher (nothing changes)."""
-    from bot.holder import EngineHolder
-    from bot.live import LiveCorpus
-    from bot.telegram.app import build_application
+    from bot.live import start_live
+    from bot.telegram.app import build_application, start_polling_in_loop
     from bot.telegram.services import Services
     from bot.telegram.settings import load_telegram_settings, load_texts
     from bot.usage import UsageStore
@@ -148,32 +132,16 @@ async def _start_bot(fake: Any, corpus_dir: Path, config_dir: Path, work: Path, 
     settings, _ = load_telegram_settings(config_dir)  # a broken key keeps its default, as when the bot runs
     settings = replace(settings, user_messages_per_minute=USER_MESSAGES_PER_MINUTE, admin_chat=None)
     texts, _ = load_texts(config_dir)
-    live = LiveCorpus(corpus_dir, config_dir, sink=None, cache_dir=work / "e2e-cache")  # type: ignore[arg-type]
-    holder = EngineHolder(live.initial())
+    _, holder = start_live(corpus_dir, config_dir, work / "e2e-cache")
     # The usage store stays on: production records every question in SQLite on the event loop, so it is part of the
     # latency a user sees.
     store = UsageStore.open(work / f"e2e-usage-{'rl' if rate_limit else 'free'}.sqlite3", USAGE_KEY, 30)
     services = Services(holder, config_dir, settings, texts, store=store, live=None)
     app = build_application(fake.token, fake.base_url, services, rate_limit=rate_limit, poll_timeout=1)
-    await app.initialize()
-    assert app.post_init is not None
-    await app.post_init(app)
-    assert app.updater is not None
     # A 1 s long poll instead of production's 30 s only changes how fast the bot notices stopping: a long poll
     # returns as soon as an update is queued either way.
-    await app.updater.start_polling(timeout=1, poll_interval=0)
-    await app.start()
+    await start_polling_in_loop(app, poll_timeout=1)
     return app, services
-
-
-async def _stop_bot(app: Application) -> None:
-    if app.updater is not None and app.updater.running:
-        await app.updater.stop()
-    if app.running:
-        await app.stop()
-    await app.shutdown()
-    if app.post_shutdown is not None:
-        await app.post_shutdown(app)  # closes the usage store, as run_polling does
 
 
 def _summary(latencies_ms: list[float], started: float, finished: float) -> dict[str, Any]:
@@ -215,9 +183,10 @@ async def _scenario(fake: Any, replies: Replies, users: int, questions: int, fir
 
 async def _measure_bot(fake_class: Any, corpus_dir: Path, config_dir: Path, work: Path, plan: Sequence[tuple[int, int]],
                        *, rate_limit: bool) -> dict[int, dict[str, Any]]:
+    from bot.telegram.app import stop_polling_in_loop
+
     fake = fake_class()
     fake.start()
-    _disable_nagle(fake)
     replies = Replies(fake)
     scanner = asyncio.create_task(replies.run())
     try:
@@ -237,7 +206,7 @@ async def _measure_bot(fake_class: Any, corpus_dir: Path, config_dir: Path, work
                                    f"recent calls:\n{fake.summary()}")
             return out
         finally:
-            await _stop_bot(app)
+            await stop_polling_in_loop(app)
     finally:
         scanner.cancel()
         fake.stop()

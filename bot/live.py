@@ -28,6 +28,7 @@ from bot.articles import ARTICLE_SUFFIXES, parse_article
 from bot.cache import cache_key, read_cache, write_cache
 from bot.config import SearchSettings, Synonyms, load_search_settings, load_synonyms
 from bot.engine import Engine
+from bot.holder import EngineHolder
 from bot.model import Article, Problem
 from bot.yamlfile import read_text
 
@@ -135,7 +136,7 @@ class LiveCorpus:
         self,
         corpus_dir: Path,
         config_dir: Path,
-        sink: EngineSink,
+        sink: EngineSink | None = None,  # may be bound after `initial()`, see `start_live`
         cache_dir: Path | None = None,
         on_report: Callable[[ReloadReport], Awaitable[None] | None] | None = None,
     ) -> None:
@@ -178,6 +179,8 @@ class LiveCorpus:
         return engine
 
     async def reload(self, reason: str = "manual") -> ReloadReport:
+        if self.sink is None:
+            raise RuntimeError("LiveCorpus.reload needs a sink to swap into (see start_live)")
         async with self._lock:
             started = time.perf_counter()
             current = self.sink.get()
@@ -241,3 +244,15 @@ class LiveCorpus:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._watch_task
             self._watch_task = None
+
+
+def start_live(corpus_dir: Path, config_dir: Path, cache_dir: Path | None) -> tuple[LiveCorpus, EngineHolder]:
+    """The first engine (from the on-disk cache when it matches) in a holder that later reloads swap into.
+
+    The holder needs that first engine and the LiveCorpus builds it, so the sink is bound here, once, for every
+    caller (the bot, the end-to-end tests, the benchmark).
+    """
+    live = LiveCorpus(corpus_dir, config_dir, cache_dir=cache_dir)
+    holder = EngineHolder(live.initial())
+    live.sink = holder
+    return live, holder

@@ -61,8 +61,7 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
 
     from telegram.error import InvalidToken
 
-    from bot.holder import EngineHolder
-    from bot.live import LiveCorpus
+    from bot.live import start_live
     from bot.telegram.app import build_application
     from bot.telegram.services import Services
     from bot.telegram.settings import load_telegram_settings, load_texts
@@ -84,9 +83,7 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
     data = data_dir(config_dir)
     # The engine is built (or read from the cache) before the application exists: no update is taken before the bot
     # can answer it.
-    live = LiveCorpus(corpus_dir, config_dir, sink=None, cache_dir=data / "cache")  # type: ignore[arg-type]
-    holder = EngineHolder(live.initial())  # initial() does not touch the sink; reloads do, and start later
-    live.sink = holder
+    live, holder = start_live(corpus_dir, config_dir, data / "cache")
     # The first question loads the lemmatizer's dictionary (~0.3 s); pay that before users ask, not on their time.
     holder.get().ask("klant")
     if usage_settings.path == UsageSettings().path and os.environ.get(DATA_ENV):

@@ -16,9 +16,8 @@ from engine_support import CONFIG, CORPUS
 from fake_bot_api import FakeBotAPI
 from telegram.ext import Application
 
-from bot.holder import EngineHolder
-from bot.live import LiveCorpus
-from bot.telegram.app import build_application, on_reload
+from bot.live import LiveCorpus, start_live
+from bot.telegram.app import build_application, on_reload, start_polling_in_loop, stop_polling_in_loop
 from bot.telegram.services import Services
 from bot.telegram.settings import load_telegram_settings, load_texts
 from bot.usage import UsageStore
@@ -64,34 +63,17 @@ async def start_bot(fake: FakeBotAPI, tmp: Path, *, watch: bool = False, store: 
     telegram_settings, problems = load_telegram_settings(config)
     assert not problems, problems
     texts, _ = load_texts(config)
-    live = LiveCorpus(corpus, config, sink=None, cache_dir=tmp / "cache")  # type: ignore[arg-type]
-    holder = EngineHolder(live.initial())
-    live.sink = holder
+    live, holder = start_live(corpus, config, tmp / "cache")
     usage = UsageStore.open(tmp / "usage.sqlite3", b"test-key", 30) if store else None
     services = Services(holder, config, telegram_settings, texts, store=usage, live=live)
     app = build_application(fake.token, fake.base_url, services, rate_limit=rate_limit, poll_timeout=1)
-    # The same order as Application.run_polling: initialize, post_init, start fetching, start processing.
-    await app.initialize()
     if not watch:
         services.live = None  # post_init would start the file watcher; most tests do not want it
-    assert app.post_init is not None
-    await app.post_init(app)
+    await start_polling_in_loop(app, poll_timeout=1)
     services.live = live
     live.on_report = lambda report: on_reload(app, report)
-    assert app.updater is not None
-    await app.updater.start_polling(timeout=1, poll_interval=0)
-    await app.start()
     return Harness(fake, app, services, corpus, config, usage)
 
 
 async def stop_bot(harness: Harness) -> None:
-    app = harness.app
-    if app.updater is not None and app.updater.running:
-        await app.updater.stop()
-    if app.running:
-        await app.stop()
-    if harness.services.live is not None:
-        await harness.services.live.stop()
-    await app.shutdown()
-    if harness.store is not None:
-        harness.store.close()
+    await stop_polling_in_loop(harness.app)  # also stops the watcher and closes the usage store

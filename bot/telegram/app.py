@@ -81,6 +81,29 @@ def add_handlers(application: Application) -> None:
     application.add_error_handler(handlers.on_error)
 
 
+async def start_polling_in_loop(application: Application, poll_timeout: float = 1.0) -> None:
+    """`Application.run_polling`'s start sequence inside an already running event loop (tests, the benchmark):
+    initialize, post_init, start fetching, start processing. `run_polling` itself owns the loop and the signals."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    assert application.updater is not None
+    await application.updater.start_polling(timeout=poll_timeout, poll_interval=0)
+    await application.start()
+
+
+async def stop_polling_in_loop(application: Application) -> None:
+    """The matching shutdown: stop fetching, finish the updates in hand, shut down, then post_shutdown (which stops
+    the file watcher and closes the usage store)."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
+
+
 async def set_menus(application: Application) -> None:
     for language, menus in MENUS.items():
         code = None if language == "nl" else language
