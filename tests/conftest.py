@@ -16,6 +16,7 @@ def fake() -> Iterator[FakeBotAPI]:
     server.start()
     yield server
     server.stop()
+    assert server.internal_errors == [], "the fake itself failed (a bug in the fake, not in the bot)"
 
 
 @pytest.fixture

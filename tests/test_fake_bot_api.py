@@ -12,7 +12,6 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -22,15 +21,6 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPrevie
 from telegram.constants import MessageEntityType, ParseMode
 from telegram.error import BadRequest, ChatMigrated, NetworkError, RetryAfter
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
-
-
-@pytest.fixture
-def fake_api() -> Iterator[FakeBotAPI]:
-    fake = FakeBotAPI()
-    fake.start()
-    yield fake
-    fake.stop()
-    assert fake.internal_errors == []
 
 
 def call(
@@ -52,8 +42,8 @@ def description(response: httpx.Response) -> str:
 
 
 @pytest.fixture
-def chat(fake_api: FakeBotAPI) -> dict[str, Any]:
-    return fake_api.private_chat(fake_api.user())
+def chat(fake: FakeBotAPI) -> dict[str, Any]:
+    return fake.private_chat(fake.user())
 
 
 # ---------------------------------------------------------------- HTML strictness
@@ -79,18 +69,18 @@ def chat(fake_api: FakeBotAPI) -> dict[str, Any]:
     ],
 )
 def test_malformed_or_disallowed_html_is_rejected_like_telegram(
-    fake_api: FakeBotAPI, chat: dict[str, Any], text: str, fragment: str
+    fake: FakeBotAPI, chat: dict[str, Any], text: str, fragment: str
 ) -> None:
-    response = call(fake_api, "sendMessage", chat_id=chat["id"], text=text, parse_mode="HTML")
+    response = call(fake, "sendMessage", chat_id=chat["id"], text=text, parse_mode="HTML")
     assert response.status_code == 400
     message = description(response)
     assert message.startswith("Bad Request: can't parse entities: ")
     assert fragment in message
-    assert fake_api.calls[-1].status == 400
-    assert fake_api.sent() == []
+    assert fake.calls[-1].status == 400
+    assert fake.sent() == []
 
 
-def test_allowed_html_becomes_plain_text_and_entities(fake_api: FakeBotAPI, chat: dict[str, Any]) -> None:
+def test_allowed_html_becomes_plain_text_and_entities(fake: FakeBotAPI, chat: dict[str, Any]) -> None:
     html = (
         '<b>vet</b> <strong>s</strong> <i>i</i> <em>e</em> <u>u</u> <ins>n</ins> <s>s</s> <strike>k</strike> '
         '<del>d</del> <span class="tg-spoiler">sp</span> <tg-spoiler>t</tg-spoiler> <a href="https://x.nl/?a=1&amp;b=2">'
@@ -98,7 +88,7 @@ def test_allowed_html_becomes_plain_text_and_entities(fake_api: FakeBotAPI, chat
         '<blockquote expandable>bq</blockquote> <tg-emoji emoji-id="5368324170671202286">👍</tg-emoji> '
         "&lt;&gt;&amp;&quot;&#38;&#x26;"
     )
-    response = call(fake_api, "sendMessage", chat_id=chat["id"], text=html, parse_mode="html")
+    response = call(fake, "sendMessage", chat_id=chat["id"], text=html, parse_mode="html")
     assert response.status_code == 200, response.text
     message = response.json()["result"]
     assert message["text"] == "vet s i e u n s k d sp t link c p bq 👍 <>&\"&&"
@@ -112,24 +102,24 @@ def test_allowed_html_becomes_plain_text_and_entities(fake_api: FakeBotAPI, chat
     assert message["text"][link["offset"] : link["offset"] + link["length"]] == "link"
     assert message["entities"][13]["language"] == "python"
     assert isinstance(message["date"], int) and message["date"] < 10**10  # seconds, not milliseconds
-    assert message["from"]["id"] == fake_api.bot_id and message["from"]["is_bot"] is True
+    assert message["from"]["id"] == fake.bot_id and message["from"]["is_bot"] is True
 
 
-def test_length_is_checked_after_parsing_in_utf16(fake_api: FakeBotAPI, chat: dict[str, Any]) -> None:
-    too_long = call(fake_api, "sendMessage", chat_id=chat["id"], text="x" * 4097)
+def test_length_is_checked_after_parsing_in_utf16(fake: FakeBotAPI, chat: dict[str, Any]) -> None:
+    too_long = call(fake, "sendMessage", chat_id=chat["id"], text="x" * 4097)
     assert too_long.status_code == 400
     assert description(too_long) == "Bad Request: message is too long"
 
     raw = "<b>" + "x" * 4096 + "</b>"
     assert len(raw) > 4096
-    fits = call(fake_api, "sendMessage", chat_id=chat["id"], text=raw, parse_mode="HTML")
+    fits = call(fake, "sendMessage", chat_id=chat["id"], text=raw, parse_mode="HTML")
     assert fits.status_code == 200, fits.text
     assert fits.json()["result"]["entities"] == [{"type": "bold", "offset": 0, "length": 4096}]
 
-    escaped = call(fake_api, "sendMessage", chat_id=chat["id"], text="&amp;" * 4096, parse_mode="HTML")
+    escaped = call(fake, "sendMessage", chat_id=chat["id"], text="&amp;" * 4096, parse_mode="HTML")
     assert escaped.status_code == 200
 
-    emoji = call(fake_api, "sendMessage", chat_id=chat["id"], text="😀" * 2049)  # 4098 UTF-16 code units
+    emoji = call(fake, "sendMessage", chat_id=chat["id"], text="😀" * 2049)  # 4098 UTF-16 code units
     assert emoji.status_code == 400
     assert description(emoji) == "Bad Request: message is too long"
 
@@ -137,17 +127,17 @@ def test_length_is_checked_after_parsing_in_utf16(fake_api: FakeBotAPI, chat: di
 @pytest.mark.parametrize(
     ("text", "parse_mode"), [("", None), ("   \n ", None), ("<b></b>", "HTML"), (" <i> </i>", "HTML")]
 )
-def test_empty_text_is_rejected(fake_api: FakeBotAPI, chat: dict[str, Any], text: str, parse_mode: str | None) -> None:
+def test_empty_text_is_rejected(fake: FakeBotAPI, chat: dict[str, Any], text: str, parse_mode: str | None) -> None:
     params: dict[str, Any] = {"chat_id": chat["id"], "text": text}
     if parse_mode:
         params["parse_mode"] = parse_mode
-    response = call(fake_api, "sendMessage", **params)
+    response = call(fake, "sendMessage", **params)
     assert response.status_code == 400
     assert description(response) == "Bad Request: message text is empty"
 
 
-def test_surrounding_whitespace_is_trimmed_and_entities_shift(fake_api: FakeBotAPI, chat: dict[str, Any]) -> None:
-    response = call(fake_api, "sendMessage", chat_id=chat["id"], text="\n  <b>hoi</b> \n", parse_mode="HTML")
+def test_surrounding_whitespace_is_trimmed_and_entities_shift(fake: FakeBotAPI, chat: dict[str, Any]) -> None:
+    response = call(fake, "sendMessage", chat_id=chat["id"], text="\n  <b>hoi</b> \n", parse_mode="HTML")
     message = response.json()["result"]
     assert message["text"] == "hoi"
     assert message["entities"] == [{"type": "bold", "offset": 0, "length": 3}]
@@ -163,8 +153,8 @@ def test_html_entity_offsets_are_utf16() -> None:
     assert utf16_len(plain) == 11
 
 
-def test_markdown_is_refused_loudly_rather_than_passed_unchecked(fake_api: FakeBotAPI, chat: dict[str, Any]) -> None:
-    response = call(fake_api, "sendMessage", chat_id=chat["id"], text="*x*", parse_mode="MarkdownV2")
+def test_markdown_is_refused_loudly_rather_than_passed_unchecked(fake: FakeBotAPI, chat: dict[str, Any]) -> None:
+    response = call(fake, "sendMessage", chat_id=chat["id"], text="*x*", parse_mode="MarkdownV2")
     assert response.status_code == 400
     assert "does not implement" in description(response)
 
@@ -172,10 +162,10 @@ def test_markdown_is_refused_loudly_rather_than_passed_unchecked(fake_api: FakeB
 # ---------------------------------------------------------------- keyboards, replies, chats
 
 
-def test_callback_data_must_be_1_to_64_bytes(fake_api: FakeBotAPI, chat: dict[str, Any]) -> None:
+def test_callback_data_must_be_1_to_64_bytes(fake: FakeBotAPI, chat: dict[str, Any]) -> None:
     def send(data: str) -> httpx.Response:
         markup = {"inline_keyboard": [[{"text": "Meer", "callback_data": data}]]}
-        return call(fake_api, "sendMessage", form=True, chat_id=chat["id"], text="x", reply_markup=markup)
+        return call(fake, "sendMessage", form=True, chat_id=chat["id"], text="x", reply_markup=markup)
 
     assert send("a" * 64).status_code == 200
     for bad in ("a" * 65, "é" * 33, ""):  # "é" is 2 bytes: 33 of them are 66 bytes
@@ -184,106 +174,106 @@ def test_callback_data_must_be_1_to_64_bytes(fake_api: FakeBotAPI, chat: dict[st
         assert description(response) == "Bad Request: BUTTON_DATA_INVALID"
 
 
-def test_inline_keyboard_buttons_need_an_action_and_a_valid_url(fake_api: FakeBotAPI, chat: dict[str, Any]) -> None:
-    plain = call(fake_api, "sendMessage", chat_id=chat["id"], text="x",
+def test_inline_keyboard_buttons_need_an_action_and_a_valid_url(fake: FakeBotAPI, chat: dict[str, Any]) -> None:
+    plain = call(fake, "sendMessage", chat_id=chat["id"], text="x",
                  reply_markup={"inline_keyboard": [[{"text": "Niets"}]]})
     assert description(plain) == "Bad Request: text buttons are unallowed in the inline keyboard"
-    bad_url = call(fake_api, "sendMessage", chat_id=chat["id"], text="x",
+    bad_url = call(fake, "sendMessage", chat_id=chat["id"], text="x",
                    reply_markup={"inline_keyboard": [[{"text": "Web", "url": "geen url"}]]})
     assert "is invalid" in description(bad_url)
-    good = call(fake_api, "sendMessage", chat_id=chat["id"], text="x",
+    good = call(fake, "sendMessage", chat_id=chat["id"], text="x",
                 reply_markup={"inline_keyboard": [[{"text": "Web", "url": "https://example.org/a"}]]})
     assert good.json()["result"]["reply_markup"]["inline_keyboard"][0][0]["url"] == "https://example.org/a"
 
 
-def test_unknown_chat_and_missing_reply_target_are_rejected(fake_api: FakeBotAPI, chat: dict[str, Any]) -> None:
-    unknown = call(fake_api, "sendMessage", chat_id=424242, text="x")
+def test_unknown_chat_and_missing_reply_target_are_rejected(fake: FakeBotAPI, chat: dict[str, Any]) -> None:
+    unknown = call(fake, "sendMessage", chat_id=424242, text="x")
     assert description(unknown) == "Bad Request: chat not found"
 
-    missing = call(fake_api, "sendMessage", form=True, chat_id=chat["id"], text="x",
+    missing = call(fake, "sendMessage", form=True, chat_id=chat["id"], text="x",
                    reply_parameters={"message_id": 77})
     assert description(missing) == "Bad Request: message to be replied not found"
 
-    allowed = call(fake_api, "sendMessage", form=True, chat_id=chat["id"], text="x",
+    allowed = call(fake, "sendMessage", form=True, chat_id=chat["id"], text="x",
                    reply_parameters={"message_id": 77, "allow_sending_without_reply": True})
     assert allowed.status_code == 200
     assert "reply_to_message" not in allowed.json()["result"]
 
-    question = fake_api.send_message(chat, fake_api.user(), "Hoe bouw ik vertrouwen op?")
-    answer = call(fake_api, "sendMessage", form=True, chat_id=chat["id"], text="Zo.",
+    question = fake.send_message(chat, fake.user(), "Hoe bouw ik vertrouwen op?")
+    answer = call(fake, "sendMessage", form=True, chat_id=chat["id"], text="Zo.",
                   reply_parameters={"message_id": question["message_id"]})
     assert answer.json()["result"]["reply_to_message"]["text"] == "Hoe bouw ik vertrouwen op?"
 
 
-def test_forum_thread_is_echoed(fake_api: FakeBotAPI) -> None:
-    group = fake_api.group_chat(is_forum=True)
-    question = fake_api.send_message(group, fake_api.user(), "/vraag@RelatieBot wat nu?", message_thread_id=42)
+def test_forum_thread_is_echoed(fake: FakeBotAPI) -> None:
+    group = fake.group_chat(is_forum=True)
+    question = fake.send_message(group, fake.user(), "/vraag@RelatieBot wat nu?", message_thread_id=42)
     assert question["is_topic_message"] is True
-    response = call(fake_api, "sendMessage", form=True, chat_id=group["id"], text="antwoord", message_thread_id=42,
+    response = call(fake, "sendMessage", form=True, chat_id=group["id"], text="antwoord", message_thread_id=42,
                     reply_parameters={"message_id": question["message_id"]},
                     link_preview_options={"is_disabled": True})
     assert response.status_code == 200, response.text
     assert response.json()["result"]["message_thread_id"] == 42
-    assert fake_api.sent(group["id"])[0]["message_thread_id"] == 42
-    wrong_topic = call(fake_api, "sendMessage", chat_id=group["id"], text="x", message_thread_id=9)
+    assert fake.sent(group["id"])[0]["message_thread_id"] == 42
+    wrong_topic = call(fake, "sendMessage", chat_id=group["id"], text="x", message_thread_id=9)
     assert description(wrong_topic) == "Bad Request: message thread not found"
 
 
-def test_migrated_group_answers_with_migrate_to_chat_id(fake_api: FakeBotAPI) -> None:
-    group = fake_api.group_chat(chat_id=-5001, type="group")
-    new_chat = fake_api.migrate_chat(group, -1005001)
-    updates = call(fake_api, "getUpdates").json()["result"]
+def test_migrated_group_answers_with_migrate_to_chat_id(fake: FakeBotAPI) -> None:
+    group = fake.group_chat(chat_id=-5001, type="group")
+    new_chat = fake.migrate_chat(group, -1005001)
+    updates = call(fake, "getUpdates").json()["result"]
     assert [u["message"].get("migrate_to_chat_id") for u in updates] == [-1005001, None]
     assert updates[1]["message"]["migrate_from_chat_id"] == -5001
-    response = call(fake_api, "sendMessage", chat_id=group["id"], text="x")
+    response = call(fake, "sendMessage", chat_id=group["id"], text="x")
     assert response.json()["parameters"] == {"migrate_to_chat_id": -1005001}
     assert description(response) == "Bad Request: group chat was upgraded to a supergroup chat"
-    assert call(fake_api, "sendMessage", chat_id=new_chat["id"], text="x").status_code == 200
+    assert call(fake, "sendMessage", chat_id=new_chat["id"], text="x").status_code == 200
 
 
-def test_blocked_user_gets_403(fake_api: FakeBotAPI, chat: dict[str, Any]) -> None:
-    fake_api.block_user(chat["id"])
-    response = call(fake_api, "sendMessage", chat_id=chat["id"], text="x")
+def test_blocked_user_gets_403(fake: FakeBotAPI, chat: dict[str, Any]) -> None:
+    fake.block_user(chat["id"])
+    response = call(fake, "sendMessage", chat_id=chat["id"], text="x")
     assert response.status_code == 403
     assert description(response) == "Forbidden: bot was blocked by the user"
 
 
-def test_edit_rules(fake_api: FakeBotAPI, chat: dict[str, Any]) -> None:
-    sent = call(fake_api, "sendMessage", chat_id=chat["id"], text="<b>een</b>", parse_mode="HTML").json()["result"]
-    same = call(fake_api, "editMessageText", chat_id=chat["id"], message_id=sent["message_id"], text="<b>een</b>",
+def test_edit_rules(fake: FakeBotAPI, chat: dict[str, Any]) -> None:
+    sent = call(fake, "sendMessage", chat_id=chat["id"], text="<b>een</b>", parse_mode="HTML").json()["result"]
+    same = call(fake, "editMessageText", chat_id=chat["id"], message_id=sent["message_id"], text="<b>een</b>",
                 parse_mode="HTML")
     assert description(same).startswith("Bad Request: message is not modified")
-    edited = call(fake_api, "editMessageText", chat_id=chat["id"], message_id=sent["message_id"], text="twee")
+    edited = call(fake, "editMessageText", chat_id=chat["id"], message_id=sent["message_id"], text="twee")
     assert edited.json()["result"]["text"] == "twee" and "edit_date" in edited.json()["result"]
-    user_message = fake_api.send_message(chat, fake_api.user(), "hallo")
-    theirs = call(fake_api, "editMessageText", chat_id=chat["id"], message_id=user_message["message_id"], text="y")
+    user_message = fake.send_message(chat, fake.user(), "hallo")
+    theirs = call(fake, "editMessageText", chat_id=chat["id"], message_id=user_message["message_id"], text="y")
     assert description(theirs) == "Bad Request: message can't be edited"
-    missing = call(fake_api, "editMessageText", chat_id=chat["id"], message_id=999, text="y")
+    missing = call(fake, "editMessageText", chat_id=chat["id"], message_id=999, text="y")
     assert description(missing) == "Bad Request: message to edit not found"
-    assert [s["method"] for s in fake_api.sent(chat["id"])] == ["sendMessage", "editMessageText"]
+    assert [s["method"] for s in fake.sent(chat["id"])] == ["sendMessage", "editMessageText"]
 
 
 # ---------------------------------------------------------------- queries
 
 
-def test_callback_query_is_answered_once(fake_api: FakeBotAPI, chat: dict[str, Any]) -> None:
+def test_callback_query_is_answered_once(fake: FakeBotAPI, chat: dict[str, Any]) -> None:
     markup = {"inline_keyboard": [[{"text": "Meer", "callback_data": "more:1"}]]}
-    message = call(fake_api, "sendMessage", chat_id=chat["id"], text="x", reply_markup=markup).json()["result"]
+    message = call(fake, "sendMessage", chat_id=chat["id"], text="x", reply_markup=markup).json()["result"]
     with pytest.raises(AssertionError, match="no button"):
-        fake_api.press_button(message, "other", fake_api.user())
-    query_id = fake_api.press_button(message, "more:1", fake_api.user())
-    update = call(fake_api, "getUpdates").json()["result"][-1]
+        fake.press_button(message, "other", fake.user())
+    query_id = fake.press_button(message, "more:1", fake.user())
+    update = call(fake, "getUpdates").json()["result"][-1]
     assert update["callback_query"]["chat_instance"]
     assert update["callback_query"]["message"]["reply_markup"] == markup
 
-    too_long = call(fake_api, "answerCallbackQuery", callback_query_id=query_id, text="x" * 201)
+    too_long = call(fake, "answerCallbackQuery", callback_query_id=query_id, text="x" * 201)
     assert too_long.status_code == 400
-    assert call(fake_api, "answerCallbackQuery", callback_query_id=query_id, text="Oké").status_code == 200
-    again = call(fake_api, "answerCallbackQuery", callback_query_id=query_id)
+    assert call(fake, "answerCallbackQuery", callback_query_id=query_id, text="Oké").status_code == 200
+    again = call(fake, "answerCallbackQuery", callback_query_id=query_id)
     assert "query is too old" in description(again)
-    unknown = call(fake_api, "answerCallbackQuery", callback_query_id="123")
+    unknown = call(fake, "answerCallbackQuery", callback_query_id="123")
     assert "query ID is invalid" in description(unknown)
-    assert fake_api.answered_callbacks() == [{"callback_query_id": query_id, "text": "Oké"}]
+    assert fake.answered_callbacks() == [{"callback_query_id": query_id, "text": "Oké"}]
 
 
 def _article(result_id: str, text: str = "tekst") -> dict[str, Any]:
@@ -302,37 +292,37 @@ def _article(result_id: str, text: str = "tekst") -> dict[str, Any]:
         ([_article("1", "x" * 4097)], "Bad Request: message is too long"),
     ],
 )
-def test_inline_answers_are_validated(fake_api: FakeBotAPI, results: list[dict[str, Any]], expected: str) -> None:
-    query_id = fake_api.inline_query(fake_api.user(), "vertrouwen")
-    response = call(fake_api, "answerInlineQuery", form=True, inline_query_id=query_id, results=results)
+def test_inline_answers_are_validated(fake: FakeBotAPI, results: list[dict[str, Any]], expected: str) -> None:
+    query_id = fake.inline_query(fake.user(), "vertrouwen")
+    response = call(fake, "answerInlineQuery", form=True, inline_query_id=query_id, results=results)
     assert description(response) == expected
-    ok = call(fake_api, "answerInlineQuery", form=True, inline_query_id=query_id,
+    ok = call(fake, "answerInlineQuery", form=True, inline_query_id=query_id,
               results=[_article(str(i)) for i in range(50)])
     assert ok.status_code == 200
-    assert len(fake_api.inline_answers()) == 1
+    assert len(fake.inline_answers()) == 1
 
 
 # ---------------------------------------------------------------- protocol
 
 
-def test_unknown_method_wrong_token_and_case_insensitive_methods(fake_api: FakeBotAPI) -> None:
-    unknown = call(fake_api, "sendTelepathy")
+def test_unknown_method_wrong_token_and_case_insensitive_methods(fake: FakeBotAPI) -> None:
+    unknown = call(fake, "sendTelepathy")
     assert unknown.status_code == 404
     assert unknown.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
 
-    wrong = httpx.post(f"{fake_api.base_url}123456:wrong/getMe")
+    wrong = httpx.post(f"{fake.base_url}123456:wrong/getMe")
     assert wrong.status_code == 401
     assert wrong.json() == {"ok": False, "error_code": 401, "description": "Unauthorized"}
 
-    me = httpx.get(f"{fake_api.base_url}{fake_api.token}/GETME").json()["result"]
+    me = httpx.get(f"{fake.base_url}{fake.token}/GETME").json()["result"]
     assert me["is_bot"] is True and me["username"] == "RelatieBot"
     assert me["can_read_all_group_messages"] is False and me["supports_inline_queries"] is True
-    assert [c.status for c in fake_api.calls] == [404, 401, 200]
-    assert fake_api.calls[-1].method == "getMe"
+    assert [c.status for c in fake.calls] == [404, 401, 200]
+    assert fake.calls[-1].method == "getMe"
 
 
-def test_all_three_encodings_are_accepted(fake_api: FakeBotAPI, chat: dict[str, Any]) -> None:
-    url = f"{fake_api.base_url}{fake_api.token}/sendMessage"
+def test_all_three_encodings_are_accepted(fake: FakeBotAPI, chat: dict[str, Any]) -> None:
+    url = f"{fake.base_url}{fake.token}/sendMessage"
     markup = json.dumps({"inline_keyboard": [[{"text": "Ja", "callback_data": "yes"}]]})
     form = httpx.post(url, data={"chat_id": str(chat["id"]), "text": "123", "reply_markup": markup})
     multipart = httpx.post(url, data={"chat_id": str(chat["id"]), "text": "true", "reply_markup": markup},
@@ -341,33 +331,33 @@ def test_all_three_encodings_are_accepted(fake_api: FakeBotAPI, chat: dict[str, 
     for response, text in ((form, "123"), (multipart, "true"), (as_json, "json")):
         assert response.status_code == 200, response.text
         assert response.json()["result"]["text"] == text
-    assert fake_api.sent()[0]["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "yes"
-    assert fake_api.sent()[0]["chat_id"] == chat["id"]
+    assert fake.sent()[0]["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "yes"
+    assert fake.sent()[0]["chat_id"] == chat["id"]
 
 
-def test_malformed_requests_get_400_and_the_server_survives(fake_api: FakeBotAPI) -> None:
-    url = f"{fake_api.base_url}{fake_api.token}/sendMessage"
+def test_malformed_requests_get_400_and_the_server_survives(fake: FakeBotAPI) -> None:
+    url = f"{fake.base_url}{fake.token}/sendMessage"
     bad_json = httpx.post(url, content=b"{not json", headers={"Content-Type": "application/json"})
     assert bad_json.status_code == 400
     not_object = httpx.post(url, content=b"[1, 2]", headers={"Content-Type": "application/json"})
     assert not_object.status_code == 400
     bad_multipart = httpx.post(url, content=b"garbage", headers={"Content-Type": "multipart/form-data; boundary=x"})
     assert bad_multipart.status_code == 400
-    bad_markup = call(fake_api, "sendMessage", form=True, chat_id=1, text="x", reply_markup="{nope")
+    bad_markup = call(fake, "sendMessage", form=True, chat_id=1, text="x", reply_markup="{nope")
     assert bad_markup.status_code == 400
-    port = int(fake_api.base_url.split(":")[2].split("/")[0])
+    port = int(fake.base_url.split(":")[2].split("/")[0])
     with socket.create_connection(("127.0.0.1", port)) as raw:
         raw.sendall(b"\x00\xff garbage\r\n\r\n")
         raw.recv(1024)
-    assert call(fake_api, "getMe").status_code == 200
+    assert call(fake, "getMe").status_code == 200
 
 
 # ---------------------------------------------------------------- fault injection
 
 
-def test_429_carries_retry_after_and_is_consumed(fake_api: FakeBotAPI, chat: dict[str, Any]) -> None:
-    fake_api.fail("sendMessage", "429", retry_after=7)
-    limited = call(fake_api, "sendMessage", chat_id=chat["id"], text="x")
+def test_429_carries_retry_after_and_is_consumed(fake: FakeBotAPI, chat: dict[str, Any]) -> None:
+    fake.fail("sendMessage", "429", retry_after=7)
+    limited = call(fake, "sendMessage", chat_id=chat["id"], text="x")
     assert limited.status_code == 429
     assert limited.json() == {
         "ok": False,
@@ -375,40 +365,40 @@ def test_429_carries_retry_after_and_is_consumed(fake_api: FakeBotAPI, chat: dic
         "description": "Too Many Requests: retry after 7",
         "parameters": {"retry_after": 7},
     }
-    assert call(fake_api, "sendMessage", chat_id=chat["id"], text="x").status_code == 200
-    assert [c.status for c in fake_api.calls] == [429, 200]
+    assert call(fake, "sendMessage", chat_id=chat["id"], text="x").status_code == 200
+    assert [c.status for c in fake.calls] == [429, 200]
 
 
-def test_5xx_faults(fake_api: FakeBotAPI) -> None:
-    fake_api.fail("getMe", "500")
-    fake_api.fail("getMe", "502")
-    error = call(fake_api, "getMe")
+def test_5xx_faults(fake: FakeBotAPI) -> None:
+    fake.fail("getMe", "500")
+    fake.fail("getMe", "502")
+    error = call(fake, "getMe")
     assert error.status_code == 500 and error.json()["description"] == "Internal Server Error"
-    proxy = call(fake_api, "getMe")
+    proxy = call(fake, "getMe")
     assert proxy.status_code == 502 and proxy.text.startswith("<html>")
-    assert call(fake_api, "getme").status_code == 200
+    assert call(fake, "getme").status_code == 200
 
 
-def test_drop_closes_the_connection_without_an_answer(fake_api: FakeBotAPI, chat: dict[str, Any]) -> None:
-    fake_api.fail("sendMessage", "drop")
+def test_drop_closes_the_connection_without_an_answer(fake: FakeBotAPI, chat: dict[str, Any]) -> None:
+    fake.fail("sendMessage", "drop")
     with pytest.raises(httpx.RemoteProtocolError):
-        call(fake_api, "sendMessage", chat_id=chat["id"], text="x")
-    assert fake_api.calls[-1].status == 0
-    assert fake_api.sent() == []  # "drop" loses the request; "drop_after" executes it first
-    fake_api.fail("sendMessage", "drop_after")
+        call(fake, "sendMessage", chat_id=chat["id"], text="x")
+    assert fake.calls[-1].status == 0
+    assert fake.sent() == []  # "drop" loses the request; "drop_after" executes it first
+    fake.fail("sendMessage", "drop_after")
     with pytest.raises(httpx.RemoteProtocolError):
-        call(fake_api, "sendMessage", chat_id=chat["id"], text="x")
-    assert len(fake_api.sent()) == 1
+        call(fake, "sendMessage", chat_id=chat["id"], text="x")
+    assert len(fake.sent()) == 1
 
 
-def test_slow_delays_then_answers(fake_api: FakeBotAPI) -> None:
-    fake_api.fail("getMe", "slow", delay=0.4)
+def test_slow_delays_then_answers(fake: FakeBotAPI) -> None:
+    fake.fail("getMe", "slow", delay=0.4)
     started = time.monotonic()
-    assert call(fake_api, "getMe").status_code == 200
+    assert call(fake, "getMe").status_code == 200
     assert time.monotonic() - started >= 0.4
-    fake_api.fail("getMe", "slow", delay=2.0)
+    fake.fail("getMe", "slow", delay=2.0)
     with pytest.raises(httpx.ReadTimeout):
-        call(fake_api, "getMe", http_timeout=0.3)
+        call(fake, "getMe", http_timeout=0.3)
 
 
 def test_unknown_fault_kind_is_a_test_bug() -> None:
@@ -419,85 +409,85 @@ def test_unknown_fault_kind_is_a_test_bug() -> None:
 # ---------------------------------------------------------------- updates
 
 
-def test_long_poll_returns_as_soon_as_an_update_arrives(fake_api: FakeBotAPI, chat: dict[str, Any]) -> None:
+def test_long_poll_returns_as_soon_as_an_update_arrives(fake: FakeBotAPI, chat: dict[str, Any]) -> None:
     result: dict[str, Any] = {}
 
     def poll() -> None:
         started = time.monotonic()
-        result["updates"] = call(fake_api, "getUpdates", http_timeout=10.0, form=True, timeout=5).json()["result"]
+        result["updates"] = call(fake, "getUpdates", http_timeout=10.0, form=True, timeout=5).json()["result"]
         result["elapsed"] = time.monotonic() - started
 
     poller = threading.Thread(target=poll)
     poller.start()
     time.sleep(0.3)
-    fake_api.send_message(chat, fake_api.user(), "hallo")
+    fake.send_message(chat, fake.user(), "hallo")
     poller.join(timeout=5)
     assert 0.25 <= result["elapsed"] < 1.5
     [update] = result["updates"]
     assert update["message"]["text"] == "hallo"
 
-    again = call(fake_api, "getUpdates").json()["result"]
+    again = call(fake, "getUpdates").json()["result"]
     assert [u["update_id"] for u in again] == [update["update_id"]]  # not confirmed yet: delivered again
-    confirmed = call(fake_api, "getUpdates", offset=update["update_id"] + 1).json()["result"]
+    confirmed = call(fake, "getUpdates", offset=update["update_id"] + 1).json()["result"]
     assert confirmed == []
-    assert fake_api.confirmed_offset == update["update_id"] + 1
-    assert fake_api.pending_updates() == []
+    assert fake.confirmed_offset == update["update_id"] + 1
+    assert fake.pending_updates() == []
 
 
-def test_long_poll_times_out_empty(fake_api: FakeBotAPI) -> None:
+def test_long_poll_times_out_empty(fake: FakeBotAPI) -> None:
     started = time.monotonic()
-    assert call(fake_api, "getUpdates", timeout=1).json() == {"ok": True, "result": []}
+    assert call(fake, "getUpdates", timeout=1).json() == {"ok": True, "result": []}
     assert 0.9 <= time.monotonic() - started < 2.0
 
 
-def test_limit_allowed_updates_and_webhook_conflict(fake_api: FakeBotAPI, chat: dict[str, Any]) -> None:
+def test_limit_allowed_updates_and_webhook_conflict(fake: FakeBotAPI, chat: dict[str, Any]) -> None:
     for n in range(3):
-        fake_api.send_message(chat, fake_api.user(), f"m{n}")
-    fake_api.raw_update({"chat_member": {}})
-    assert len(call(fake_api, "getUpdates", limit=2).json()["result"]) == 2
-    kinds = {next(k for k in u if k != "update_id") for u in call(fake_api, "getUpdates").json()["result"]}
+        fake.send_message(chat, fake.user(), f"m{n}")
+    fake.raw_update({"chat_member": {}})
+    assert len(call(fake, "getUpdates", limit=2).json()["result"]) == 2
+    kinds = {next(k for k in u if k != "update_id") for u in call(fake, "getUpdates").json()["result"]}
     assert kinds == {"message"}  # chat_member is opt-in, as in Telegram
-    fake_api.inline_query(fake_api.user(), "q")
-    only_inline = call(fake_api, "getUpdates", allowed_updates=["inline_query"]).json()["result"]
+    fake.inline_query(fake.user(), "q")
+    only_inline = call(fake, "getUpdates", allowed_updates=["inline_query"]).json()["result"]
     assert [next(k for k in u if k != "update_id") for u in only_inline] == ["inline_query"]
 
-    assert call(fake_api, "setWebhook", url="https://example.org/hook").status_code == 200
-    conflict = call(fake_api, "getUpdates")
+    assert call(fake, "setWebhook", url="https://example.org/hook").status_code == 200
+    conflict = call(fake, "getUpdates")
     assert conflict.status_code == 409
-    assert call(fake_api, "deleteWebhook", drop_pending_updates=True).status_code == 200
-    assert call(fake_api, "getUpdates").json()["result"] == []
+    assert call(fake, "deleteWebhook", drop_pending_updates=True).status_code == 200
+    assert call(fake, "getUpdates").json()["result"] == []
 
 
-def test_entities_of_typed_messages_use_utf16_offsets(fake_api: FakeBotAPI) -> None:
-    group = fake_api.group_chat()
+def test_entities_of_typed_messages_use_utf16_offsets(fake: FakeBotAPI) -> None:
+    group = fake.group_chat()
     text = "😀 vraag voor @RelatieBot: hoe?"
-    message = fake_api.send_message(group, fake_api.user(), text)
+    message = fake.send_message(group, fake.user(), text)
     [mention] = message["entities"]
     assert mention == {"type": "mention", "offset": 14, "length": 11}  # the emoji counts as 2 UTF-16 code units
     assert text.index("@") == 13
 
-    command = fake_api.send_message(group, fake_api.user(), "/vraag@RelatieBot wat is 👍 @Someone_else?")
+    command = fake.send_message(group, fake.user(), "/vraag@RelatieBot wat is 👍 @Someone_else?")
     assert command["entities"] == [
         {"type": "bot_command", "offset": 0, "length": 17},
         {"type": "mention", "offset": 28, "length": 13},
     ]
-    assert fake_api.send_message(group, fake_api.user(), "geen commando", entities=[])["message_id"] == 3
+    assert fake.send_message(group, fake.user(), "geen commando", entities=[])["message_id"] == 3
 
 
-async def test_wait_for_reports_recent_calls_on_timeout(fake_api: FakeBotAPI) -> None:
-    await asyncio.to_thread(call, fake_api, "getMe")
+async def test_wait_for_reports_recent_calls_on_timeout(fake: FakeBotAPI) -> None:
+    await asyncio.to_thread(call, fake, "getMe")
     with pytest.raises(AssertionError, match=r"getMe \[200\]"):
-        await fake_api.wait_for(lambda: False, timeout=0.05)
+        await fake.wait_for(lambda: False, timeout=0.05)
 
 
 # ---------------------------------------------------------------- a real PTB client
 
 
-async def test_ptb_bot_de_jsons_every_answer(fake_api: FakeBotAPI) -> None:
-    user = fake_api.user(username="anna")
-    chat = fake_api.private_chat(user)
-    group = fake_api.group_chat(chat_id=-42, type="group")
-    async with Bot(fake_api.token, base_url=fake_api.base_url, base_file_url=fake_api.base_file_url) as bot:
+async def test_ptb_bot_de_jsons_every_answer(fake: FakeBotAPI) -> None:
+    user = fake.user(username="anna")
+    chat = fake.private_chat(user)
+    group = fake.group_chat(chat_id=-42, type="group")
+    async with Bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url) as bot:
         me = await bot.get_me()
         assert me.username == "RelatieBot" and me.is_bot
 
@@ -511,7 +501,7 @@ async def test_ptb_bot_de_jsons_every_answer(fake_api: FakeBotAPI) -> None:
         assert sent.reply_markup == keyboard
         assert sent.date.year >= 2024
 
-        question = fake_api.send_message(chat, user, "/vraag wat nu?")
+        question = fake.send_message(chat, user, "/vraag wat nu?")
         updates = await bot.get_updates(timeout=1)
         assert updates[-1].message.text == "/vraag wat nu?"
         assert updates[-1].message.parse_entities([MessageEntityType.BOT_COMMAND])
@@ -523,7 +513,7 @@ async def test_ptb_bot_de_jsons_every_answer(fake_api: FakeBotAPI) -> None:
         assert not isinstance(edited, bool) and edited.text == "nieuw" and edited.reply_markup is None
 
         await bot.edit_message_reply_markup(chat["id"], sent.message_id, reply_markup=keyboard)
-        query_id = fake_api.press_button(sent.to_dict(), "more:1", user)
+        query_id = fake.press_button(sent.to_dict(), "more:1", user)
         updates = await bot.get_updates(offset=updates[-1].update_id + 1, timeout=1)
         assert updates[-1].callback_query is not None and updates[-1].callback_query.data == "more:1"
         assert await bot.answer_callback_query(query_id, text="Oké")
@@ -532,50 +522,50 @@ async def test_ptb_bot_de_jsons_every_answer(fake_api: FakeBotAPI) -> None:
         assert (await bot.get_chat(chat["id"])).id == chat["id"]
         assert await bot.set_my_commands([("vraag", "Stel een vraag")])
         assert [c.command for c in await bot.get_my_commands()] == ["vraag"]
-        assert fake_api.commands() == {'{"type": "default"}': [{"command": "vraag", "description": "Stel een vraag"}]}
+        assert fake.commands() == {'{"type": "default"}': [{"command": "vraag", "description": "Stel een vraag"}]}
         assert await bot.delete_webhook()
         assert (await bot.get_webhook_info()).url == ""
 
         with pytest.raises(BadRequest, match=r"(?i)can't parse entities: unsupported start tag"):
             await bot.send_message(chat["id"], "1 < 2", parse_mode=ParseMode.HTML)
-        fake_api.fail("sendMessage", "429", retry_after=3)
+        fake.fail("sendMessage", "429", retry_after=3)
         with pytest.raises(RetryAfter):
             await bot.send_message(chat["id"], "x")
-        fake_api.fail("sendMessage", "drop")
+        fake.fail("sendMessage", "drop")
         with pytest.raises(NetworkError):
             await bot.send_message(chat["id"], "x")
-        fake_api.fail("getMe", "502")
+        fake.fail("getMe", "502")
         with pytest.raises(NetworkError):
             await bot.get_me()
-        fake_api.migrate_chat(group, -1000042)
+        fake.migrate_chat(group, -1000042)
         with pytest.raises(ChatMigrated) as migrated:
             await bot.send_message(group["id"], "x")
         assert migrated.value.new_chat_id == -1000042
-    assert fake_api.sent_texts_plain(chat["id"]) == ["Vertrouwen & tijd", "antwoord", "nieuw"]
+    assert fake.sent_texts_plain(chat["id"]) == ["Vertrouwen & tijd", "antwoord", "nieuw"]
 
 
-async def test_ptb_application_long_polls_without_busy_looping(fake_api: FakeBotAPI) -> None:
+async def test_ptb_application_long_polls_without_busy_looping(fake: FakeBotAPI) -> None:
     """A full Application round trip: update in, handler runs, answer out, and idle polling stays idle."""
 
     async def vraag(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_message is not None
         await update.effective_message.reply_html(f"<b>Ontvangen:</b> {' '.join(context.args or [])}")
 
-    app = ApplicationBuilder().token(fake_api.token).base_url(fake_api.base_url).build()
+    app = ApplicationBuilder().token(fake.token).base_url(fake.base_url).build()
     app.add_handler(CommandHandler("vraag", vraag))
-    user = fake_api.user()
-    chat = fake_api.private_chat(user)
+    user = fake.user()
+    chat = fake.private_chat(user)
     async with app:
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(timeout=5, poll_interval=0)
-        fake_api.send_message(chat, user, "/vraag hoe nu")
-        [answer] = await fake_api.wait_sent(1, chat["id"])
+        fake.send_message(chat, user, "/vraag hoe nu")
+        [answer] = await fake.wait_sent(1, chat["id"])
         assert answer["result"]["text"] == "Ontvangen: hoe nu"
-        polls_before = len(fake_api.calls_to("getUpdates"))
+        polls_before = len(fake.calls_to("getUpdates"))
         await asyncio.sleep(1.0)
-        assert len(fake_api.calls_to("getUpdates")) - polls_before <= 2
+        assert len(fake.calls_to("getUpdates")) - polls_before <= 2
         await app.updater.stop()
         await app.stop()
-    await fake_api.wait_for(lambda: fake_api.confirmed_offset > 0, what="the offset confirmation")
-    assert fake_api.failed_calls() == []
+    await fake.wait_for(lambda: fake.confirmed_offset > 0, what="the offset confirmation")
+    assert fake.failed_calls() == []
