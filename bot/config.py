@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.index import BM25Params
 from bot.model import Problem
-from bot.yamlfile import file_key_line, load_mapping
+from bot.yamlfile import Rules, check_keys, load_mapping
 
 SEARCH_FILE = "search.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
@@ -58,27 +58,25 @@ _ANSWER_RULES: dict[str, tuple[type, Any, str]] = {
 }
 
 
+def _typed(rules: dict[str, tuple[type, Any, str]]) -> Rules:
+    """Typed rules as `check_keys` rules: a float setting takes any number (not a bool), others their exact type."""
+    def check(kind: type, test: Any) -> Any:
+        if kind is float:
+            return lambda v: isinstance(v, int | float) and not isinstance(v, bool) and test(v)
+        return lambda v: isinstance(v, kind) and not isinstance(v, bool) and test(v)
+
+    return {key: (check(kind, test), expected) for key, (kind, test, expected) in rules.items()}
+
+
 def _section(data: dict[str, Any], name: str, rules: dict[str, tuple[type, Any, str]], path: str,
              problems: list[Problem]) -> dict[str, Any]:
     raw = data.get(name) or {}
     if not isinstance(raw, dict):
         problems.append(Problem(path, f"'{name}' must be a mapping of settings"))
         return {}
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key not in rules:
-            problems.append(Problem(path, f"unknown key '{name}.{key}' (known: {', '.join(rules)})",
-                                    file_key_line(path, str(key), name), severity="warning"))
-            continue
-        kind, check, expected = rules[key]
-        ok_type = isinstance(value, int | float) and not isinstance(value, bool) if kind is float else (
-            isinstance(value, kind) and not isinstance(value, bool))
-        if not ok_type or not check(value):
-            problems.append(Problem(path, f"'{name}.{key}' is {value!r}; expected {expected} (using the default)",
-                                    file_key_line(path, str(key), name)))
-            continue
-        out[key] = float(value) if kind is float else value
-    return out
+    values, found = check_keys(raw, _typed(rules), path, section=name)
+    problems.extend(found)
+    return {key: float(value) if rules[key][0] is float else value for key, value in values.items()}
 
 
 def load_search_settings(config_dir: Path) -> tuple[SearchSettings, list[Problem]]:

@@ -30,7 +30,7 @@ from typing import Any
 
 from bot.analysis import analyse, fold_accents, normalise
 from bot.model import Answer, Problem
-from bot.yamlfile import key_line, load_mapping
+from bot.yamlfile import Rules, check_keys, load_mapping
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +64,7 @@ class UsageSettings:
         return path if path.is_absolute() else root / path
 
 
-# key -> (check, expected form)
-_RULES: dict[str, tuple[Any, str]] = {
+_RULES: Rules = {
     "enabled": (lambda v: isinstance(v, bool), "true or false"),
     "path": (lambda v: isinstance(v, str) and bool(v.strip()) and "\x00" not in v,
              "a file path, e.g. data/usage.sqlite3"),
@@ -83,23 +82,9 @@ def load_usage_settings(config_dir: Path) -> tuple[UsageSettings, list[Problem]]
     data, problems = load_mapping(path)
     if data is None:
         return UsageSettings(), problems
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):  # load_mapping just read it; a race is only worth losing line numbers
-        text = ""
-    where = str(path)
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        line = key_line(text, str(key))
-        if key not in _RULES:
-            problems.append(Problem(where, f"unknown key '{key}' (known: {', '.join(_RULES)})", line, "warning"))
-            continue
-        check, expected = _RULES[key]
-        if not check(value):
-            problems.append(Problem(where, f"'{key}' is {value!r}; expected {expected} (using the default)", line))
-            continue
-        values[key] = value.strip() if isinstance(value, str) else value
-    return UsageSettings(**values), problems
+    values, found = check_keys(data, _RULES, path)
+    values = {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
+    return UsageSettings(**values), problems + found
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -84,3 +85,35 @@ def file_key_line(path: Path | str, key: str, parent: str | None = None) -> int 
         return key_line(Path(path).read_text(encoding="utf-8"), key, parent=parent)
     except (OSError, UnicodeDecodeError):
         return None
+
+
+# key -> (check, expected form): how every settings file describes its keys
+Rules = dict[str, tuple[Callable[[Any], bool], str]]
+
+
+def check_keys(raw: dict[str, Any], rules: Rules, path: Path | str, section: str | None = None,
+               skip: Iterable[str] = ()) -> tuple[dict[str, Any], list[Problem]]:
+    """The valid values of a flat block of settings, and a problem for each other key.
+
+    An unknown key is a warning; a bad value is an error naming the key and the expected form, and is left out so the
+    caller keeps that key's default. Keys in `skip` are blocks the caller checks itself.
+    """
+    skipped = tuple(skip)
+    prefix = f"{section}." if section else ""
+    known = ", ".join([*rules, *skipped])
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, value in raw.items():
+        if key in skipped:
+            continue
+        if key not in rules:
+            problems.append(Problem(str(path), f"unknown key '{prefix}{key}' (known: {known})",
+                                    file_key_line(path, str(key), section), severity="warning"))
+            continue
+        check, expected = rules[key]
+        if not check(value):
+            problems.append(Problem(str(path), f"'{prefix}{key}' is {value!r}; expected {expected} (using the default)",
+                                    file_key_line(path, str(key), section)))
+            continue
+        values[key] = value
+    return values, problems

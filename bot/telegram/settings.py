@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.model import Problem
-from bot.yamlfile import file_key_line, load_mapping
+from bot.yamlfile import Rules, check_keys, file_key_line, load_mapping
 
 TELEGRAM_FILE = "telegram.yaml"
 TEXTS_FILE = "texts.yaml"
@@ -45,8 +45,7 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-# key -> (check, expected form)
-_TOP_RULES: dict[str, tuple[Any, str]] = {
+_TOP_RULES: Rules = {
     "mode": (lambda v: v in ("polling", "webhook"), "polling or webhook"),
     "base_url": (lambda v: isinstance(v, str) and v.startswith(("http://", "https://")),
                  "an http(s) address such as https://api.telegram.org/bot"),
@@ -57,7 +56,7 @@ _TOP_RULES: dict[str, tuple[Any, str]] = {
     "results_per_question": (lambda v: _is_int(v) and 1 <= v <= 20, "a whole number from 1 to 20"),
     "inline_results": (lambda v: _is_int(v) and 1 <= v <= 50, "a whole number from 1 to 50"),
 }
-_WEBHOOK_RULES: dict[str, tuple[Any, str]] = {
+_WEBHOOK_RULES: Rules = {
     "listen": (lambda v: isinstance(v, str) and bool(v), "an address to listen on, e.g. 0.0.0.0"),
     "port": (lambda v: _is_int(v) and 1 <= v <= 65535, "a port number from 1 to 65535"),
     "url": (lambda v: isinstance(v, str) and (v == "" or v.startswith("https://")), "an https:// address"),
@@ -73,37 +72,17 @@ def load_telegram_settings(config_dir: Path) -> tuple[TelegramSettings, list[Pro
     if data is None:
         return TelegramSettings(), problems
     where = str(path)
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key == "webhook":
-            continue
-        if key not in _TOP_RULES:
-            problems.append(Problem(where, f"unknown key '{key}' (known: {', '.join([*_TOP_RULES, 'webhook'])})",
-                                    file_key_line(path, str(key)), severity="warning"))
-            continue
-        check, expected = _TOP_RULES[key]
-        if not check(value):
-            problems.append(Problem(where, f"'{key}' is {value!r}; expected {expected} (using the default)",
-                                    file_key_line(path, key)))
-            continue
-        values[key] = value
-    webhook: dict[str, Any] = {}
+    values, found = check_keys(data, _TOP_RULES, path, skip=["webhook"])
+    problems += found
     raw = data.get("webhook") or {}
     if not isinstance(raw, dict):
         problems.append(Problem(where, "'webhook' must be a mapping (listen, port, url, path)",
                                 file_key_line(path, "webhook")))
         raw = {}
-    for key, value in raw.items():
-        if key not in _WEBHOOK_RULES:
-            problems.append(Problem(where, f"unknown key 'webhook.{key}' (known: {', '.join(_WEBHOOK_RULES)})",
-                                    file_key_line(path, str(key), "webhook"), severity="warning"))
-            continue
-        check, expected = _WEBHOOK_RULES[key]
-        if not check(value):
-            problems.append(Problem(where, f"'webhook.{key}' is {value!r}; expected {expected} (using the default)",
-                                    file_key_line(path, key, "webhook")))
-            continue
-        webhook[key] = value.strip("/") if key == "path" else value
+    webhook, found = check_keys(raw, _WEBHOOK_RULES, path, section="webhook")
+    problems += found
+    if "path" in webhook:
+        webhook["path"] = webhook["path"].strip("/")
     if "admins" in values:
         values["admins"] = frozenset(values["admins"])
     settings = replace(TelegramSettings(**values), webhook=WebhookSettings(**webhook))
