@@ -1,7 +1,9 @@
 """End-to-end benchmark of the Telegram layer: reply latency and throughput with 1, 10 and 50 simultaneous users.
 
 The real PTB `Application` (same handlers, AIORateLimiter, usage store and settings as `python -m bot`) long-polls the
-strict fake Bot API of `tests/fake_bot_api.py` over HTTP on 127.0.0.1, exactly as the end-to-end tests run it. Each
+strict fake Bot API of `tests/fake_bot_api.py` over HTTP on 127.0.0.1, as the end-to-end tests run it, but in a process
+of its own (`python -m bot.bench_e2e bot SPEC`), as in production, where Telegram's servers and the users are not in
+the bot's process: with the fake server and the users in the same interpreter, they took half of the bot's CPU. Each
 simulated user is a private chat that asks a question, waits for the answer and asks the next one (a closed loop, no
 thinking time), so N users keep N questions in flight.
 
@@ -16,6 +18,9 @@ e2e rows as "not measured" when that file is missing.
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -59,6 +64,8 @@ SCAN_INTERVAL_S = 0.001
 # every scenario starts from the same state whatever ran before it.
 LIMITER_DRAIN_S = 1.1
 USAGE_KEY = b"bench-e2e-key"
+START_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 15.0
 
 
 def _import_fake() -> Any:
@@ -119,7 +126,7 @@ class Replies:
                 continue
 
 
-async def _start_bot(fake: Any, corpus_dir: Path, config_dir: Path, work: Path, *,
+async def _start_bot(base_url: str, token: str, corpus_dir: Path, config_dir: Path, work: Path, *,
                      rate_limit: bool) -> tuple[Application, Services]:
     """The bot as `python -m bot` builds it, started in the order `Application.run_polling` uses (as in
     tests/telegram_support.py), but on the given corpus and config and without the file watcher (nothing changes)."""
@@ -137,11 +144,51 @@ async def _start_bot(fake: Any, corpus_dir: Path, config_dir: Path, work: Path, 
     # latency a user sees.
     store = UsageStore.open(work / f"e2e-usage-{'rl' if rate_limit else 'free'}.sqlite3", USAGE_KEY, 30)
     services = Services(holder, config_dir, settings, texts, store=store, live=None)
-    app = build_application(fake.token, fake.base_url, services, rate_limit=rate_limit, poll_timeout=1)
+    app = build_application(token, base_url, services, rate_limit=rate_limit, poll_timeout=1)
     # A 1 s long poll instead of production's 30 s only changes how fast the bot notices stopping: a long poll
     # returns as soon as an update is queued either way.
     await start_polling_in_loop(app, poll_timeout=1)
     return app, services
+
+
+async def _serve_bot(spec: dict[str, Any]) -> None:
+    """The bot process: start, say "ready" on stdout, serve until stdin closes, stop cleanly."""
+    from bot.telegram.app import stop_polling_in_loop
+
+    app, _ = await _start_bot(spec["base_url"], spec["token"], Path(spec["corpus"]), Path(spec["config"]),
+                              Path(spec["work"]), rate_limit=spec["rate_limit"])
+    try:
+        print("ready", flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    finally:
+        await stop_polling_in_loop(app)
+
+
+class BotProcess:
+    """`python -m bot.bench_e2e bot SPEC` against the fake at `base_url`; stopped by closing its stdin."""
+
+    def __init__(self, fake: Any, corpus_dir: Path, config_dir: Path, work: Path, *, rate_limit: bool) -> None:
+        spec = {"base_url": fake.base_url, "token": fake.token, "corpus": str(corpus_dir.resolve()),
+                "config": str(config_dir.resolve()), "work": str(work.resolve()), "rate_limit": rate_limit}
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        self.proc = subprocess.Popen([sys.executable, "-m", "bot.bench_e2e", "bot", json.dumps(spec)], cwd=ROOT,
+                                     env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    async def ready(self) -> None:
+        assert self.proc.stdout is not None
+        line = await asyncio.wait_for(asyncio.to_thread(self.proc.stdout.readline), START_TIMEOUT_S)
+        if line.strip() != "ready":
+            raise RuntimeError(f"e2e bench: the bot process did not start (exit {self.proc.poll()})")
+
+    async def stop(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        try:
+            await asyncio.to_thread(self.proc.wait, STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            await asyncio.to_thread(self.proc.wait)
 
 
 def _summary(latencies_ms: list[float], started: float, finished: float) -> dict[str, Any]:
@@ -183,31 +230,28 @@ async def _scenario(fake: Any, replies: Replies, users: int, questions: int, fir
 
 async def _measure_bot(fake_class: Any, corpus_dir: Path, config_dir: Path, work: Path, plan: Sequence[tuple[int, int]],
                        *, rate_limit: bool) -> dict[int, dict[str, Any]]:
-    from bot.telegram.app import stop_polling_in_loop
-
     fake = fake_class()
     fake.start()
     replies = Replies(fake)
     scanner = asyncio.create_task(replies.run())
+    bot = BotProcess(fake, corpus_dir, config_dir, work, rate_limit=rate_limit)
     try:
-        app, _ = await _start_bot(fake, corpus_dir, config_dir, work, rate_limit=rate_limit)
-        try:
-            # Warm-up: the first question opens the HTTP connections and touches cold code paths.
-            await _scenario(fake, replies, 1, 2, first_id=1)
-            out: dict[int, dict[str, Any]] = {}
-            for n, (users, questions) in enumerate(plan, start=1):
-                if rate_limit:
-                    await asyncio.sleep(LIMITER_DRAIN_S)
-                # Fresh user ids per scenario, so no scenario inherits another's flood-control window.
-                out[users] = await _scenario(fake, replies, users, questions, first_id=n * 100_000)
-            rejected = [c for c in fake.calls if c.method == "sendMessage" and c.status != 200]
-            if rejected or fake.internal_errors:
-                raise RuntimeError(f"e2e bench: {len(rejected)} sends refused, fake errors {fake.internal_errors}; "
-                                   f"recent calls:\n{fake.summary()}")
-            return out
-        finally:
-            await stop_polling_in_loop(app)
+        await bot.ready()
+        # Warm-up: the first question opens the HTTP connections and touches cold code paths.
+        await _scenario(fake, replies, 1, 2, first_id=1)
+        out: dict[int, dict[str, Any]] = {}
+        for n, (users, questions) in enumerate(plan, start=1):
+            if rate_limit:
+                await asyncio.sleep(LIMITER_DRAIN_S)
+            # Fresh user ids per scenario, so no scenario inherits another's flood-control window.
+            out[users] = await _scenario(fake, replies, users, questions, first_id=n * 100_000)
+        rejected = [c for c in fake.calls if c.method == "sendMessage" and c.status != 200]
+        if rejected or fake.internal_errors:
+            raise RuntimeError(f"e2e bench: {len(rejected)} sends refused, fake errors {fake.internal_errors}; "
+                               f"recent calls:\n{fake.summary()}")
+        return out
     finally:
+        await bot.stop()
         scanner.cancel()
         fake.stop()
 
@@ -235,3 +279,9 @@ def measure(corpus_dir: Path, config_dir: Path, work: Path, *, users: Sequence[i
                 row[f"{key}_no_rate_limiter"] = free[n][key]
         out[f"users_{n}"] = row
     return out
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] != "bot":
+        sys.exit("usage: python -m bot.bench_e2e bot SPEC_JSON (started by `python -m bot bench`)")
+    asyncio.run(_serve_bot(json.loads(sys.argv[2])))

@@ -45,6 +45,7 @@ ARTICLE_TAG = "article"
 # Environment variables the child must not inherit: it needs none of them, and a child that crashes with a traceback
 # of its environment should have nothing to leak.
 SECRET_MARKERS = ("TOKEN", "SECRET", "KEY", "PASSWORD")
+CHILD_ARGS = ["-m", "bot.build_process"]  # after the interpreter; tests swap in a child that fails
 
 
 class BuildProcessError(RuntimeError):
@@ -95,7 +96,7 @@ def build_in_process(articles: Sequence[Article], settings: SearchSettings, syno
     """
     articles = list(articles)
     with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen([sys.executable, "-m", "bot.build_process"], stdin=subprocess.PIPE,
+        proc = subprocess.Popen([sys.executable, *CHILD_ARGS], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=errors, env=child_environment(), cwd=ROOT)
         killer = threading.Timer(TIMEOUT_S, proc.kill)
         killer.daemon = True

@@ -55,9 +55,9 @@ def gc_paused() -> Iterator[None]:
     is process-wide, hence the count: it comes back when the last concurrent build ends.
 
     What the builds left behind is then frozen (`gc.freeze`): an engine is about a million containers and not one
-    reference cycle (tests/test_engine.py checks), so the collector can only waste time on them, and its first full
-    pass over a new 100k engine was a 30 ms stall. Frozen objects are still freed when their last reference goes
-    (an old engine after a swap); only cycles among them would never be, and engines make none.
+    reference cycle (tests/test_build_process.py checks), so the collector can only waste time on them, and its
+    first full pass over a new 100k engine was a 30 ms stall. Frozen objects are still freed when their last
+    reference goes (an old engine after a swap); only cycles among them would never be, and engines make none.
     """
     global _gc_builds, _gc_restore
     with _gc_lock:

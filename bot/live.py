@@ -10,8 +10,8 @@ What happens to a bad file (the README repeats this):
 The build runs off the event loop; questions in flight finish on the engine they started with, because handlers
 take `holder.get()` once per question and engines are immutable. A small corpus is rebuilt in a worker thread; from
 PROCESS_BUILD_FROM_CHUNKS on, in a child process (`bot.build_process`), because a build in a thread holds the
-interpreter lock in long stretches that stall the event loop (55-85 ms at 100k chunks, against ~25 ms through the
-process). If the child cannot be started, the thread builds instead.
+interpreter lock in long stretches that stall the event loop (hundreds of ms at 100k chunks, against ~35 ms through
+the process). If the child cannot be started, the thread builds instead.
 """
 
 from __future__ import annotations
@@ -39,9 +39,10 @@ from bot.yamlfile import read_text
 log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 800  # editors write a file in several steps; wait for them to settle before rebuilding
-# Below this many chunks (in the engine being replaced) a reload builds in a thread: it takes well under a second and
-# its longest hold of the interpreter lock is a few milliseconds, while starting the child costs ~0.5 s.
-PROCESS_BUILD_FROM_CHUNKS = 20_000
+# Below this many chunks (in the engine being replaced) a reload builds in a thread: a child process costs ~0.5 s to
+# start, which a small corpus does not repay. Longest event-loop stall measured (`python -m bot bench` reload worker):
+# thread 26 ms at 10k chunks, 60 ms at 20k, 360-660 ms at 100k; child process 8, 16 and 34 ms.
+PROCESS_BUILD_FROM_CHUNKS = 5_000
 
 
 class EngineSink(Protocol):
