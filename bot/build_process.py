@@ -22,6 +22,7 @@ one pickle ("ok", engine) or ("error", message). The child's stderr is collected
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
@@ -45,6 +46,7 @@ ARTICLE_TAG = "article"
 # Environment variables the child must not inherit: it needs none of them, and a child that crashes with a traceback
 # of its environment should have nothing to leak.
 SECRET_MARKERS = ("TOKEN", "SECRET", "KEY", "PASSWORD")
+CHILD_NICENESS = 10
 CHILD_ARGS = ["-m", "bot.build_process"]  # after the interpreter; tests swap in a child that fails
 
 
@@ -143,6 +145,9 @@ def _exchange(proc: subprocess.Popen[bytes], articles: list[Article], settings: 
 
 
 def _child() -> int:
+    # Background work: when the machine has fewer free cores than runnable threads, the bot's event loop goes first.
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(CHILD_NICENESS)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s build-process %(levelname)s %(name)s: %(message)s")
     message = pickle.Unpickler(sys.stdin.buffer).load()

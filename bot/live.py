@@ -10,8 +10,8 @@ What happens to a bad file (the README repeats this):
 The build runs off the event loop; questions in flight finish on the engine they started with, because handlers
 take `holder.get()` once per question and engines are immutable. A small corpus is rebuilt in a worker thread; from
 PROCESS_BUILD_FROM_CHUNKS on, in a child process (`bot.build_process`), because a build in a thread holds the
-interpreter lock in long stretches that stall the event loop (hundreds of ms at 100k chunks, against ~35 ms through
-the process). If the child cannot be started, the thread builds instead.
+interpreter lock in long stretches that stall the event loop (hundreds of ms at 100k chunks, against 23-37 ms
+through the process). If the child cannot be started, the thread builds instead.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from bot.analysis import questions_first
 from bot.articles import ARTICLE_SUFFIXES, parse_article
 from bot.build_process import build_in_process
 from bot.cache import cache_key, read_cache, write_cache
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 DEBOUNCE_MS = 800  # editors write a file in several steps; wait for them to settle before rebuilding
 # Below this many chunks (in the engine being replaced) a reload builds in a thread: a child process costs ~0.5 s to
 # start, which a small corpus does not repay. Longest event-loop stall measured (`python -m bot bench` reload worker):
-# thread 26 ms at 10k chunks, 60 ms at 20k, 360-660 ms at 100k; child process 8, 16 and 34 ms.
+# thread 26-39 ms at 10k chunks, 60 ms at 20k, 280-660 ms at 100k; child process 8-12, 16 and 23-37 ms.
 PROCESS_BUILD_FROM_CHUNKS = 5_000
 
 
@@ -133,13 +134,21 @@ def load_articles_keeping_good(corpus_dir: Path, last: LastGood) -> tuple[list[A
     if not corpus_dir.is_dir():
         return [], [Problem(str(corpus_dir), "corpus folder does not exist")]
     try:
-        paths = sorted(p for p in corpus_dir.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES)
+        paths = []
+        for path in corpus_dir.rglob("*"):
+            questions_first.checkpoint()  # runs in a reload's worker thread: let questions go first (bot.analysis)
+            if path.suffix.lower() in ARTICLE_SUFFIXES:
+                paths.append(path)
+        # Path order, compared as tuples in C: sorting Path objects calls a Python method per comparison, tens of ms
+        # at 10k files, during which a question cannot make the build wait.
+        paths.sort(key=lambda path: path.parts)
     except OSError as exc:
         return [a for _, a in last.articles.values()], [Problem(str(corpus_dir), f"cannot list folder: {exc}")]
     good: dict[str, tuple[str, Article]] = {}
     reads: dict[str, FileRead] = {}
     seen_ids: dict[str, str] = {}
     for path in paths:
+        questions_first.checkpoint()
         key = str(path)
         if path.name.startswith(".") or not path.is_file():
             continue
