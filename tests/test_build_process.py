@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import gc
 import os
-import shutil
 import time
 from pathlib import Path
 
 import pytest
-from engine_support import CONFIG, CORPUS
+from engine_support import CONFIG, CORPUS, NEW_ARTICLE, copy_folders
 
 from bot import build_process
 from bot import live as live_module
@@ -23,24 +22,11 @@ from bot.live import LiveCorpus, start_live
 
 QUESTIONS = ["Hoe houd ik klanten trouw?", "Wat ging er mis bij Aventeon?", "Moet ik mijn beloftes nakomen?",
              "Hoe bak ik een appeltaart?"]
-NEW_ARTICLE = """---
-id: telefoon-tips
-title: Bellen met klanten
-author: Test Auteur
----
-## Bellen
-
-Bel een ontevreden klant binnen een dag terug. Een snelle telefoon voorkomt dat de klacht groeit, want de klant
-voelt zich gehoord en de zeepbel van frustratie knapt voordat hij groot wordt.
-"""
 
 
 @pytest.fixture
 def folders(tmp_path: Path) -> tuple[Path, Path]:
-    corpus, config = tmp_path / "corpus", tmp_path / "config"
-    shutil.copytree(CORPUS, corpus)
-    shutil.copytree(CONFIG, config)
-    return corpus, config
+    return copy_folders(tmp_path)
 
 
 def _inputs() -> tuple[list, object, object, list]:  # type: ignore[type-arg]

@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 
 import pytest
-from engine_support import CONFIG, CORPUS
+from engine_support import NEW_ARTICLE, copy_folders
 
 from bot.cache import cache_key, cache_path, load_or_build, read_cache
 from bot.engine import Engine
 from bot.live import LiveCorpus, ReloadReport
-
-NEW_ARTICLE = """---
-id: telefoon-tips
-title: Bellen met klanten
-author: Test Auteur
----
-## Bellen
-
-Bel een ontevreden klant binnen een dag terug. Een snelle telefoon voorkomt dat de klacht groeit, want de klant
-voelt zich gehoord en de zeepbel van frustratie knapt voordat hij groot wordt.
-"""
 
 
 class Holder:
@@ -40,10 +28,7 @@ class Holder:
 
 @pytest.fixture
 def folders(tmp_path: Path) -> tuple[Path, Path]:
-    corpus, config = tmp_path / "corpus", tmp_path / "config"
-    shutil.copytree(CORPUS, corpus)
-    shutil.copytree(CONFIG, config)
-    return corpus, config
+    return copy_folders(tmp_path)
 
 
 def _live(folders: tuple[Path, Path], tmp_path: Path, reports: list[ReloadReport] | None = None) -> LiveCorpus:
