@@ -383,8 +383,9 @@ def run_worker(kind: str, spec: dict[str, Any], work: Path) -> dict[str, Any]:
     out_path = work / f"out-{kind}.json"
     spec_path.write_text(json.dumps(spec))
     out_path.unlink(missing_ok=True)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    from bot.build_process import child_environment
+
+    env = child_environment()
     proc = subprocess.run([sys.executable, "-m", "bot.bench", kind, str(spec_path), str(out_path)], cwd=ROOT,
                           env=env, timeout=WORKER_TIMEOUT_S, check=False)
     if proc.returncode != 0 or not out_path.exists():

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import sys
 import time
@@ -170,10 +169,10 @@ class BotProcess:
     def __init__(self, fake: Any, corpus_dir: Path, config_dir: Path, work: Path, *, rate_limit: bool) -> None:
         spec = {"base_url": fake.base_url, "token": fake.token, "corpus": str(corpus_dir.resolve()),
                 "config": str(config_dir.resolve()), "work": str(work.resolve()), "rate_limit": rate_limit}
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        from bot.build_process import child_environment
+
         self.proc = subprocess.Popen([sys.executable, "-m", "bot.bench_e2e", "bot", json.dumps(spec)], cwd=ROOT,
-                                     env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                                     env=child_environment(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     async def ready(self) -> None:
         assert self.proc.stdout is not None

@@ -55,6 +55,8 @@ class BuildProcessError(RuntimeError):
 
 
 def child_environment() -> dict[str, str]:
+    """The environment for a child interpreter running this checkout's `bot` (the build process, the benchmark's
+    workers and bot process): this one's, without secrets, with the checkout on PYTHONPATH."""
     env = {k: v for k, v in os.environ.items() if not any(m in k.upper() for m in SECRET_MARKERS)}
     # The child imports `bot` from this checkout whether or not the package is installed.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
