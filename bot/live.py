@@ -217,23 +217,26 @@ class LiveCorpus:
         self._lock = asyncio.Lock()
         self._watch_task: asyncio.Task[None] | None = None
 
-    def build(self) -> Engine:
-        """Synchronous build in this thread (at start-up, and for reloads of a small corpus)."""
+    def _read_files(self) -> tuple[list[Article], SearchSettings, Synonyms, list[Problem]]:
+        """What a build needs, each file keeping its last good version."""
         articles, problems = load_articles_keeping_good(self.corpus_dir, self.last_good)
         settings, synonyms, more = load_config_keeping_good(self.config_dir, self.last_good)
-        return Engine(articles, settings, synonyms, problems + more)
+        return articles, settings, synonyms, problems + more
+
+    def build(self) -> Engine:
+        """Synchronous build in this thread (at start-up, and for reloads of a small corpus)."""
+        return Engine(*self._read_files())
 
     def build_elsewhere(self) -> tuple[Engine, bool]:
         """(engine, whether the cache was written): files are read here, the index is built by a child process,
-        which also writes the cache. Blocking; runs in a worker thread. Falls back to `build` if no child starts."""
-        articles, problems = load_articles_keeping_good(self.corpus_dir, self.last_good)
-        settings, synonyms, more = load_config_keeping_good(self.config_dir, self.last_good)
+        which also writes the cache. Blocking; runs in a worker thread. Builds here if no child starts."""
+        inputs = self._read_files()
         cache = (self.cache_dir, self.corpus_dir, self.config_dir) if self.cache_dir else None
         try:
-            return build_in_process(articles, settings, synonyms, problems + more, cache), True
+            return build_in_process(*inputs, cache), True
         except OSError as exc:
             log.warning("cannot start a build process (%s); building in this process instead", exc)
-            return Engine(articles, settings, synonyms, problems + more), False
+            return Engine(*inputs), False
 
     def _use_process(self, current: Engine) -> bool:
         if self.build_in_process is not None:
