@@ -11,7 +11,8 @@ Every corpus is measured in fresh subprocesses, so memory figures are the proces
 - restart worker: `bot.cache.load_or_build` from the warm cache in a new process (time and RSS).
 - reload worker (100k, full run only): the longest event-loop stall while questions are served during the bot's own
   reload (`LiveCorpus.reload`), building in a child process (what the bot does at that size) and in a thread.
-- e2e (when the Telegram layer and tests/fake_bot_api.py exist): reply latency and throughput with 1/10/50 users.
+- e2e (when the Telegram layer and tests/fake_bot_api.py exist): reply latency and throughput with 1/10/50 users in
+  conversation (reading 1-3 s between questions), and the same users asking back to back (capacity; `bot.bench_e2e`).
 """
 
 from __future__ import annotations
@@ -415,7 +416,7 @@ def run_e2e(args: argparse.Namespace, work: Path) -> tuple[dict[str, Any] | None
     from bot import bench_e2e
 
     try:
-        return bench_e2e.measure(args.corpus, args.config, work), None
+        return bench_e2e.measure(args.corpus, args.config, work, quick=bool(getattr(args, "quick", False))), None
     except ImportError as exc:  # the fake Bot API server (tests/) is not in this checkout
         return None, f"not measured: {exc}"
     except Exception as exc:  # a failed e2e run must not throw away the minutes of figures measured before it
@@ -561,6 +562,22 @@ def _e2e_order(row: tuple[str, Any]) -> tuple[int, str]:
     return (int(tail) if tail.isdigit() else 0, row[0])
 
 
+def _e2e_line(users: str, r: dict[str, Any]) -> str:
+    """One line per user count: in conversation first (the figure users feel), then back to back (capacity)."""
+    reading = r.get("reading_s")
+    talking = f"reading {reading[0]:g}-{reading[1]:g} s between questions" if reading else "in conversation"
+    line = (f"e2e {users}, {talking}: p50 {_fmt(r.get('p50_ms'), '{:.1f}')} ms, p95 {_fmt(r.get('p95_ms'), '{:.1f}')}"
+            f" ms, {_fmt(r.get('replies_per_s'), '{:.0f}')} replies/s")
+    b = r.get("back_to_back")
+    if isinstance(b, dict):
+        line += (f"; back to back: p95 {_fmt(b.get('p95_ms'), '{:.0f}')} ms, {_fmt(b.get('replies_per_s'), '{:.0f}')}"
+                 " replies/s")
+        if b.get("replies_per_s_no_rate_limiter") is not None:
+            line += (f" (without the 30 msg/s rate limiter: p95 {_fmt(b.get('p95_ms_no_rate_limiter'), '{:.0f}')} ms,"
+                     f" {_fmt(b['replies_per_s_no_rate_limiter'], '{:.0f}')} replies/s)")
+    return line
+
+
 def render(report: dict[str, Any]) -> str:
     names = [k for k in ("real", *(f"chunks_{s}" for s in SIZES_FULL)) if isinstance(report.get(k), dict)]
     width = max(len(label) for _, label, _ in ROWS) + 2
@@ -579,13 +596,7 @@ def render(report: dict[str, Any]) -> str:
     e2e = report.get("e2e")
     if e2e:
         for users, r in sorted(((k, r) for k, r in e2e.items() if isinstance(r, dict)), key=_e2e_order):
-            p50, p95, rate = r.get("p50_ms"), r.get("p95_ms"), r.get("replies_per_s")
-            line = (f"e2e {users}: p50 {_fmt(p50, '{:.1f}')} ms, p95 {_fmt(p95, '{:.1f}')} ms, "
-                    f"{_fmt(rate, '{:.0f}')} replies/s")
-            if r.get("replies_per_s_no_rate_limiter") is not None:
-                line += (f" (without the 30 msg/s rate limiter: p95 {_fmt(r.get('p95_ms_no_rate_limiter'), '{:.1f}')}"
-                         f" ms, {_fmt(r['replies_per_s_no_rate_limiter'], '{:.0f}')} replies/s)")
-            lines.append(line)
+            lines.append(_e2e_line(users, r))
     notes = list(report.get("notes", []))
     for n in names:
         notes += [f"{n}: {x}" for x in report[n].get("notes", [])]

@@ -3,9 +3,18 @@
 The real PTB `Application` (same handlers, AIORateLimiter, usage store and settings as `python -m bot`) long-polls the
 strict fake Bot API of `tests/fake_bot_api.py` over HTTP on 127.0.0.1, as the end-to-end tests run it, but in a process
 of its own (`python -m bot.bench_e2e bot SPEC`), as in production, where Telegram's servers and the users are not in
-the bot's process: with the fake server and the users in the same interpreter, they took half of the bot's CPU. Each
-simulated user is a private chat that asks a question, waits for the answer and asks the next one (a closed loop, no
-thinking time), so N users keep N questions in flight.
+the bot's process: with the fake server and the users in the same interpreter, they took half of the bot's CPU.
+
+Each simulated user is a private chat that asks a question, waits for the answer and asks the next one (a closed
+loop), in two load models:
+- in conversation (the headline figures): after each answer the user reads for 1-3 s (uniform, seeded) before asking
+  again, and joins at a random moment of a first such interval. The standard model for "N concurrent users" (a load
+  tester's users with a wait time). 2 s on average is far quicker than a person reading a quote and typing a question;
+  it is chosen so that 50 users ask ~24 questions a second, just under Telegram's 30 messages a second overall: the
+  heaviest load a bot that keeps to Telegram's limits can serve without making anyone queue.
+- back to back: no reading time, so N users keep N questions in flight all the time. A capacity test: with the
+  production rate limiter it measures Telegram's flood limit (N users wait about N/30 s), and without it (a second run)
+  how many replies a second the bot process itself can produce.
 
 Latency of one question = when the fake Bot API accepted the bot's sendMessage for that chat (`Call.at`) minus when the
 user's message was queued as an update: long poll, routing, throttle, engine, usage store, rendering, rate limiter and
@@ -19,12 +28,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import subprocess
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,10 +46,13 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 USERS = (1, 10, 50)
-# Questions per user per scenario: enough samples for a stable p95 (50, 200, 500) while the whole e2e part stays well
-# under a minute (50 users are capped at ~30 replies/s by the rate limiter, so 500 questions take ~17 s).
-QUESTIONS_PER_USER = {1: 50, 10: 20, 50: 10}
-DEFAULT_QUESTIONS_PER_USER = 10
+READING_S = (1.0, 3.0)  # a user's pause between an answer and the next question (module docstring: why these)
+# Questions per user (in conversation, back to back). In conversation each costs ~2 s of reading: 10 in a full run (500
+# samples at 50 users). Back to back: enough samples for a stable p95; 50 users are held to ~30 replies/s by the rate
+# limiter, so their 300 questions take ~10 s. A quick run asks fewer, so that `bench --quick` stays under a minute.
+QUESTIONS_PER_USER = {1: (10, 30), 10: (10, 15), 50: (10, 6)}
+QUICK_QUESTIONS_PER_USER = {1: (2, 20), 10: (3, 10), 50: (4, 4)}
+DEFAULT_QUESTIONS_PER_USER = (5, 5)
 # Questions as people type them (from tests/judgments.yaml): answered Dutch and English ones, and two the bot must
 # decline (the abstention reply is rendered and sent too), so the mix costs what real traffic costs.
 QUESTIONS = (
@@ -55,12 +68,12 @@ QUESTIONS = (
     "What is the capital of France?",
 )
 # The bot's per-user flood limit (telegram.yaml user_messages_per_minute, default 20) would throttle a benchmark user
-# who asks 50 questions in a few seconds; 600 (the highest valid value) lets every question through to the engine.
+# who asks every 1-3 s or without pause; 600 (the highest valid value) lets every question through to the engine.
 USER_MESSAGES_PER_MINUTE = 600
 REPLY_TIMEOUT_S = 30.0
 SCAN_INTERVAL_S = 0.001
-# AIORateLimiter is a leaky bucket of 30 messages draining at 30/s: wait until it is empty before each scenario, so
-# every scenario starts from the same state whatever ran before it.
+# AIORateLimiter is a leaky bucket of 30 messages draining at 30/s: wait until it is empty after a back-to-back
+# scenario, so every scenario starts from the same state whatever ran before it.
 LIMITER_DRAIN_S = 1.1
 USAGE_KEY = b"bench-e2e-key"
 START_TIMEOUT_S = 60.0
@@ -204,31 +217,49 @@ def _summary(latencies_ms: list[float], started: float, finished: float) -> dict
     }
 
 
-async def _scenario(fake: Any, replies: Replies, users: int, questions: int, first_id: int) -> dict[str, Any]:
-    """`users` private chats, each asking `questions` questions one after the other, all chats at the same time."""
+@dataclass(frozen=True)
+class Scenario:
+    users: int
+    questions: int  # per user
+    reading_s: tuple[float, float] | None  # None: back to back
+
+
+async def _scenario(fake: Any, replies: Replies, scenario: Scenario, first_id: int) -> dict[str, Any]:
+    """`users` private chats at the same time, each asking `questions` questions one after the other."""
     latencies_ms: list[float] = []
+    first_asked: list[float] = []
     finished: list[float] = []
 
     async def one_user(index: int) -> None:
         user = fake.user(first_id + index, first_name=f"Bench{index}")
         chat = fake.private_chat(user)
         already = len(replies.times[chat["id"]])
+        reading = random.Random(first_id + index)  # seeded: every run offers the same load
         asked: list[float] = []
-        for k in range(questions):
+        if scenario.reading_s is not None:
+            # Users of a running bot are spread over their reading intervals; all asking in the same millisecond
+            # would be a burst of 50 that no real group of users produces.
+            await asyncio.sleep(reading.uniform(0.0, scenario.reading_s[1]))
+        for k in range(scenario.questions):
+            if k and scenario.reading_s is not None:
+                await asyncio.sleep(reading.uniform(*scenario.reading_s))
             asked.append(time.time())
             fake.send_message(chat, user, QUESTIONS[(index + k) % len(QUESTIONS)])
             await replies.wait(chat["id"], already + k + 1)
         answered = replies.times[chat["id"]][already:]
         latencies_ms.extend((a - q) * 1000 for q, a in zip(asked, answered, strict=True))
+        first_asked.append(asked[0])
         finished.append(answered[-1])
 
-    started = time.time()
-    await asyncio.gather(*(one_user(i) for i in range(users)))
-    return {"users": users, "questions_per_user": questions, **_summary(latencies_ms, started, max(finished))}
+    await asyncio.gather(*(one_user(i) for i in range(scenario.users)))
+    reading = list(scenario.reading_s) if scenario.reading_s is not None else None
+    return {"users": scenario.users, "questions_per_user": scenario.questions, "reading_s": reading,
+            **_summary(latencies_ms, min(first_asked), max(finished))}
 
 
-async def _measure_bot(fake_class: Any, corpus_dir: Path, config_dir: Path, work: Path, plan: Sequence[tuple[int, int]],
-                       *, rate_limit: bool) -> dict[int, dict[str, Any]]:
+async def _measure_bot(fake_class: Any, corpus_dir: Path, config_dir: Path, work: Path, plan: Sequence[Scenario],
+                       *, rate_limit: bool) -> list[dict[str, Any]]:
+    """The rows of `plan`, in order, all against one bot process."""
     fake = fake_class()
     fake.start()
     replies = Replies(fake)
@@ -237,13 +268,17 @@ async def _measure_bot(fake_class: Any, corpus_dir: Path, config_dir: Path, work
     try:
         await bot.ready()
         # Warm-up: the first question opens the HTTP connections and touches cold code paths.
-        await _scenario(fake, replies, 1, 2, first_id=1)
-        out: dict[int, dict[str, Any]] = {}
-        for n, (users, questions) in enumerate(plan, start=1):
-            if rate_limit:
+        await _scenario(fake, replies, Scenario(1, 2, None), first_id=1)
+        out: list[dict[str, Any]] = []
+        previous: Scenario | None = None
+        for n, scenario in enumerate(plan, start=1):
+            if rate_limit and (previous is None or previous.reading_s is None):
+                # Users in conversation ask well under the limiter's rate and leave its bucket near empty; only
+                # back-to-back users fill it.
                 await asyncio.sleep(LIMITER_DRAIN_S)
+            previous = scenario
             # Fresh user ids per scenario, so no scenario inherits another's flood-control window.
-            out[users] = await _scenario(fake, replies, users, questions, first_id=n * 100_000)
+            out.append(await _scenario(fake, replies, scenario, first_id=n * 100_000))
         rejected = [c for c in fake.calls if c.method == "sendMessage" and c.status != 200]
         if rejected or fake.internal_errors:
             raise RuntimeError(f"e2e bench: {len(rejected)} sends refused, fake errors {fake.internal_errors}; "
@@ -256,26 +291,36 @@ async def _measure_bot(fake_class: Any, corpus_dir: Path, config_dir: Path, work
 
 
 def measure(corpus_dir: Path, config_dir: Path, work: Path, *, users: Sequence[int] = USERS,
-            questions_per_user: int | None = None, without_rate_limiter: bool = True) -> dict[str, dict[str, Any]]:
-    """{"users_N": {"p50_ms", "p95_ms", "replies_per_s", ...}} for each N in `users`.
+            questions_per_user: int | None = None, reading_s: tuple[float, float] = READING_S,
+            quick: bool = False) -> dict[str, dict[str, Any]]:
+    """{"users_N": {"p50_ms", "p95_ms", "replies_per_s", ..., "back_to_back": {...}}} for each N in `users`.
 
-    The main figures are the production configuration (AIORateLimiter on). With `without_rate_limiter` the same
-    scenarios run again on a bot without it and add "p50_ms_no_rate_limiter", "p95_ms_no_rate_limiter" and
-    "replies_per_s_no_rate_limiter": the limiter holds all sends to Telegram's 30 messages a second, which is what
-    bounds 10 and 50 busy users, and the second run shows what the bot itself could do.
+    The main figures are users in conversation (reading `reading_s` between questions) with the production
+    configuration. "back_to_back" holds the same users asking without pause, and unless `quick` also
+    "p50_ms_no_rate_limiter", "p95_ms_no_rate_limiter" and "replies_per_s_no_rate_limiter" from a second bot without
+    AIORateLimiter: what the bot process itself could do if Telegram allowed more than 30 messages a second. `quick`
+    also asks fewer questions in conversation.
     """
     fake_class = _import_fake()
     work.mkdir(parents=True, exist_ok=True)
-    plan = [(n, questions_per_user or QUESTIONS_PER_USER.get(n, DEFAULT_QUESTIONS_PER_USER)) for n in users]
-    limited = asyncio.run(_measure_bot(fake_class, corpus_dir, config_dir, work, plan, rate_limit=True))
-    free = (asyncio.run(_measure_bot(fake_class, corpus_dir, config_dir, work, plan, rate_limit=False))
-            if without_rate_limiter else {})
+
+    def count(n: int, model: int) -> int:
+        table = QUICK_QUESTIONS_PER_USER if quick else QUESTIONS_PER_USER
+        return questions_per_user or table.get(n, DEFAULT_QUESTIONS_PER_USER)[model]
+
+    talking = [Scenario(n, count(n, 0), reading_s) for n in users]
+    back_to_back = [Scenario(n, count(n, 1), None) for n in users]
+    limited = asyncio.run(_measure_bot(fake_class, corpus_dir, config_dir, work, talking + back_to_back,
+                                       rate_limit=True))
+    free = (asyncio.run(_measure_bot(fake_class, corpus_dir, config_dir, work, back_to_back, rate_limit=False))
+            if not quick else [])
     out: dict[str, dict[str, Any]] = {}
-    for n, _ in plan:
-        row = dict(limited[n])
-        if n in free:
+    for i, n in enumerate(users):
+        row = dict(limited[i])
+        row["back_to_back"] = dict(limited[len(users) + i])
+        if free:
             for key in ("p50_ms", "p95_ms", "replies_per_s"):
-                row[f"{key}_no_rate_limiter"] = free[n][key]
+                row["back_to_back"][f"{key}_no_rate_limiter"] = free[i][key]
         out[f"users_{n}"] = row
     return out
 

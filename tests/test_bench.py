@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from bot import bench, bench_corpus
+from bot import bench, bench_corpus, bench_e2e
 from bot.chunking import chunk_article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,9 @@ def test_json_report_on_a_tiny_corpus_has_the_documented_keys(monkeypatch: pytes
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(bench, "SIZES_FULL", (300,))
     monkeypatch.setattr(bench, "QUESTIONS", 20)
+    # The e2e part's own test (test_bench_e2e.py) covers its figures; here a small plan keeps this test short.
+    monkeypatch.setattr(bench_e2e, "measure", functools.partial(bench_e2e.measure, users=(1, 2), questions_per_user=2,
+                                                                reading_s=(0.01, 0.02)))
     args = argparse.Namespace(corpus=ROOT / "corpus", config=ROOT / "config", quick=False, json=True, sizes=(300,))
     assert bench.main_bench(args) == 0
     report = json.loads(capsys.readouterr().out)
@@ -60,3 +64,6 @@ def test_json_report_on_a_tiny_corpus_has_the_documented_keys(monkeypatch: pytes
     assert figures["chunks"] == 300
     assert figures["top5_parity"] == 1.0
     assert report["real"]["top5_parity"] == 1.0
+    for key in ("p50_ms", "p95_ms", "replies_per_s"):
+        assert report["e2e"]["users_2"][key] > 0
+        assert report["e2e"]["users_2"]["back_to_back"][key] > 0
