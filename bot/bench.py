@@ -305,6 +305,7 @@ async def _serve_while(holder: Any, questions: list[str], job: Callable[[], Any]
     loop = asyncio.get_running_loop()
     done = asyncio.Event()
     late_ms: list[float] = []
+    late_at: list[float] = []  # when each tick ended, to tell which part of the reload a stall belongs to
     ask_ms: list[float] = []
 
     async def ticker() -> None:
@@ -312,6 +313,7 @@ async def _serve_while(holder: Any, questions: list[str], job: Callable[[], Any]
             before = loop.time()
             await asyncio.sleep(TICK_S)
             late_ms.append((loop.time() - before - TICK_S) * 1000)
+            late_at.append(time.perf_counter())
 
     async def server() -> None:
         i = 0
@@ -326,6 +328,7 @@ async def _serve_while(holder: Any, questions: list[str], job: Callable[[], Any]
     tasks = [asyncio.create_task(ticker()), asyncio.create_task(server())]
     await asyncio.sleep(0.3)
     late_ms.clear()
+    late_at.clear()
     ask_ms.clear()
     started = time.perf_counter()
     result = None
@@ -338,7 +341,10 @@ async def _serve_while(holder: Any, questions: list[str], job: Callable[[], Any]
     done.set()
     await asyncio.gather(*tasks)
     ask = percentiles(ask_ms)
-    return {"max_block_ms": max(late_ms, default=0.0), "seconds": seconds, "ticks": len(late_ms),
+    worst = max(range(len(late_ms)), key=late_ms.__getitem__, default=None)
+    return {"max_block_ms": late_ms[worst] if worst is not None else 0.0,
+            "max_block_at_s": late_at[worst] - started if worst is not None else None,
+            "seconds": seconds, "ticks": len(late_ms),
             "questions_served": len(ask_ms), "ask_p99_ms": ask["p99"], "ask_max_ms": ask["max"],
             "swapped": bool(getattr(result, "changed", False)), "ok": bool(getattr(result, "ok", job is None)),
             "built_chunks": len(holder.get().chunks)}
@@ -590,7 +596,9 @@ def render(report: dict[str, Any]) -> str:
         for variant in ("idle", "thread", "process"):
             r = reload.get(variant) or {}
             stall, took, p99 = r.get("max_block_ms"), r.get("seconds"), r.get("ask_p99_ms")
-            lines.append(f"event loop during a 100k reload ({variant}): longest stall {_fmt(stall, '{:.0f}')} ms, "
+            at = r.get("max_block_at_s")
+            lines.append(f"event loop during a 100k reload ({variant}): longest stall {_fmt(stall, '{:.0f}')} ms"
+                         + (f" ({at:.2f} s in)" if at is not None else "") + ", "
                          f"reload {_fmt(took, '{:.1f}')} s, ask p99 {_fmt(p99, '{:.2f}')} ms "
                          f"({r.get('questions_served', 0)} questions)")
     e2e = report.get("e2e")

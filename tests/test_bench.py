@@ -1,10 +1,13 @@
-"""The benchmark's corpus generator and its JSON report (no timing assertions: figures depend on the machine)."""
+"""The benchmark's corpus generator, its JSON report and its stall detector (no thresholds on measured speed: that
+depends on the machine)."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import functools
 import json
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -67,3 +70,28 @@ def test_json_report_on_a_tiny_corpus_has_the_documented_keys(monkeypatch: pytes
     for key in ("p50_ms", "p95_ms", "replies_per_s"):
         assert report["e2e"]["users_2"][key] > 0
         assert report["e2e"]["users_2"]["back_to_back"][key] > 0
+
+
+def test_reload_stall_measurement_finds_a_blocked_event_loop_and_when() -> None:
+    """The reload figures are only as good as the stall detector: a job that blocks the loop for 80 ms after 0.2 s
+    must show up as a stall of at least that length, timed after the job started."""
+
+    class Engine:
+        chunks = ()
+
+        def ask(self, question: str) -> None:
+            pass
+
+    class Holder:
+        def get(self) -> Engine:
+            return Engine()
+
+    async def job() -> None:
+        await asyncio.sleep(0.2)
+        time.sleep(0.08)  # the loop is blocked: no tick, no question
+        await asyncio.sleep(0.1)
+
+    result = asyncio.run(bench._serve_while(Holder(), ["q"], job))
+    assert result["max_block_ms"] >= 75
+    assert 0.2 <= result["max_block_at_s"] <= result["seconds"]
+    assert result["questions_served"] > 0
