@@ -299,7 +299,7 @@ def measure(corpus_dir: Path, config_dir: Path, work: Path, *, users: Sequence[i
     configuration. "back_to_back" holds the same users asking without pause, and unless `quick` also
     "p50_ms_no_rate_limiter", "p95_ms_no_rate_limiter" and "replies_per_s_no_rate_limiter" from a second bot without
     AIORateLimiter: what the bot process itself could do if Telegram allowed more than 30 messages a second. `quick`
-    also asks fewer questions in conversation.
+    asks fewer questions in both models.
     """
     fake_class = _import_fake()
     work.mkdir(parents=True, exist_ok=True)
