@@ -400,6 +400,10 @@ class _State:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The listen backlog. socketserver's default of 5 overflowed when the bot opened a dozen connections at once (ten
+    # concurrent answers): the kernel dropped the extra SYNs and the client's retry came 1 s later, so one answer
+    # took a second (TcpExtListenOverflows counted it). Telegram's servers have no such queue of 5.
+    request_queue_size = 128
 
     def __init__(self, fake: FakeBotAPI) -> None:
         self.fake = fake
