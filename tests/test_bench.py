@@ -95,3 +95,13 @@ def test_reload_stall_measurement_finds_a_blocked_event_loop_and_when() -> None:
     assert result["max_block_ms"] >= 75
     assert 0.2 <= result["max_block_at_s"] <= result["seconds"]
     assert result["questions_served"] > 0
+
+
+def test_table_shows_speed_ratios_under_one_instead_of_rounding_them_to_zero() -> None:
+    report = {"machine": {"cpus": 2}, "notes": [],
+              "real": {"speedup_vs_rank_bm25_p50": 0.185, "speedup_ranking_vs_rank_bm25_p50": 144.2}}
+    lines = bench.render(report).splitlines()
+    ask = next(line for line in lines if "ask is faster by" in line)
+    ranking = next(line for line in lines if "ranking is faster by" in line)
+    assert ask.split()[-1] == "0.2x"
+    assert ranking.split()[-1] == "144x"
