@@ -39,6 +39,18 @@ DUTCH_STOP = frozenset(
     word wordt gaat gaan ga zo'n d'r 't 'n
     """.split()
 )
+# Verbs and adjectives that hold no topic in a question ("Hoe maak ik een goede pizza?", "Wat vindt u van ...?",
+# "Is het leuk om te werken?"), in the forms people type. As content words they let a passage that shares nothing
+# but "maakt" or "goed" pass the coverage test. "doe" stays: "Doe wat u belooft" is the rule people ask about.
+GENERIC_DUTCH = frozenset(
+    """
+    maak maakt maken maakte maakten gemaakt laat laten liet lieten gelaten vind vindt vinden vond vonden gevonden
+    krijg krijgt krijgen kreeg kregen gekregen neem neemt nemen nam namen genomen geef geeft geven gaf gaven gegeven
+    kom komt komen kwam kwamen gekomen zie ziet zien zag zagen gezien sta staat staan stond stonden gestaan
+    zit zitten zat zaten gezeten ging gingen gegaan deed deden gedaan goed goede beter beste leuk leuke
+    werk werkt werken werkte werkten gewerkt
+    """.split()
+)
 ENGLISH_STOP = frozenset(
     """
     a an and are as at be been being but by can could did do does doing for from had has have how i if in into
@@ -48,7 +60,7 @@ ENGLISH_STOP = frozenset(
     i'm
     """.split()
 )
-STOP_WORDS = DUTCH_STOP | ENGLISH_STOP
+STOP_WORDS = DUTCH_STOP | GENERIC_DUTCH | ENGLISH_STOP
 
 # Letters and digits, allowing inner apostrophes (zo'n) but splitting on hyphens (waarde-uitwisseling: both halves).
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")

@@ -96,6 +96,7 @@ def select_quote(
 
     best: tuple[float, int, int] = (-1.0, 0, 0)
     best_len = 0
+    best_statement = False
     for lo in range(len(sentences)):
         window: list[float | None] = [None] * len(groups)
         length = -1
@@ -108,21 +109,46 @@ def select_quote(
             window = [a if b is None else b if a is None else max(a, b)
                       for a, b in zip(window, best_per_sentence[hi], strict=True)]
             value = score(window)
-            if value > best[0] or (value == best[0] and length < best_len):
-                best, best_len = (value, lo, hi), length
+            # Equal cover: a window that ends in a statement beats one that ends in a question (which the chunk may
+            # not answer), then the shorter one.
+            statement = not _is_question(sentences[hi].text)
+            if value > best[0] or (value == best[0] and (statement, -length) > (best_statement, -best_len)):
+                best, best_len, best_statement = (value, lo, hi), length, statement
     _, lo, hi = best
+    hi = carry_on(sentences, lo, hi, best_len, max_chars, min_sentences)
+    return render_window(chunk_text, sentences, lo, hi, max_chars)
+
+
+def carry_on(sentences: Sequence[Sentence], lo: int, hi: int, length: int, max_chars: int,
+             min_sentences: int = 1) -> int:
+    """The window's last sentence after carrying on, within `max_chars`: to `min_sentences` (a case's story), past a
+    lead-in (what it introduces) and past a question (its answer)."""
     while hi - lo + 1 < min_sentences and hi + 1 < len(sentences) and (
         sentences[hi + 1].paragraph == sentences[lo].paragraph
-        and best_len + 1 + len(sentences[hi + 1].text) <= max_chars
+        and length + 1 + len(sentences[hi + 1].text) <= max_chars
     ):
         hi += 1
-        best_len += 1 + len(sentences[hi].text)
-    # A lead-in ("... maar twee dingen van u:") means nothing without what it introduces: carry on into it.
-    while sentences[hi].text.endswith(":") and hi + 1 < len(sentences) and (
-        best_len + 1 + len(sentences[hi + 1].text) <= max_chars
+        length += 1 + len(sentences[hi].text)
+    # A lead-in ("... maar twee dingen van u:") means nothing without what it introduces, and a question ("Wat doet
+    # de opportunist dan zo goed?") is not advice: the answer is what follows. Carry on into it.
+    while _asks_for_more(sentences[hi].text) and hi + 1 < len(sentences) and (
+        length + 1 + len(sentences[hi + 1].text) <= max_chars
     ):
         hi += 1
-        best_len += 1 + len(sentences[hi].text)
+        length += 1 + len(sentences[hi].text)
+    return hi
+
+
+def _asks_for_more(sentence: str) -> bool:
+    return sentence.endswith(":") or _is_question(sentence)
+
+
+def _is_question(sentence: str) -> bool:
+    return sentence.rstrip("\"'”’)").endswith("?")
+
+
+def render_window(chunk_text: str, sentences: Sequence[Sentence], lo: int, hi: int, max_chars: int) -> str:
+    """Sentences lo..hi as they stand in the chunk, on one line, with "…" where the chunk goes on."""
     quote = chunk_text[sentences[lo].start : sentences[hi].end].strip()
     quote = _cut(re.sub(r"\s*\n\s*", " ", quote), max_chars)
     if lo > 0:

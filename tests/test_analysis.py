@@ -40,3 +40,11 @@ def test_compound_split_against_corpus_vocabulary() -> None:
     # Parts the corpus does not know are not invented.
     assert splitter.split("vakantiedagen") == ()
     assert splitter.split("klant") == ()  # too short to be a compound
+
+
+def test_generic_verbs_and_adjectives_are_not_question_words_but_the_rule_verb_is() -> None:
+    from bot.analysis import content_words
+
+    assert content_words("Hoe maak ik een goede pizza?") == ["pizza"]
+    assert content_words("Wat vindt u ervan, is het leuk werk?") == ["ervan"]
+    assert content_words("Doe wat u belooft.") == ["doe", "belooft"]

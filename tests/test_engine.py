@@ -64,7 +64,10 @@ def test_quotes_are_cut_at_sentence_or_word_boundaries() -> None:
 @pytest.mark.parametrize(
     "question",
     ["Wat voor weer wordt het morgen?", "Wat is dat?", "", "   ", "Hoeveel burn-out fabrieken zijn er nog?",
-     "Een cyber-survivalgids voor managers: hoe ga je om met cyberaanvallen?", "🙂🙂🙂", "<b>hallo</b>"],
+     "Een cyber-survivalgids voor managers: hoe ga je om met cyberaanvallen?", "🙂🙂🙂", "<b>hallo</b>",
+     # Only a generic verb or adjective in common with the articles (they quoted "Aventeon maakte software",
+     # "Maar laat ik u daarmee niet vervelen", "Gewoon omdat u het zo leuk vindt" before stop 10).
+     "Hoe maak ik een goede pizza?", "Hoe laat is het?", "Wat vindt u van Trump?", "Is het leuk om te werken?"],
 )
 def test_abstains_instead_of_quoting_something_loosely_related(question: str) -> None:
     answer = real_engine().ask(question)
@@ -130,3 +133,15 @@ def test_cli_readable_answer_names_the_source(capsys: pytest.CaptureFixture[str]
     assert main(["ask", "--corpus", str(CORPUS), "--config", str(CONFIG), "Wat ging er mis bij Aventeon?"]) == 0
     out = capsys.readouterr().out
     assert "Casus" in out and "Waarom de opportunist mensen kwijt raakt" in out
+
+
+def test_a_question_in_the_text_is_not_quoted_as_the_answer() -> None:
+    """"Wat doet de opportunist dan zo goed?" covers "opportunist" as well as the definition does, but it is a
+    question: the statement wins; and a quote that ends in a question carries on into its answer."""
+    engine = real_engine()
+    top = engine.ask("Wat is een opportunist?").results[0]
+    assert top.quote.rstrip(" …").endswith(".") and "opportunist" in top.quote.casefold()
+    for question in ["Wat is een opportunist?", "Wat is convergeren?", "opportunisme", "Waarom haken mensen af?"]:
+        for result in engine.ask(question).results:
+            # Ending in "?" and then "…" would be a question cut off from the answer that follows it.
+            assert not (result.quote.endswith("…") and result.quote.rstrip(" …").endswith("?")), result.quote

@@ -10,7 +10,6 @@ import hashlib
 import json
 import pickle
 import random
-import re
 import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -26,7 +25,7 @@ from bot.config import describe
 from bot.engine import Engine
 from bot.index import BM25Index, BM25Params
 from bot.query import MIN_TYPO_LENGTH, QueryAnalyzer, _within_one_edit
-from bot.quotes import ELLIPSIS, _cut, select_quote, split_sentences
+from bot.quotes import _cut, _is_question, carry_on, render_window, select_quote, split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -223,6 +222,7 @@ def _old_select_quote(
 
     best: tuple[float, int, int] = (-1.0, 0, 0)
     best_len = 0
+    best_statement = False
     for lo in range(len(sentences)):
         found: set[str] = set()
         length = -1
@@ -234,28 +234,15 @@ def _old_select_quote(
                 break
             found |= terms[hi]
             value = score(found)
-            if value > best[0] or (value == best[0] and length < best_len):
-                best, best_len = (value, lo, hi), length
+            # Equal cover: a window that ends in a statement beats one that ends in a question (which the chunk may
+            # not answer), then the shorter one.
+            statement = not _is_question(sentences[hi].text)
+            if value > best[0] or (value == best[0] and (statement, -length) > (best_statement, -best_len)):
+                best, best_len, best_statement = (value, lo, hi), length, statement
     _, lo, hi = best
-    while hi - lo + 1 < min_sentences and hi + 1 < len(sentences) and (
-        sentences[hi + 1].paragraph == sentences[lo].paragraph
-        and best_len + 1 + len(sentences[hi + 1].text) <= max_chars
-    ):
-        hi += 1
-        best_len += 1 + len(sentences[hi].text)
-    # A lead-in ("... maar twee dingen van u:") means nothing without what it introduces: carry on into it.
-    while sentences[hi].text.endswith(":") and hi + 1 < len(sentences) and (
-        best_len + 1 + len(sentences[hi + 1].text) <= max_chars
-    ):
-        hi += 1
-        best_len += 1 + len(sentences[hi].text)
-    quote = chunk_text[sentences[lo].start : sentences[hi].end].strip()
-    quote = _cut(re.sub(r"\s*\n\s*", " ", quote), max_chars)
-    if lo > 0:
-        quote = f"{ELLIPSIS} {quote}"
-    if hi < len(sentences) - 1 and not quote.endswith(ELLIPSIS):
-        quote = f"{quote} {ELLIPSIS}"
-    return quote
+    # What happens after the window is chosen is shared: this test is about choosing it.
+    hi = carry_on(sentences, lo, hi, best_len, max_chars, min_sentences)
+    return render_window(chunk_text, sentences, lo, hi, max_chars)
 
 
 def test_quote_windows_combined_per_sentence_are_the_same(engine: Engine) -> None:
