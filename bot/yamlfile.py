@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,26 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pr
         line = mark.line + 1 + line_offset if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return None, [Problem(path, f"malformed YAML: {reason}", line)]
+    except ValueError as exc:
+        # PyYAML's parser is happy with `date: 2012-02-30`, then its date constructor raises a plain ValueError
+        # ("day is out of range for month") that is no YAMLError and carries no line.
+        line = _impossible_date_line(text)
+        return None, [Problem(path, f"impossible date: {exc} (write a real date as YYYY-MM-DD, or quote the text)",
+                              line + line_offset if line is not None else None)]
+
+
+_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])")
+
+
+def _impossible_date_line(text: str) -> int | None:
+    """The first line with a YYYY-MM-DD that is no calendar date, for pointing at what the date constructor refused."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _DATE.finditer(line):
+            try:
+                dt.date(*map(int, match.groups()))
+            except ValueError:
+                return number
+    return None
 
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # an article or setting file larger than this is a mistake (a dump, a binary)

@@ -115,3 +115,38 @@ async def test_malformed_yaml_in_config_names_the_file_and_line(live: LiveCorpus
     problem = next(p for p in report.problems if p.path == str(path) and "malformed YAML" in p.message)
     assert problem.line is not None and problem.line >= 3
     assert _serving(live)
+
+
+async def test_impossible_date_is_one_bad_file_not_a_failed_reload(live: LiveCorpus) -> None:
+    """PyYAML accepts `date: 2012-02-30` and then raises a plain ValueError: it used to refuse every reload (and
+    stop the bot from starting) instead of being this file's problem."""
+    path = live.corpus_dir / "scheve-datum.md"
+    path.write_text("---\nid: scheve-datum\ntitle: Scheef\ndate: 2012-02-30\n---\nTekst over klanten.\n",
+                    encoding="utf-8")
+    edited = live.corpus_dir / "opportunist-mensen-kwijt.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nEen nieuwe alinea over zeilboten en regattas.\n",
+                      encoding="utf-8")
+    report = await live.reload("test")
+    assert report.ok and report.changed
+    assert [(p.line, "impossible date" in p.message) for p in report.problems if p.path == str(path)] == [(4, True)]
+    assert live.sink.get().ask("zeilboten regattas").answered  # the good edit went live
+    assert "scheve-datum" not in live.sink.get().articles
+    assert _serving(live)
+
+
+def test_impossible_date_in_a_settings_file_names_file_and_line(tmp_path: Path) -> None:
+    from bot.yamlfile import load_mapping
+
+    path = tmp_path / "telegram.yaml"
+    path.write_text("# settings\nadmin_chat: 2024-02-30\n", encoding="utf-8")
+    data, problems = load_mapping(path)
+    assert data is None
+    assert [(p.path, p.line) for p in problems] == [(str(path), 2)]
+    assert "YYYY-MM-DD" in problems[0].message
+
+
+def test_import_keeps_an_impossible_scraped_date_as_quoted_text() -> None:
+    from bot.corpus_import import _scalar
+
+    assert _scalar("date", "2012-02-30") == '"2012-02-30"'
+    assert _scalar("date", "2012-08-24") == "2012-08-24"
