@@ -8,9 +8,12 @@ with a non-zero exit code instead.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import logging
 import os
 import re
+import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +27,8 @@ SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 DATA_ENV = "RELATIEBOT_DATA"
 TOKEN_FORM = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 SECRET_FORM = re.compile(r"^[A-Za-z0-9_-]{16,256}$")  # Telegram allows 1-256; short secrets are guessable
+REACH_FIRST_WAIT_S = 1.0  # first wait after Telegram could not be reached at start-up; it doubles up to the maximum
+REACH_MAX_WAIT_S = 60.0
 
 
 def _fail(message: str) -> int:
@@ -94,6 +99,9 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
     application = build_application(token, base_url, services)
     log.info("starting in %s mode against %s", settings.mode, base_url.split("/bot")[0])
     try:
+        if not asyncio.run(wait_for_telegram(token, base_url)):
+            log.info("stopped while waiting for Telegram")
+            return 0
         serve(application, settings, secret)
     except InvalidToken:
         # PTB's message quotes the token; say it in our words (the log filter would scrub it, stderr would not).
@@ -102,6 +110,44 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
         log.exception("the bot stopped on an error")  # through the scrubbing log handler, never raw to stderr
         return _fail(f"the bot stopped on an error ({type(exc).__name__}); see the log above")
     return 0
+
+
+async def wait_for_telegram(token: str, base_url: str, first_wait_s: float = REACH_FIRST_WAIT_S,
+                            max_wait_s: float = REACH_MAX_WAIT_S) -> bool:
+    """Until Telegram answers getMe (True), or SIGTERM/SIGINT arrive first (False); InvalidToken is raised.
+
+    A service often starts before the network is up, and Telegram has outages: without this, the first failed
+    request at start-up ended the bot ("Failed run number 0 of 0"). Each failure is a warning that names the server
+    and the error, and the wait doubles up to `max_wait_s`.
+    """
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError, RetryAfter
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows, not off the main thread
+            loop.add_signal_handler(sig, stop.set)
+    where = base_url.split("/bot")[0]
+    wait = first_wait_s
+    try:
+        while not stop.is_set():
+            try:
+                async with Bot(token, base_url=base_url.rstrip("/")):  # initialising asks getMe
+                    return True
+            except InvalidToken:
+                raise
+            except (NetworkError, RetryAfter) as exc:
+                log.warning("cannot reach Telegram at %s (%s: %s); trying again in %.0f s", where,
+                            type(exc).__name__, exc, wait)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), wait)
+            wait = min(max_wait_s, wait * 2)
+        return False
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
 
 
 def serve(application: Any, settings: Any, secret: str) -> None:

@@ -405,9 +405,9 @@ class _Server(ThreadingHTTPServer):
     # took a second (TcpExtListenOverflows counted it). Telegram's servers have no such queue of 5.
     request_queue_size = 128
 
-    def __init__(self, fake: FakeBotAPI) -> None:
+    def __init__(self, fake: FakeBotAPI, port: int = 0) -> None:
         self.fake = fake
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(("127.0.0.1", port), _Handler)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -488,9 +488,9 @@ class FakeBotAPI:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> None:
-        """Bind 127.0.0.1 on a free port and serve from a daemon thread."""
-        self._server = _Server(self)
+    def start(self, port: int = 0) -> None:
+        """Bind 127.0.0.1 on `port` (a free one by default) and serve from a daemon thread."""
+        self._server = _Server(self, port)
         port = self._server.server_address[1]
         self.base_url = f"http://127.0.0.1:{port}/bot"
         self.base_file_url = f"http://127.0.0.1:{port}/file/bot"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +129,74 @@ def test_usage_data_follows_relatiebot_data(tmp_path: Path) -> None:
         fake.stop()
     assert (elsewhere / "usage.sqlite3").exists() and (elsewhere / "cache").is_dir()
     assert not (tmp_path / "data").exists()  # data/ beside config/ is the default only without RELATIEBOT_DATA
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _start_bot_process(tmp_path: Path, base_url: str, token: str) -> asyncio.subprocess.Process:
+    corpus, config = copy_tree(tmp_path)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "RELATIEBOT_"))}
+    env = {**clean, "TELEGRAM_BOT_TOKEN": token, "TELEGRAM_BASE_URL": base_url,
+           "RELATIEBOT_DATA": str(tmp_path / "data")}
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--corpus", str(corpus), "--config", str(config), cwd=ROOT, env=env,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+async def _read_until(process: asyncio.subprocess.Process, text: str, seen: list[str], timeout: float = 30) -> None:
+    assert process.stdout is not None
+    async with asyncio.timeout(timeout):
+        while True:
+            line = (await process.stdout.readline()).decode()
+            if not line:
+                raise AssertionError(f"the bot exited ({process.returncode}) before saying {text!r}:\n{''.join(seen)}")
+            seen.append(line)
+            if text in line:
+                return
+
+
+async def test_telegram_unreachable_at_start_is_waited_for_then_served(tmp_path: Path) -> None:
+    """A service that starts before the network (or during a Telegram outage) must wait, not exit: it used to stop
+    on the first failed getMe ("Failed run number 0 of 0")."""
+    port = _free_port()
+    fake = FakeBotAPI()
+    process = await _start_bot_process(tmp_path, f"http://127.0.0.1:{port}/bot", fake.token)
+    seen: list[str] = []
+    try:
+        await _read_until(process, "cannot reach Telegram at http://127.0.0.1:", seen)
+        assert process.returncode is None
+        fake.start(port)  # Telegram comes back
+        await fake.wait_for(lambda: bool(fake.calls_to("deleteWebhook")), timeout=30, what="the bot starting")
+        anna = fake.user(1)
+        chat = fake.private_chat(anna)
+        fake.send_message(chat, anna, "Wat is de belangrijkste regel?")
+        sent = await fake.wait_sent(1, chat["id"], timeout=10)
+        assert "<blockquote>" in sent[0]["text"]
+        process.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+        assert process.returncode == 0, "".join(seen) + output.decode()
+        assert fake.token.split(":", 1)[1] not in "".join(seen) + output.decode()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        fake.stop()
+
+
+async def test_sigterm_while_waiting_for_telegram_exits_cleanly(tmp_path: Path) -> None:
+    process = await _start_bot_process(tmp_path, f"http://127.0.0.1:{_free_port()}/bot", FakeBotAPI().token)
+    seen: list[str] = []
+    try:
+        await _read_until(process, "cannot reach Telegram", seen)
+        process.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+        assert process.returncode == 0, "".join(seen) + output.decode()
+        assert "stopped while waiting for Telegram" in output.decode()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
