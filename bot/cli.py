@@ -12,14 +12,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _add_paths(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="folder of articles (default: corpus/)")
-    parser.add_argument("--config", type=Path, default=ROOT / "config", help="folder of settings (default: config/)")
+# Commands that read the articles and settings: a folder that is not there is a mistake (a typo, the wrong working
+# directory), not an empty corpus to serve "not covered" from.
+NEEDS_FOLDERS = frozenset({"run", "ask", "chat", "eval", "bench"})
+
+
+def _add_paths(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    # The options work before and after the command. On a command they default to SUPPRESS: argparse lets a
+    # subparser's defaults overwrite what the main parser parsed, so `--corpus X ask ...` used to ask corpus/.
+    corpus = ROOT / "corpus" if top else argparse.SUPPRESS
+    config = ROOT / "config" if top else argparse.SUPPRESS
+    parser.add_argument("--corpus", type=Path, default=corpus, help="folder of articles (default: corpus/)")
+    parser.add_argument("--config", type=Path, default=config, help="folder of settings (default: config/)")
+
+
+def missing_folders(args: argparse.Namespace) -> list[str]:
+    return [f"the {name} folder {path} does not exist" for name, path in (("corpus", args.corpus),
+                                                                         ("config", args.config))
+            if not path.is_dir()]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    _add_paths(parser)
+    _add_paths(parser, top=True)
     sub = parser.add_subparsers(dest="command")
 
     run = sub.add_parser("run", help="Telegram bot when TELEGRAM_BOT_TOKEN is set, else the terminal chat (default)")
@@ -68,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
+    missing = missing_folders(args) if command in NEEDS_FOLDERS else []
+    if missing:
+        print(f"error: {'; '.join(missing)} (give --corpus / --config, or run from the repository)", file=sys.stderr)
+        return 2
     if command == "run":
         from bot.run import main_run
 

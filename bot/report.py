@@ -292,7 +292,7 @@ def main_report(args: argparse.Namespace) -> int:
         print(f"The usage store is off (enabled: false in {args.config / 'usage.yaml'}): there is nothing to report.",
               file=sys.stderr)
         return 1
-    path = settings.resolved_path(args.config.resolve().parent)
+    path = settings.location(args.config)
     if not path.is_file():
         print(f"No usage database at {path} yet: it is created when the bot answers its first question.",
               file=sys.stderr)

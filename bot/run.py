@@ -19,12 +19,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from bot.usage import DATA_ENV
+
 log = logging.getLogger("bot.run")
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 BASE_URL_ENV = "TELEGRAM_BASE_URL"
 SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
-DATA_ENV = "RELATIEBOT_DATA"
 TOKEN_FORM = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 SECRET_FORM = re.compile(r"^[A-Za-z0-9_-]{16,256}$")  # Telegram allows 1-256; short secrets are guessable
 REACH_FIRST_WAIT_S = 1.0  # first wait after Telegram could not be reached at start-up; it doubles up to the maximum
@@ -70,7 +71,7 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
     from bot.telegram.app import build_application
     from bot.telegram.services import Services
     from bot.telegram.settings import load_telegram_settings, load_texts
-    from bot.usage import UsageSettings, UsageStore, load_usage_settings
+    from bot.usage import UsageStore, load_usage_settings
 
     settings, problems = load_telegram_settings(config_dir)
     texts, text_problems = load_texts(config_dir)
@@ -91,9 +92,7 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
     live, holder = start_live(corpus_dir, config_dir, data / "cache")
     # The first question loads the lemmatizer's dictionary (~0.3 s); pay that before users ask, not on their time.
     holder.get().ask("klant")
-    if usage_settings.path == UsageSettings().path and os.environ.get(DATA_ENV):
-        # The default location follows RELATIEBOT_DATA like the cache does; an explicit path in usage.yaml wins.
-        usage_settings = replace(usage_settings, path=str(data / "usage.sqlite3"))
+    usage_settings = replace(usage_settings, path=str(usage_settings.location(config_dir)))
     store = UsageStore.from_settings(usage_settings, config_dir.resolve().parent)
     services = Services(holder, config_dir, settings, texts, store=store, live=live, started_at=live.started_at)
     application = build_application(token, base_url, services)

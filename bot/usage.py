@@ -34,6 +34,8 @@ from bot.yamlfile import Rules, check_keys, load_mapping
 
 log = logging.getLogger(__name__)
 
+DATA_ENV = "RELATIEBOT_DATA"  # the folder for the bot's data (cache, usage database) outside the checkout
+
 USAGE_FILE = "usage.yaml"
 KEY_FILE = "usage.key"
 KEY_ENV = "RELATIEBOT_HASH_KEY"
@@ -62,6 +64,14 @@ class UsageSettings:
     def resolved_path(self, root: Path) -> Path:
         path = Path(self.path).expanduser()
         return path if path.is_absolute() else root / path
+
+    def location(self, config_dir: Path) -> Path:
+        """Where the database is, for the bot and the report alike: the default path follows $RELATIEBOT_DATA as the
+        index cache does (a deployment keeps its data outside the checkout); an explicit path in usage.yaml wins."""
+        data = os.environ.get(DATA_ENV, "").strip()
+        if data and self.path == UsageSettings.path:
+            return Path(data) / Path(self.path).name
+        return self.resolved_path(config_dir.resolve().parent)
 
 
 _RULES: Rules = {

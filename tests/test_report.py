@@ -182,3 +182,17 @@ def test_report_command_rejects_zero_days(tmp_path: Path, capsys: pytest.Capture
     args.days = 0
     assert main_report(args) == 2
     assert "--days must be at least 1" in capsys.readouterr().err
+
+
+def test_report_finds_the_database_where_the_bot_keeps_it_with_relatiebot_data(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bot puts usage.sqlite3 under $RELATIEBOT_DATA when usage.yaml keeps the default path; the report used to
+    look beside the config folder only and say there was no database."""
+    args = _setup(tmp_path)
+    (args.config / "usage.yaml").write_text("enabled: true\nretention_days: 3650\n")  # the default path
+    data = tmp_path / "srv-data"
+    data.mkdir()
+    (tmp_path / "stats" / "usage.sqlite3").rename(data / "usage.sqlite3")
+    monkeypatch.setenv("RELATIEBOT_DATA", str(data))
+    assert main_report(args) == 0, capsys.readouterr().err
+    assert "Questions: 10, answered: 4 (40%)" in capsys.readouterr().out

@@ -1,0 +1,44 @@
+"""The command line as operators type it: options before or after the command, and folders that are not there."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from engine_support import CONFIG
+
+from bot.cli import main
+
+ARTICLE = ("---\nid: zeilen\ntitle: Zeilen\n---\n"
+           "Zeilboten en regattas zijn een uitje voor klanten die van water houden.\n")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "zeilen.md").write_text(ARTICLE, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_corpus_option_works_before_and_after_the_command(where: str, corpus: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    options = ["--corpus", str(corpus), "--config", str(CONFIG)]
+    argv = [*options, "ask", "--json", "zeilboten regattas"] if where == "before" else \
+        ["ask", *options, "--json", "zeilboten regattas"]
+    assert main(argv) == 0
+    answer = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert [r["article"] for r in answer["results"]] == ["zeilen"]  # before: it used to ask corpus/ instead
+
+
+@pytest.mark.parametrize("command", [["ask", "Hoe houd ik klanten trouw?"], ["eval", "tests/judgments.yaml"],
+                                     ["chat"]])
+@pytest.mark.parametrize("missing", ["--corpus", "--config"])
+def test_a_folder_that_is_not_there_is_an_error_not_an_empty_corpus(command: list[str], missing: str, tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    absent = tmp_path / "nergens"
+    assert main([*command, missing, str(absent)]) == 2
+    err = capsys.readouterr().err
+    assert f"{missing.strip('-')} folder {absent} does not exist" in err
