@@ -21,6 +21,9 @@ def parse_article(text: str, path: str) -> tuple[Article | None, list[Problem]]:
     """Turn file text into an Article. Errors make the article unusable; warnings (unknown keys) do not."""
     match = _FRONT.match(text)
     if not match:
+        if re.match(r"---[ \t]*\r?\n", text):
+            return None, [Problem(path, "front matter not closed: add a '---' line after its last key (id, title, "
+                                        "...), before the article's text", 1)]
         return None, [Problem(path, "missing YAML front matter (the file must start with a '---' line)", 1)]
     meta, problems = parse_yaml(match.group(1), path, line_offset=1)
     if problems:

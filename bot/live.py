@@ -247,9 +247,11 @@ class LiveCorpus:
         """The first engine, from the on-disk cache when it matches the files."""
         started = time.perf_counter()
         engine = None
+        from_cache = False
         key = cache_key(self.corpus_dir, self.config_dir) if self.cache_dir else ""
         if self.cache_dir:
             engine = read_cache(self.cache_dir, key)
+            from_cache = engine is not None
             if engine is not None:
                 # Fill the per-file memory so a file that breaks later keeps this version.
                 load_articles_keeping_good(self.corpus_dir, self.last_good)
@@ -260,9 +262,11 @@ class LiveCorpus:
             if self.cache_dir:
                 write_cache(self.cache_dir, key, engine)
         self.last_report = self._report(engine, started, changed=True, reason="start")
-        log.info("start: %s", self.last_report.summary())
+        source = "index read from the cache" if from_cache else "index built" + (", cache written" if self.cache_dir
+                                                                                 else "")
+        log.info("start (%s): %s", source, self.last_report.summary())
         for problem in engine.problems:
-            log.warning("corpus problem: %s", problem)
+            log.warning("file problem: %s", problem)
         return engine
 
     def _share_articles(self, engine: Engine) -> None:
@@ -299,7 +303,7 @@ class LiveCorpus:
                 report = self._report(engine, started, changed, reason)
                 log.info("reload (%s): %s", reason, report.summary())
                 for problem in report.problems:
-                    log.warning("corpus problem: %s", problem)
+                    log.warning("file problem: %s", problem)
             self.last_report = report
         if self.on_report is not None:
             result = self.on_report(report)

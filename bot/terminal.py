@@ -24,7 +24,12 @@ def format_result(result: Result, width: int = 88) -> str:
     return f"{LABELS[result.kind]}:\n{quote}\n  — {source}\n  {link}"
 
 
-def format_answer(answer: Answer, engine: Engine, show: int = 1) -> str:
+MORE_IN_CHAT = "typ 'meer'"
+MORE_IN_ASK = "in 'python -m bot chat' met 'meer', of alle met --json"
+CHAT_HELP = "Stel een vraag; 'meer' toont de volgende passage, 'artikel <id>' het hele artikel, 'stop' sluit af."
+
+
+def format_answer(answer: Answer, engine: Engine, show: int = 1, more: str = MORE_IN_CHAT) -> str:
     lines: list[str] = []
     if answer.truncated:
         lines.append(f"(Uw vraag was te lang en is ingekort tot {engine.settings.answer.max_question_chars} tekens.)")
@@ -37,7 +42,7 @@ def format_answer(answer: Answer, engine: Engine, show: int = 1) -> str:
         lines.append(format_result(result))
     rest = len(answer.results) - show
     if rest > 0:
-        lines.append(f"({rest} andere passage(s): typ 'meer')")
+        lines.append(f"({rest} andere passage(s): {more})")
     return "\n\n".join(lines) if len(lines) > 1 else lines[0]
 
 
@@ -49,7 +54,7 @@ def main_ask(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
         else:
-            print(f"? {question}\n{format_answer(answer, engine)}\n")
+            print(f"? {question}\n{format_answer(answer, engine, more=MORE_IN_ASK)}\n")
     return 0
 
 
@@ -61,8 +66,7 @@ def _warn(engine: Engine) -> None:
 def main_chat(args: argparse.Namespace) -> int:
     engine = Engine.load(args.corpus, args.config)
     _warn(engine)
-    print(f"Terminal chat met {len(engine.articles)} artikelen ({len(engine.chunks)} passages). "
-          "Stel een vraag; 'meer' toont de volgende passage, 'artikel <id>' het hele artikel, 'stop' sluit af.")
+    print(f"Terminal chat met {len(engine.articles)} artikelen ({len(engine.chunks)} passages). {CHAT_HELP}")
     last: Answer | None = None
     shown = 0
     while True:
@@ -76,6 +80,9 @@ def main_chat(args: argparse.Namespace) -> int:
         lowered = line.casefold()
         if lowered in {"stop", "quit", "exit", "q"}:
             return 0
+        if lowered in {"help", "hulp", "?"}:  # a command, not a question about "helpen"
+            print(CHAT_HELP)
+            continue
         if lowered in {"meer", "more"}:
             if last is None or shown >= len(last.results):
                 print("Geen andere passages voor deze vraag.")

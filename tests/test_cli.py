@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -42,3 +43,19 @@ def test_a_folder_that_is_not_there_is_an_error_not_an_empty_corpus(command: lis
     assert main([*command, missing, str(absent)]) == 2
     err = capsys.readouterr().err
     assert f"{missing.strip('-')} folder {absent} does not exist" in err
+
+
+def test_ask_points_to_the_other_passages_in_a_way_that_works_there(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "opportunist"]) == 0
+    out = capsys.readouterr().out
+    assert "andere passage(s): in 'python -m bot chat' met 'meer'" in out
+    assert "typ 'meer'" not in out  # there is no 'meer' after a one-shot ask
+
+
+def test_chat_help_is_a_command_not_a_question(monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("help\nstop\n"))
+    assert main(["chat"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("'meer' toont de volgende passage") == 2  # the greeting and the answer to "help"
+    assert "“" not in out  # nothing quoted: "help" used to find a passage with "helpt"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from engine_support import NEW_ARTICLE, copy_folders
 
 from bot.cache import cache_key, cache_path, load_or_build, read_cache
 from bot.engine import Engine
-from bot.live import LiveCorpus, ReloadReport
+from bot.live import LiveCorpus, ReloadReport, start_live
 
 
 class Holder:
@@ -152,3 +153,15 @@ def test_cache_is_used_when_unchanged_and_rebuilt_when_stale_or_corrupt(
     assert not cache_path(cache).exists()
     third = load_or_build(corpus, config, cache)
     assert third.version == second.version
+
+
+def test_start_log_says_whether_the_index_came_from_the_cache(folders: tuple[Path, Path], tmp_path: Path,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    """Operators read the start line to know why a start took 15 s (a build) or 0.7 s (the cache)."""
+    corpus, config = folders
+    caplog.set_level(logging.INFO, logger="bot.live")
+    start_live(corpus, config, tmp_path / "cache")
+    start_live(corpus, config, tmp_path / "cache")
+    starts = [r.getMessage() for r in caplog.records if r.getMessage().startswith("start (")]
+    assert [m.split(")")[0] for m in starts] == ["start (index built, cache written",
+                                                 "start (index read from the cache"]

@@ -483,6 +483,8 @@ def test_empty_or_broken_text_keeps_the_default(tmp_path: Path) -> None:
     texts, problems = load_texts(_write(tmp_path, "texts.yaml", "nl:\n  source: ''\n  by: 'a {'\n  extra: x\n"))
     assert texts.get("nl", "source") == "Bron" and texts.get("nl", "by") == "door"
     assert [(p.severity, p.line) for p in problems] == [("error", 2), ("error", 3), ("warning", 4)]
+    assert "non-empty" in problems[0].message
+    assert "unbalanced" in problems[1].message  # not "must be non-empty text" for a brace left open
 
 
 def test_shipped_texts_file_equals_the_defaults() -> None:

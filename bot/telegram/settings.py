@@ -228,10 +228,15 @@ def load_texts(config_dir: Path) -> tuple[Texts, list[Problem]]:
                 problems.append(Problem(where, f"unknown text '{language}.{key}'",
                                         file_key_line(path, str(key), language), severity="warning"))
                 continue
-            found = _placeholders(value) if isinstance(value, str) else None
-            if not isinstance(value, str) or not value.strip() or found is None:
+            if not isinstance(value, str) or not value.strip():
                 problems.append(Problem(where, f"'{language}.{key}' must be non-empty text (using the default)",
                                         file_key_line(path, key, language)))
+                continue
+            found = _placeholders(value)
+            if found is None:
+                problems.append(Problem(where, f"'{language}.{key}' has an unbalanced '{{' or '}}': placeholders are "
+                                               "written {name}, a literal brace is doubled ({{ or }}) "
+                                               "(using the default)", file_key_line(path, key, language)))
                 continue
             if key in _SHORT_TEXTS and len(value) > MAX_SHORT_TEXT - 20:
                 problems.append(Problem(where, f"'{language}.{key}' is {len(value)} characters; at most "
