@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 
 # Bump whenever the engine's layout changes (a pickle of an older layout loads as an Engine that then fails on its
 # first question) or the analysis gives other terms for the same text (the cached index would not match the
-# questions). 2: chunk store, lexicon, compact index. 3: generic verbs and adjectives are stop words.
+# questions). 2: chunk store, lexicon, compact index. 3: generic verbs and adjectives are stop words; a kind
+# marker right above its paragraph is no longer part of the text.
 FORMAT = b"relatiebot-engine-cache/3\n"
 _MAGIC_LEN = len(FORMAT)
 

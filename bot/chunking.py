@@ -52,6 +52,25 @@ def is_rule_paragraph(text: str) -> bool:
     return ":" in text and bool(_NAMED_RULE.search(text))
 
 
+def rule_statements(chunk_text: str) -> list[str]:
+    """The sentences that state a chunk's rules: a numbered imperative's line ("Doe wat u belooft."), or a named rule
+    from its name to the end of the sentence after the colon. A quote is labelled a rule only if it holds one: the
+    explanation around a rule ("Hij noemt dit het equilibrium van Nash.") is a passage."""
+    out: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", chunk_text):
+        if not paragraph.strip() or not is_rule_paragraph(paragraph):
+            continue
+        first_line = paragraph.strip().splitlines()[0]
+        if _NUMBERED.match(first_line):
+            out.append(_LIST_ITEM.sub("", first_line, count=1).strip())
+            continue
+        named = _NAMED_RULE.search(paragraph)
+        if named:
+            end = re.search(r"[.!?](?=\s|$)", paragraph[named.end():])
+            out.append(paragraph[named.start(): named.end() + (end.end() if end else len(paragraph))].strip())
+    return out
+
+
 def sections(body: str) -> list[tuple[str | None, list[str]]]:
     """Split a Markdown body into (heading or None, paragraphs). Lists stay one paragraph with their lead-in."""
     result: list[tuple[str | None, list[str]]] = [(None, [])]
@@ -112,10 +131,15 @@ def _paragraphs(raw: list[str]) -> list[_Paragraph]:
     out: list[_Paragraph] = []
     pending_kind: Kind | None = None
     for text in raw:
-        marker = _KIND_MARKER.match(text.strip())
+        first, _, rest = text.strip().partition("\n")
+        marker = _KIND_MARKER.match(first.strip())
         if marker:
             pending_kind = marker.group(1).lower()  # type: ignore[assignment]
-            continue
+            # On its own line right above the paragraph (no blank line between) the marker was part of the
+            # paragraph's text, so it was quoted and the kind was lost.
+            if not rest.strip():
+                continue
+            text = rest
         for piece in _split_long(text):
             kind: Kind | None = pending_kind or ("rule" if is_rule_paragraph(piece) else None)
             out.append(_Paragraph(piece, kind))

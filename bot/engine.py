@@ -20,12 +20,12 @@ import numpy as np
 
 from bot.analysis import analyse_corpus, questions_first
 from bot.articles import load_articles
-from bot.chunking import ChunkStore, chunk_article
+from bot.chunking import ChunkStore, chunk_article, rule_statements
 from bot.config import SearchSettings, Synonyms, describe, load_search_settings, load_synonyms
 from bot.index import BM25Index
-from bot.model import Answer, Article, Chunk, Problem, Result
+from bot.model import Answer, Article, Chunk, Kind, Problem, Result
 from bot.query import QueryAnalyzer, QueryGroup
-from bot.quotes import select_quote
+from bot.quotes import ELLIPSIS, select_quote
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +250,7 @@ class Engine:
                              min_sentences=3 if chunk.kind == "case" else 1)
         return Result(
             article=article.id, title=article.title, author=article.author, date=article.date, url=article.url,
-            kind=chunk.kind, quote=quote, text=chunk.text, section=chunk.section, score=candidate.score,
+            kind=quote_kind(chunk, quote), quote=quote, text=chunk.text, section=chunk.section, score=candidate.score,
             chunk_index=candidate.chunk_index,
         )
 
@@ -277,6 +277,18 @@ class Engine:
                     seen.add(section)
                     out.append(section)
         return out if limit is None else out[:limit]
+
+
+def quote_kind(chunk: Chunk, quote: str) -> Kind:
+    """The label of what is quoted: a rule chunk's quote is a rule only if it holds a rule statement. When the text
+    shows no statement (the kind was set by an operator's marker), the chunk's kind stands."""
+    if chunk.kind != "rule":
+        return chunk.kind
+    statements = rule_statements(chunk.text)
+    if not statements:
+        return chunk.kind
+    flat = " ".join(quote.replace(ELLIPSIS, " ").split())
+    return "rule" if any(" ".join(s.split()) in flat for s in statements) else "passage"
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

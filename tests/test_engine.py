@@ -145,3 +145,23 @@ def test_a_question_in_the_text_is_not_quoted_as_the_answer() -> None:
         for result in engine.ask(question).results:
             # Ending in "?" and then "…" would be a question cut off from the answer that follows it.
             assert not (result.quote.endswith("…") and result.quote.rstrip(" …").endswith("?")), result.quote
+
+
+def test_a_rule_label_needs_the_rule_in_the_quote() -> None:
+    """A rule chunk holds the rule and its explanation; quoting only the explanation ("Hij noemt dit het equilibrium
+    van Nash.") under "Regel" presented a remark as a rule."""
+    engine = real_engine()
+    nash = engine.ask("Wat is het equilibrium van Nash?").results[0]
+    assert "Nash" in nash.quote and nash.kind == "passage"
+    rule = engine.ask("Wat willen klanten eigenlijk van mij?").results[0]
+    assert "Doe wat u belooft." in rule.quote and rule.kind == "rule"
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_an_operators_rule_marker_labels_every_quote_of_it_a_rule(gap: str) -> None:
+    body = (f"<!-- kind: rule -->{gap}Klanten blijven wanneer u levert wat u afspreekt, ook als het tegenzit. "
+            "Zo bouwt u een relatie die jaren meegaat.\n")
+    engine = Engine([Article("eigen", "Eigen regels", body)], SearchSettings(), Synonyms())
+    result = engine.ask("Hoe bouw ik een relatie die jaren meegaat?").results[0]
+    assert result.kind == "rule"
+    assert "kind" not in result.text and "<!--" not in result.quote  # the marker is never part of the text
