@@ -14,6 +14,7 @@ KNOWN_KEYS = {"id", "title", "author", "date", "url", "language", "kinds"}
 # Ids travel in Telegram deep links (/start payloads) and callback data: [A-Za-z0-9_-], at most 64 characters.
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,48}$")
 URL_PATTERN = re.compile(r"^https?://[^\s<>\"]+$")
+_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
 
 
@@ -38,6 +39,15 @@ def parse_article(text: str, path: str) -> tuple[Article | None, list[Problem]]:
         return key_line(front_text, key, line_offset=1)
 
     problems = []
+    # YAML keeps the last of two equal keys without a word: a second "title:" pasted below silently wins.
+    seen: dict[str, int] = {}
+    for number, raw_line in enumerate(front_text.splitlines(), start=2):
+        key = raw_line.split(":", 1)[0].strip() if ":" in raw_line and not raw_line[:1].isspace() else ""
+        if key and not key.startswith("#"):
+            if key in seen:
+                problems.append(Problem(path, f"key '{key}' appears twice (lines {seen[key]} and {number}); the "
+                                              "last one is used", number, "warning"))
+            seen[key] = number
     for key in sorted(set(map(str, meta)) - KNOWN_KEYS):
         problems.append(
             Problem(path, f"unknown key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))})", line(key), "warning")
@@ -87,6 +97,10 @@ def parse_article(text: str, path: str) -> tuple[Article | None, list[Problem]]:
                     )
                 else:
                     section_kinds[str(heading).strip().casefold()] = kind
+            headings = {m.group(1).strip().casefold() for m in _HEADING.finditer(body)}
+            for heading in section_kinds.keys() - headings:
+                problems.append(Problem(path, f"kinds: no section '{heading}' in this article (its headings: "
+                                              f"{', '.join(sorted(headings)) or 'none'})", line("kinds"), "warning"))
     if not body.strip():
         problems.append(Problem(path, "empty body: the article has no text after the front matter", body_start_line))
     if any(p.severity == "error" for p in problems):

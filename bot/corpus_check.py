@@ -17,6 +17,10 @@ def check_all(corpus_dir: Path, config_dir: Path) -> tuple[int, list[Problem]]:
         for path in sorted(corpus_dir.rglob("*")):
             if path.is_file() and path.suffix.lower() not in ARTICLE_SUFFIXES and not path.name.startswith("."):
                 problems.append(Problem(str(path), "ignored: not a .md article", severity="warning"))
+    if corpus_dir.is_dir() and not articles:
+        # Not an error to the bot (it starts and says "not covered" to everything), but never what an operator means.
+        problems.append(Problem(str(corpus_dir), "no article loads from this folder: the bot would answer nothing",
+                                severity="warning"))
     problems += check_config_folder(config_dir)
     return len(articles), problems
 

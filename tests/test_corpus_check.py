@@ -40,6 +40,9 @@ def test_each_problem_names_its_file_and_line(tmp_path: Path, capsys: pytest.Cap
     _write(corpus, "g-onbekend.md", "---\nid: onbekend\ntitle: Onbekend\ncolour: blauw\n---\nTekst.\n")
     _write(corpus, "h-open.md", "---\nid: open\ntitle: Nooit gesloten\nTekst.\n")
     _write(corpus, "i-zonder.md", "Alleen tekst, geen kop.\n")
+    _write(corpus, "j-dubbel-sleutel.md", "---\nid: sleutel\ntitle: Eerste titel\ntitle: Tweede titel\n---\nTekst.\n")
+    _write(corpus, "k-soorten.md",
+           "---\nid: soorten\ntitle: Soorten\nkinds:\n  Regels: rule\n---\n## Regel\n\nTekst.\n")
     _write(corpus, "notes.txt", "geen artikel")
     _write(config, "search.yaml", "answer:\n  min_coverage: 7\nbm25:\n  variant: bm99\n")
     _write(config, "synonyms.yaml", "synonyms: [oops\n")
@@ -59,9 +62,19 @@ def test_each_problem_names_its_file_and_line(tmp_path: Path, capsys: pytest.Cap
     assert "warning: unknown key 'colour'" in line_for("g-onbekend.md:4")
     assert "front matter not closed" in line_for("h-open.md:1")
     assert "missing YAML front matter" in line_for("i-zonder.md:1")
+    assert "key 'title' appears twice (lines 3 and 4)" in line_for("j-dubbel-sleutel.md:4")
+    assert "kinds: no section 'regels' in this article (its headings: regel)" in line_for("k-soorten.md:4")
     assert "ignored: not a .md article" in line_for("notes.txt")
     assert "'answer.min_coverage' is 7; expected a number from 0 to 1" in line_for("search.yaml:2")
     assert "'bm25.variant' is 'bm99'; expected one of okapi, plus, l" in line_for("search.yaml:4")
     assert "malformed YAML" in line_for("synonyms.yaml")
     # The good article (and the one with only a warning) still load.
-    assert "2 article(s) OK" in lines[-1]
+    assert "4 article(s) OK" in lines[-1]  # and the two with warnings about keys
+
+
+def test_an_empty_corpus_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "corpus").mkdir()
+    assert main(["corpus", "check", "--corpus", str(tmp_path / "corpus"), "--config", str(CONFIG)]) == 0
+    out = capsys.readouterr().out
+    assert "warning: no article loads from this folder" in out
+    assert "0 article(s) OK, 0 error(s), 1 warning(s)" in out
