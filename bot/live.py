@@ -178,17 +178,19 @@ def load_articles_keeping_good(corpus_dir: Path, last: LastGood) -> tuple[list[A
 
 def load_config_keeping_good(config_dir: Path, last: LastGood) -> tuple[SearchSettings, Synonyms, list[Problem]]:
     settings, problems = load_search_settings(config_dir)
-    if any(p.severity == "error" for p in problems):
-        settings = last.settings or settings
+    # Only when there is a last good version is it kept; at the first load the per-key defaults named in each
+    # problem are what is used, and saying "kept the last good" then would contradict them.
+    if any(p.severity == "error" for p in problems) and last.settings is not None:
+        settings = last.settings
         problems.append(Problem(str(config_dir / "search.yaml"), "kept the last good search settings",
                                 severity="warning"))
-    else:
+    elif not any(p.severity == "error" for p in problems):
         last.settings = settings
     synonyms, more = load_synonyms(config_dir)
-    if any(p.severity == "error" for p in more):
-        synonyms = last.synonyms or synonyms
+    if any(p.severity == "error" for p in more) and last.synonyms is not None:
+        synonyms = last.synonyms
         more.append(Problem(str(config_dir / "synonyms.yaml"), "kept the last good synonyms", severity="warning"))
-    else:
+    elif not any(p.severity == "error" for p in more):
         last.synonyms = synonyms
     return settings, synonyms, problems + more
 

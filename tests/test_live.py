@@ -165,3 +165,21 @@ def test_start_log_says_whether_the_index_came_from_the_cache(folders: tuple[Pat
     starts = [r.getMessage() for r in caplog.records if r.getMessage().startswith("start (")]
     assert [m.split(")")[0] for m in starts] == ["start (index built, cache written",
                                                  "start (index read from the cache"]
+
+
+def test_a_bad_setting_at_the_first_load_uses_defaults_without_claiming_a_last_good_version(
+        folders: tuple[Path, Path]) -> None:
+    from bot.live import LastGood, load_config_keeping_good
+
+    _, config = folders
+    (config / "search.yaml").write_text("answer:\n  min_coverage: 7\n", encoding="utf-8")
+    last = LastGood()
+    settings, _, problems = load_config_keeping_good(config, last)
+    assert settings.answer.min_coverage == 0.5  # the key's default, as its problem says
+    assert [p.message for p in problems if "last good" in p.message] == []
+    (config / "search.yaml").write_text("answer:\n  min_coverage: 0.6\n", encoding="utf-8")
+    load_config_keeping_good(config, last)
+    (config / "search.yaml").write_text("answer:\n  min_coverage: 7\n", encoding="utf-8")
+    settings, _, problems = load_config_keeping_good(config, last)
+    assert settings.answer.min_coverage == 0.6  # now there is a last good version, and it is kept
+    assert any("kept the last good search settings" in p.message for p in problems)
