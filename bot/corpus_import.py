@@ -66,7 +66,7 @@ def main_import(args: argparse.Namespace) -> int:
         text, problems = read_text(path)
         if text is None:
             for problem in problems:
-                print(f"error: {problem}", file=sys.stderr)
+                print(problem, file=sys.stderr)  # "path:line: error: ..." already
             failed += 1
             continue
         cleaned = clean(text)

@@ -53,11 +53,16 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
     """Read a file as UTF-8; a binary, non-UTF-8, huge or unreadable file becomes a problem instead of an exception."""
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [Problem(str(path), f"file too large ({size / 1048576:.1f} MB; the limit is "
-                                             f"{MAX_FILE_BYTES // 1048576} MB)")]
-        raw = path.read_bytes()
     except FileNotFoundError:
+        return None, [Problem(str(path), "file not found")]
+    except OSError as exc:
+        return None, [Problem(str(path), f"cannot read file: {exc.strerror or exc}")]
+    if size > MAX_FILE_BYTES:
+        return None, [Problem(str(path), f"file too large ({size / 1048576:.1f} MB; the limit is "
+                                         f"{MAX_FILE_BYTES // 1048576} MB)")]
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:  # listed a moment ago, gone now (an editor's save, a sync tool)
         return None, [Problem(str(path), "file disappeared while it was being read")]
     except OSError as exc:
         return None, [Problem(str(path), f"cannot read file: {exc.strerror or exc}")]
@@ -67,7 +72,8 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(str(path), f"not UTF-8 (invalid byte at offset {exc.start})", line)]
+        return None, [Problem(str(path), f"not UTF-8 (invalid byte at offset {exc.start}); convert it, e.g. "
+                                         f"iconv -f windows-1252 -t utf-8", line)]
     return text.removeprefix("\ufeff"), []
 
 

@@ -136,4 +136,11 @@ def test_import_reports_unreadable_input(tmp_path: Path, capsys: pytest.CaptureF
     bad = tmp_path / "latin1.txt"
     bad.write_bytes("Caf\xe9 titel\n\nTekst.".encode("latin-1"))
     assert main(["corpus", "import", "--corpus", str(tmp_path / "out"), str(bad)]) == 1
-    assert "not UTF-8" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "not UTF-8" in err and "iconv" in err
+    assert err.count("error:") == 1  # one "error:", not "error: path: error: ..."
+
+
+def test_import_of_a_file_that_is_not_there_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus", "import", "--corpus", str(tmp_path / "out"), str(tmp_path / "typo.txt")]) == 1
+    assert f"{tmp_path / 'typo.txt'}: error: file not found" in capsys.readouterr().err
