@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -215,6 +215,7 @@ class LiveCorpus:
         self.build_in_process = build_in_process
         self.last_good = LastGood()
         self.last_report: ReloadReport | None = None
+        self._logged: dict[str, Problem] = {}  # problems already in the log, by their text
         self.started_at = dt.datetime.now(dt.UTC)
         self._lock = asyncio.Lock()
         self._watch_task: asyncio.Task[None] | None = None
@@ -267,9 +268,22 @@ class LiveCorpus:
         source = "index read from the cache" if from_cache else "index built" + (", cache written" if self.cache_dir
                                                                                  else "")
         log.info("start (%s): %s", source, self.last_report.summary())
-        for problem in engine.problems:
-            log.warning("file problem: %s", problem)
+        self._log_problems(engine.problems)
         return engine
+
+    def _log_problems(self, problems: Sequence[Problem]) -> None:
+        """New problems as warnings, fixed ones as such, and only a count for those already logged: a reload after
+        every save would otherwise repeat the same list each time."""
+        now = {str(p): p for p in problems}
+        for text, problem in now.items():
+            if text not in self._logged:
+                (log.error if problem.severity == "error" else log.warning)("file problem: %s", text)
+        for text in self._logged.keys() - now.keys():
+            log.info("fixed: %s", text)
+        still = len(self._logged.keys() & now.keys())
+        if still:
+            log.info("%d problem(s) logged before are still open (python -m bot corpus check lists all)", still)
+        self._logged = now
 
     def _share_articles(self, engine: Engine) -> None:
         """Point the per-file memory at the cached engine's equal articles: two copies of every article text would
@@ -304,8 +318,7 @@ class LiveCorpus:
                                                 cache_key(self.corpus_dir, self.config_dir), engine)
                 report = self._report(engine, started, changed, reason)
                 log.info("reload (%s): %s", reason, report.summary())
-                for problem in report.problems:
-                    log.warning("file problem: %s", problem)
+                self._log_problems(report.problems)
             self.last_report = report
         if self.on_report is not None:
             result = self.on_report(report)

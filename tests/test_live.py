@@ -183,3 +183,21 @@ def test_a_bad_setting_at_the_first_load_uses_defaults_without_claiming_a_last_g
     settings, _, problems = load_config_keeping_good(config, last)
     assert settings.answer.min_coverage == 0.6  # now there is a last good version, and it is kept
     assert any("kept the last good search settings" in p.message for p in problems)
+
+
+async def test_reload_logs_a_problem_once_and_says_when_it_is_fixed(folders: tuple[Path, Path],
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    corpus, config = folders
+    live, _ = start_live(corpus, config, None)
+    caplog.set_level(logging.INFO, logger="bot.live")
+    broken = corpus / "kapot.md"
+    broken.write_text("---\nid: kapot\n---\nTekst zonder titel.\n", encoding="utf-8")
+    await live.reload("test")
+    (corpus / "nieuw.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    await live.reload("test")  # another change while kapot.md is still broken
+    broken.unlink()
+    await live.reload("test")
+    problems = [(r.levelname, r.getMessage()) for r in caplog.records if "kapot.md" in r.getMessage()]
+    assert [level for level, _ in problems] == ["ERROR", "INFO"]  # once when found, once when fixed
+    assert "missing title" in problems[0][1] and problems[1][1].startswith("fixed: ")
+    assert any("1 problem(s) logged before are still open" in r.getMessage() for r in caplog.records)
