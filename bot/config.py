@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.index import BM25Params
 from bot.model import Problem
-from bot.yamlfile import Rules, check_keys, load_mapping
+from bot.yamlfile import Rules, check_keys, file_key_line, list_item_line, load_mapping
 
 SEARCH_FILE = "search.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
@@ -72,7 +72,7 @@ def _section(data: dict[str, Any], name: str, rules: dict[str, tuple[type, Any, 
              problems: list[Problem]) -> dict[str, Any]:
     raw = data.get(name) or {}
     if not isinstance(raw, dict):
-        problems.append(Problem(path, f"'{name}' must be a mapping of settings"))
+        problems.append(Problem(path, f"'{name}' must be a mapping of settings", file_key_line(path, name)))
         return {}
     values, found = check_keys(raw, _typed(rules), path, section=name)
     problems.extend(found)
@@ -88,7 +88,8 @@ def load_search_settings(config_dir: Path) -> tuple[SearchSettings, list[Problem
         return SearchSettings(), problems
     for key in data:
         if key not in ("bm25", "answer"):
-            problems.append(Problem(str(path), f"unknown key '{key}' (known: bm25, answer)", severity="warning"))
+            problems.append(Problem(str(path), f"unknown key '{key}' (known: bm25, answer)",
+                                    file_key_line(path, str(key)), severity="warning"))
     bm25 = _section(data, "bm25", _BM25_RULES, str(path), problems)
     answer = _section(data, "answer", _ANSWER_RULES, str(path), problems)
     if "delta" not in bm25 and bm25.get("variant") == "l":
@@ -114,29 +115,34 @@ def load_synonyms(config_dir: Path) -> tuple[Synonyms, list[Problem]]:
     where = str(path)
     for key in data:
         if key not in ("synonyms", "translations"):
-            problems.append(Problem(where, f"unknown key '{key}' (known: synonyms, translations)", severity="warning"))
+            problems.append(Problem(where, f"unknown key '{key}' (known: synonyms, translations)",
+                                    file_key_line(path, str(key)), severity="warning"))
     groups: list[tuple[str, ...]] = []
     raw_groups = data.get("synonyms") or []
     if not isinstance(raw_groups, list):
-        problems.append(Problem(where, "'synonyms' must be a list of word lists, e.g. - [klant, afnemer]"))
+        problems.append(Problem(where, "'synonyms' must be a list of word lists, e.g. - [klant, afnemer]",
+                                file_key_line(path, "synonyms")))
         raw_groups = []
     for number, group in enumerate(raw_groups, start=1):
         words = _word_list(group)
         if words is None or len(words) < 2:
-            problems.append(Problem(where, f"synonyms entry {number} is {group!r}; expected a list of 2+ words"))
+            problems.append(Problem(where, f"synonyms entry {number} is {group!r}; expected a list of 2+ words",
+                                    list_item_line(path, "synonyms", number)))
             continue
         groups.append(words)
     translations: dict[str, tuple[str, ...]] = {}
     raw_tr = data.get("translations") or {}
     if not isinstance(raw_tr, dict):
         problems.append(
-            Problem(where, "'translations' must map an English word to Dutch words, e.g. customer: [klant]")
+            Problem(where, "'translations' must map an English word to Dutch words, e.g. customer: [klant]",
+                    file_key_line(path, "translations"))
         )
         raw_tr = {}
     for english, dutch in raw_tr.items():
         words = _word_list(dutch)
         if not isinstance(english, str) or words is None:
-            problems.append(Problem(where, f"translations entry '{english}' is {dutch!r}; expected a list of words"))
+            problems.append(Problem(where, f"translations entry '{english}' is {dutch!r}; expected a list of words",
+                                    file_key_line(path, str(english), "translations")))
             continue
         translations[english.strip().casefold()] = words
     return Synonyms(tuple(groups), translations), problems

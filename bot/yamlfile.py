@@ -115,6 +115,28 @@ def file_key_line(path: Path | str, key: str, parent: str | None = None) -> int 
         return None
 
 
+def list_item_line(path: Path | str, parent: str, number: int) -> int | None:
+    """Best-effort line of the `number`-th (1-based) item of the block list under top-level `parent:`."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    inside, seen, indent = False, 0, None
+    for at, line in enumerate(lines, start=1):
+        if line.strip() and not line[:1].isspace() and not line.startswith("-"):
+            inside = line.split(":", 1)[0].strip("'\" ") == parent
+            continue
+        stripped = line.lstrip()
+        if inside and stripped.startswith("-"):
+            width = len(line) - len(stripped)
+            indent = width if indent is None else indent
+            if width == indent:
+                seen += 1
+                if seen == number:
+                    return at
+    return None
+
+
 # key -> (check, expected form): how every settings file describes its keys
 Rules = dict[str, tuple[Callable[[Any], bool], str]]
 

@@ -78,3 +78,17 @@ def test_an_empty_corpus_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixt
     out = capsys.readouterr().out
     assert "warning: no article loads from this folder" in out
     assert "0 article(s) OK, 0 error(s), 1 warning(s)" in out
+
+
+def test_settings_problems_point_at_their_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    _write(config, "search.yaml", "bm25:\n  k1: 1.5\nextra_top: 1\nanswer: 5\n")
+    _write(config, "synonyms.yaml", "# synonyms\nsynonyms:\n  - [klant, afnemer]\n  - [alleen]\ntranslations:\n"
+                                    "  customer: [klant]\n  bad: 7\nextra: 1\n")
+    assert main(["corpus", "check", "--corpus", str(CORPUS), "--config", str(config)]) == 1
+    out = capsys.readouterr().out
+    for expected in ("search.yaml:3: warning: unknown key 'extra_top'", "search.yaml:4: error: 'answer' must be",
+                     "synonyms.yaml:4: error: synonyms entry 2 is ['alleen']",
+                     "synonyms.yaml:7: error: translations entry 'bad'", "synonyms.yaml:8: warning: unknown key"):
+        assert expected in out, out
