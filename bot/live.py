@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -195,6 +195,21 @@ def load_config_keeping_good(config_dir: Path, last: LastGood) -> tuple[SearchSe
     return settings, synonyms, problems + more
 
 
+def describe_changes(changes: Iterable[tuple[str, str]], shown: int = 5) -> str:
+    """"changed: a.md (added), b.md (deleted)" from watchfiles' (change name, path) pairs: an operator reading the
+    log wants to know what happened to each file, not only which files. A file saved as delete + add (many editors)
+    counts as modified."""
+    kinds: dict[str, set[str]] = {}
+    for kind, path in changes:
+        kinds.setdefault(Path(path).name, set()).add(kind)
+    words = []
+    for name in sorted(kinds):
+        found = kinds[name]
+        kind = "modified" if len(found) > 1 else next(iter(found))
+        words.append(f"{name} ({kind})")
+    return "changed: " + ", ".join(words[:shown]) + (f" and {len(words) - shown} more" if len(words) > shown else "")
+
+
 class LiveCorpus:
     """Owns reloads: one at a time, in a worker thread, swapped into `sink` only when the build succeeded."""
 
@@ -337,8 +352,7 @@ class LiveCorpus:
         folders = [str(p) for p in (self.corpus_dir, self.config_dir) if p.is_dir()]
         async for changes in awatch(*folders, debounce=debounce_ms, step=50, force_polling=force_polling,
                                     recursive=True, ignore_permission_denied=True):
-            names = sorted({Path(p).name for _, p in changes})
-            await self.reload(reason="changed: " + ", ".join(names[:5]) + ("…" if len(names) > 5 else ""))
+            await self.reload(reason=describe_changes((change.name, path) for change, path in changes))
 
     def start_watching(self, force_polling: bool | None = None) -> asyncio.Task[None]:
         self._watch_task = asyncio.create_task(self._watch_forever(force_polling), name="corpus-watch")

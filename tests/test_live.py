@@ -201,3 +201,14 @@ async def test_reload_logs_a_problem_once_and_says_when_it_is_fixed(folders: tup
     assert [level for level, _ in problems] == ["ERROR", "INFO"]  # once when found, once when fixed
     assert "missing title" in problems[0][1] and problems[1][1].startswith("fixed: ")
     assert any("1 problem(s) logged before are still open" in r.getMessage() for r in caplog.records)
+
+
+def test_reload_reason_says_what_happened_to_each_file() -> None:
+    from bot.live import describe_changes
+
+    changes = [("added", "/c/nieuw.md"), ("deleted", "/c/oud.md"), ("deleted", "/c/regel.md"),
+               ("added", "/c/regel.md"), ("modified", "/cfg/search.yaml")]
+    assert describe_changes(changes) == ("changed: nieuw.md (added), oud.md (deleted), regel.md (modified), "
+                                         "search.yaml (modified)")
+    many = [("added", f"/c/{n:02}.md") for n in range(8)]
+    assert describe_changes(many).endswith("04.md (added) and 3 more")
