@@ -165,3 +165,24 @@ def test_an_operators_rule_marker_labels_every_quote_of_it_a_rule(gap: str) -> N
     result = engine.ask("Hoe bouw ik een relatie die jaren meegaat?").results[0]
     assert result.kind == "rule"
     assert "kind" not in result.text and "<!--" not in result.quote  # the marker is never part of the text
+
+
+def test_the_second_rule_of_a_numbered_pair_comes_right_after_the_first() -> None:
+    """"Klanten willen maar twee dingen van u: 1. Doe wat u belooft." and rule 2 are two chunks; rule 2 used to come
+    eighth, so "Meer" showed unrelated passages before the other half of the answer."""
+    results = real_engine().ask("Wat willen klanten eigenlijk van mij?").results
+    assert "Doe wat u belooft." in results[0].quote
+    assert "Los de problemen snel" in results[1].quote
+    assert (results[1].kind, results[1].article) == ("rule", results[0].article)
+
+
+def test_list_follow_up_is_only_moved_never_added() -> None:
+    """A continuation that does not pass the coverage test stays out: keeping a list together must not smuggle in a
+    passage the question does not match."""
+    body = ("## Regels\n\nOver leveranciers zijn twee dingen te zeggen:\n\n1. Betaal leveranciers op tijd.\n\n"
+            "Dat klinkt eenvoudig, maar het gebeurt te weinig en kost vertrouwen bij partners.\n\n"
+            "## Meer\n\n2. Bel bij twijfel altijd eerst de ander, voordat u een mail stuurt of een brief schrijft.\n")
+    engine = Engine([Article("lijst", "Lijst", body)], SearchSettings(), Synonyms())
+    answer = engine.ask("Wanneer betaal ik leveranciers?")
+    assert answer.answered
+    assert all("Bel bij twijfel" not in r.quote for r in answer.results)
