@@ -61,9 +61,13 @@ class QueryAnalyzer:
         # that costs well under a millisecond and only runs for words the corpus does not know.
         self._words: Container[str] = corpus_words if isinstance(corpus_words, set | frozenset | dict) \
             else frozenset(corpus_words)
+        # Words that only the synonyms file knows are typo targets too: "troew" should find "trouw", which is not in
+        # the articles but leads to "loyaal", which is.
+        self._synonym_words = frozenset(w for group in synonyms.groups for entry in group
+                                        for w in content_words(entry)) - set(self._words)
         # Any superset of the letters of the corpus words gives the same candidates. Collected in slices: one C
         # call over 250k words would hold the interpreter lock (and stall the event loop) for ~60 ms during a reload.
-        letters: set[str] = set()
+        letters: set[str] = set("".join(self._synonym_words))
         words = iter(corpus_words)
         while piece := list(itertools.islice(words, 10_000)):
             questions_first.checkpoint()
@@ -86,9 +90,9 @@ class QueryAnalyzer:
         """The single corpus word one edit away (insert, delete, substitute, swap), or None when unsure."""
         if len(word) < MIN_TYPO_LENGTH:
             return None
-        known = self._words
+        known, extra = self._words, self._synonym_words
         candidates = {c for c in _edits(word, self._alphabet) | {word}
-                      if len(c) >= MIN_TYPO_LENGTH and c in known and _within_one_edit(word, c)}
+                      if len(c) >= MIN_TYPO_LENGTH and (c in known or c in extra) and _within_one_edit(word, c)}
         if not candidates:
             return None
         terms = {term(c) for c in candidates}

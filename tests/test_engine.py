@@ -186,3 +186,13 @@ def test_list_follow_up_is_only_moved_never_added() -> None:
     answer = engine.ask("Wanneer betaal ik leveranciers?")
     assert answer.answered
     assert all("Bel bij twijfel" not in r.quote for r in answer.results)
+
+
+def test_a_typo_of_a_word_only_the_synonyms_know_is_fixed_too() -> None:
+    """"trouw" is not in the articles, only in synonyms.yaml (it leads to "loyaal"): "troew" used to abstain while
+    the same question spelled right was answered."""
+    engine = real_engine()
+    typo = engine.ask("hoe houd ik mijn klanten troew")
+    right = engine.ask("hoe houd ik mijn klanten trouw")
+    assert typo.answered and right.answered
+    assert typo.results[0].quote == right.results[0].quote
