@@ -11,10 +11,21 @@ import itertools
 from collections.abc import Collection, Container
 from dataclasses import dataclass
 
-from bot.analysis import CompoundSplitter, content_words, fold_accents, questions_first, term
+from bot.analysis import (
+    GENERIC_DUTCH,
+    CompoundSplitter,
+    content_words,
+    fold_accents,
+    is_stop,
+    questions_first,
+    term,
+    words,
+)
 from bot.config import Synonyms
 
 MIN_TYPO_LENGTH = 5  # shorter words have too many neighbours at edit distance 1 to guess safely
+# Particles that split off a Dutch verb to the end of the clause ("hou ... vast", "haak ... af", "werk ... samen").
+SEPARABLE_PARTICLES = frozenset("aan af bij door in mee na om op over terug toe uit vast voor weg samen".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +109,39 @@ class QueryAnalyzer:
         terms = {term(c) for c in candidates}
         return min(candidates) if len(terms) == 1 else None
 
+    def _separable(self, question: str) -> tuple[dict[str, str], set[str]]:
+        """Dutch separable verbs: "Hoe hou ik personeel vast?" means "vasthouden". For a word followed later in the
+        question by a particle, the joined verb's term when the corpus or the synonyms know it ({word: term}), and
+        the particles so used (they are part of the verb, not words of their own)."""
+        raw = words(question)
+        found: dict[str, str] = {}
+        used: set[str] = set()
+        for at, word in enumerate(raw):
+            # A generic verb is no question word on its own but can be half of one: "werk ... samen".
+            if word in SEPARABLE_PARTICLES or (is_stop(word) and word not in GENERIC_DUTCH):
+                continue
+            for particle in raw[at + 1:]:
+                if particle in SEPARABLE_PARTICLES:
+                    joined = term(particle + term(word))
+                    if joined in self.corpus_terms or joined in self.expansions:
+                        found[word] = joined
+                        used.add(particle)
+                        break
+        return found, used
+
     def groups(self, question: str) -> list[QueryGroup]:
         out: list[QueryGroup] = []
         seen: set[str] = set()
-        for word in content_words(question):
+        joined, particles = self._separable(question) if SEPARABLE_PARTICLES & set(words(question)) else ({}, set())
+        meaningful = content_words(question)
+        if joined:  # a generic verb that forms a separable verb is a question word after all ("werk ... samen")
+            keep = set(meaningful) | joined.keys()
+            meaningful = [w for w in words(question) if w in keep]
+        for word in meaningful:
+            if word in particles:
+                continue
             own = term(word)
-            terms = [own]
+            terms = [own, *([joined[word]] if word in joined else [])]
             terms += [term(p) for p in self.splitter.split(word)]
             terms += self._translate(word)
             if not any(t in self.corpus_terms for t in terms):

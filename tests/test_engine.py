@@ -196,3 +196,15 @@ def test_a_typo_of_a_word_only_the_synonyms_know_is_fixed_too() -> None:
     right = engine.ask("hoe houd ik mijn klanten trouw")
     assert typo.answered and right.answered
     assert typo.results[0].quote == right.results[0].quote
+
+
+def test_a_separable_verb_is_read_as_one_word() -> None:
+    """"Hoe hou ik personeel vast?" means "vasthouden" (a synonym of "binden"); read as "hou" and "vast" it found
+    nothing. The particle is part of the verb, not a question word of its own."""
+    engine = real_engine()
+    groups = engine.queries.groups("Hoe hou ik personeel vast?")
+    assert [g.word for g in groups] == ["hou", "personeel"]
+    assert "vasthouden" in groups[0].terms[: groups[0].primary]
+    answer = engine.ask("Hoe hou ik personeel vast?")
+    assert answer.answered and "bind" in answer.results[0].quote
+    assert "afhaken" in engine.ask("Waarom haken mensen af?").results[0].quote

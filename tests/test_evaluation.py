@@ -9,11 +9,11 @@ from bot.cli import main
 from bot.evaluation import evaluate, load_judgments
 
 JUDGMENTS = Path(__file__).with_name("judgments.yaml")
-# Documented in the README ("Evaluation"); measured 0.857 / 0.917 / 0.962 / 0.735 on the 76 judgments of stop 10.
+# Documented in the README ("Evaluation"); measured 0.881 / 0.929 / 0.962 / 0.735 on the 76 judgments of stop 10.
 # Abstention recall is lower than on the first 60 (17 of 18) because the 16 added off-topic questions include ones
 # that share exact words with the articles ("geld van investeerders", "brandstofverbruik van je auto"), which word
 # matching cannot tell apart: they stay in the list as known failures, to measure the next change against.
-THRESHOLDS = {"hit_at_1": 0.83, "mrr_at_5": 0.88, "abstain_precision": 0.93, "abstain_recall": 0.70}
+THRESHOLDS = {"hit_at_1": 0.85, "mrr_at_5": 0.90, "abstain_precision": 0.93, "abstain_recall": 0.70}
 
 
 def test_judgment_list_is_broad_enough() -> None:
