@@ -76,10 +76,14 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
     settings, problems = load_telegram_settings(config_dir)
     texts, text_problems = load_texts(config_dir)
     usage_settings, usage_problems = load_usage_settings(config_dir)
-    all_problems = problems + text_problems + usage_problems
-    for problem in all_problems:
-        log.warning("config problem: %s", problem)
-    if any(p.severity == "error" for p in problems + usage_problems):
+    refused = any(p.severity == "error" for p in problems + usage_problems)
+    for problem in problems + text_problems + usage_problems:
+        text = str(problem)
+        if refused and problem in problems + usage_problems:
+            # The check says what a reload does with a bad value; at start the bot does not run with it at all.
+            text = text.replace(" (using the default)", "")
+        log.warning("config problem: %s", text)
+    if refused:
         return _fail("fix the settings above (config/telegram.yaml, config/usage.yaml) and start again")
     base_url = os.environ.get(BASE_URL_ENV, "").strip() or settings.base_url
     if settings.mode == "webhook" and not SECRET_FORM.match(secret):

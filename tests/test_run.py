@@ -48,6 +48,7 @@ def test_invalid_setting_names_the_key_and_the_expected_form(tmp_path: Path) -> 
     result = run_bot(tmp_path, {"TELEGRAM_BOT_TOKEN": FakeBotAPI().token})
     assert result.returncode == 2
     assert "'group_answers_per_minute' is 'lots'; expected a whole number from 1 to 60" in result.stderr
+    assert "using the default" not in result.stderr  # it refuses to start; no default is used
     assert "telegram.yaml:" in result.stderr
     assert "unknown key 'colour'" in result.stderr and "warning" in result.stderr
 
