@@ -75,7 +75,7 @@ class QueryAnalyzer:
         # Words that only the synonyms file knows are typo targets too: "troew" should find "trouw", which is not in
         # the articles but leads to "loyaal", which is.
         self._synonym_words = frozenset(w for group in synonyms.groups for entry in group
-                                        for w in content_words(entry)) - set(self._words)
+                                        for w in content_words(entry) if w not in self._words)
         # Any superset of the letters of the corpus words gives the same candidates. Collected in slices: one C
         # call over 250k words would hold the interpreter lock (and stall the event loop) for ~60 ms during a reload.
         letters: set[str] = set("".join(self._synonym_words))
