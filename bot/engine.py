@@ -194,44 +194,48 @@ class Engine:
         weights = self._term_weights(groups)
         results: list[Result] = []
         shown: list[set[str]] = []
-        for candidate in self._lists_kept_together(accepted):
+        later = {c.chunk_index: c for c in accepted}
+        given: set[int] = set()
+        queue = iter(accepted)
+        follow_up: Candidate | None = None
+        while len(results) < limit:
+            candidate = follow_up or next((c for c in queue if c.chunk_index not in given), None)
+            follow_up = None
+            if candidate is None:
+                break
+            given.add(candidate.chunk_index)
             chunk = self.chunks[candidate.chunk_index]
             terms = set(self.analyse_text(chunk.text))
             if any(_jaccard(terms, other) >= answer_settings.duplicate_similarity for other in shown):
                 continue
             shown.append(terms)
-            results.append(self._result(chunk, candidate, weights))
-            if len(results) >= limit:
-                break
+            result = self._result(chunk, candidate, weights)
+            results.append(result)
+            follow = self._list_continues_in(candidate.chunk_index, result.quote)
+            if follow is not None and follow in later and follow not in given:
+                follow_up = later[follow]
         return Answer(question, tuple(results), truncated)
 
-    def _lists_kept_together(self, accepted: list[Candidate]) -> Iterator[Candidate]:
-        """`accepted` in order, except that a passage continuing a numbered list of the one just given comes next.
+    def _list_continues_in(self, index: int, quote: str) -> int | None:
+        """The next chunk of the same article, when the quote ends on an item of a numbered list that carries on
+        there: "Klanten willen maar twee dingen van u: 1. Doe wat u belooft." then "2. Los de problemen snel ... op."
 
-        "Klanten willen maar twee dingen van u: 1. Doe wat u belooft." and "2. Los de problemen snel ... op." are two
-        chunks (two rules never share one); ranked on their own, rule 2 came eighth and "Meer" showed unrelated
-        passages first. Only passages that passed the coverage test are moved, none is added.
+        Two rules never share a chunk, so ranked on their own rule 2 came eighth and "Meer" showed unrelated
+        passages first. The caller moves the continuation up only if it passed the coverage test (none is added),
+        and only after a quote that holds the list's last item here: after any other sentence of the chunk, "2."
+        would answer nothing the user has seen.
         """
-        later = {c.chunk_index: c for c in accepted}
-        given: set[int] = set()
-        for candidate in accepted:
-            current: Candidate | None = candidate
-            while current is not None and current.chunk_index not in given:
-                given.add(current.chunk_index)
-                yield current
-                follow = self._list_continues_in(current.chunk_index)
-                current = later.get(follow) if follow is not None else None
-
-    def _list_continues_in(self, index: int) -> int | None:
-        """The next chunk of the same article when it carries on this chunk's numbered list (1. ... then 2. ...)."""
         if index + 1 >= len(self.chunks):
             return None
         chunk, following = self.chunks[index], self.chunks[index + 1]
         if following.article_id != chunk.article_id:
             return None
-        numbers = [int(n) for n in _LIST_NUMBER.findall(chunk.text)]
-        first = _LIST_NUMBER.search(following.text)
-        return index + 1 if numbers and first and int(first.group(1)) == numbers[-1] + 1 else None
+        items = _LIST_ITEM.findall(chunk.text)
+        first = _LIST_ITEM.search(following.text)
+        if not items or first is None or int(first.group(1)) != int(items[-1][0]) + 1:
+            return None
+        last_item = " ".join(items[-1][1].split())
+        return index + 1 if last_item and last_item in " ".join(quote.split()) else None
 
     def rank(self, groups: Sequence[QueryGroup], k: int = CANDIDATES) -> list[Candidate]:
         """BM25 candidates (rank-bm25 scores for the flattened group terms), with each one's coverage."""
@@ -320,7 +324,7 @@ def quote_kind(chunk: Chunk, quote: str) -> Kind:
     return "rule" if any(" ".join(s.split()) in flat for s in statements) else "passage"
 
 
-_LIST_NUMBER = re.compile(r"^\s*(\d{1,2})[.)]\s", re.MULTILINE)
+_LIST_ITEM = re.compile(r"^[ \t]*(\d{1,2})[.)][ \t]+(.*)$", re.MULTILINE)  # (number, the item's first line)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

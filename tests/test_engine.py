@@ -208,3 +208,11 @@ def test_a_separable_verb_is_read_as_one_word() -> None:
     answer = engine.ask("Hoe hou ik personeel vast?")
     assert answer.answered and "bind" in answer.results[0].quote
     assert "afhaken" in engine.ask("Waarom haken mensen af?").results[0].quote
+
+
+def test_the_list_continuation_follows_only_a_quote_that_holds_the_list_item() -> None:
+    """"Wat vinden klanten belangrijk?" quotes a sentence of the rule-1 chunk that is not rule 1; rule 2 right after
+    it would continue a list the user has not seen."""
+    results = real_engine().ask("Wat vinden klanten belangrijk?").results
+    first_two = " ".join(r.quote for r in results[:2])
+    assert "Doe wat u belooft" in first_two or "Los de problemen snel" not in first_two
