@@ -42,12 +42,14 @@ DUTCH_STOP = frozenset(
 # Verbs and adjectives that hold no topic in a question ("Hoe maak ik een goede pizza?", "Wat vindt u van ...?",
 # "Is het leuk om te werken?"), in the forms people type. As content words they let a passage that shares nothing
 # but "maakt" or "goed" pass the coverage test. "doe" stays: "Doe wat u belooft" is the rule people ask about.
+# Measured and left out: krijgen, staan, zitten ("Wat krijgen klanten voor hun geld?" needs "gekregen", "centraal
+# staan" and "Zit er liefde in ...?" lost their answers, and the judgment list did not improve).
 GENERIC_DUTCH = frozenset(
     """
     maak maakt maken maakte maakten gemaakt laat laten liet lieten gelaten vind vindt vinden vond vonden gevonden
-    krijg krijgt krijgen kreeg kregen gekregen neem neemt nemen nam namen genomen geef geeft geven gaf gaven gegeven
-    kom komt komen kwam kwamen gekomen zie ziet zien zag zagen gezien sta staat staan stond stonden gestaan
-    zit zitten zat zaten gezeten ging gingen gegaan deed deden gedaan goed goede beter beste leuk leuke
+    neem neemt nemen nam namen genomen geef geeft geven gaf gaven gegeven
+    kom komt komen kwam kwamen gekomen zie ziet zien zag zagen gezien
+    ging gingen gegaan deed deden gedaan goed goede beter beste leuk leuke
     werk werkt werken werkte werkten gewerkt
     """.split()
 )
