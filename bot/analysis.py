@@ -164,9 +164,13 @@ def is_stop(word: str) -> bool:
     return word in STOP_WORDS or fold_accents(word) in STOP_WORDS or len(word) < 2
 
 
+def is_content(word: str) -> bool:
+    """A surface word that carries meaning: not a stop word, one letter or a bare number."""
+    return not is_stop(word) and not word.isdigit()
+
+
 def content_words(text: str) -> list[str]:
-    """Surface words that carry meaning: stop words, one-letter words and bare numbers removed."""
-    return [w for w in words(text) if not is_stop(w) and not w.isdigit()]
+    return [w for w in words(text) if is_content(w)]
 
 
 def analyse(text: str) -> list[str]:

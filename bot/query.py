@@ -16,6 +16,7 @@ from bot.analysis import (
     CompoundSplitter,
     content_words,
     fold_accents,
+    is_content,
     is_stop,
     questions_first,
     term,
@@ -109,13 +110,14 @@ class QueryAnalyzer:
         terms = {term(c) for c in candidates}
         return min(candidates) if len(terms) == 1 else None
 
-    def _separable(self, question: str) -> tuple[dict[str, str], set[str]]:
-        """Dutch separable verbs: "Hoe hou ik personeel vast?" means "vasthouden". For a word followed later in the
-        question by a particle, the joined verb's term when the corpus or the synonyms know it ({word: term}), and
-        the particles so used (they are part of the verb, not words of their own)."""
-        raw = words(question)
+    def _separable(self, raw: list[str]) -> tuple[dict[str, str], set[str]]:
+        """Dutch separable verbs: "Hoe hou ik personeel vast?" means "vasthouden". For a word of the question's
+        words `raw` followed later by a particle, the joined verb's term when the corpus or the synonyms know it
+        ({word: term}), and the particles so used (they are part of the verb, not words of their own)."""
         found: dict[str, str] = {}
         used: set[str] = set()
+        if SEPARABLE_PARTICLES.isdisjoint(raw):
+            return found, used
         for at, word in enumerate(raw):
             # A generic verb is no question word on its own but can be half of one: "werk ... samen".
             if word in SEPARABLE_PARTICLES or (is_stop(word) and word not in GENERIC_DUTCH):
@@ -132,12 +134,10 @@ class QueryAnalyzer:
     def groups(self, question: str) -> list[QueryGroup]:
         out: list[QueryGroup] = []
         seen: set[str] = set()
-        joined, particles = self._separable(question) if SEPARABLE_PARTICLES & set(words(question)) else ({}, set())
-        meaningful = content_words(question)
-        if joined:  # a generic verb that forms a separable verb is a question word after all ("werk ... samen")
-            keep = set(meaningful) | joined.keys()
-            meaningful = [w for w in words(question) if w in keep]
-        for word in meaningful:
+        raw = words(question)
+        joined, particles = self._separable(raw)
+        # A generic verb that forms a separable verb is a question word after all ("werk ... samen").
+        for word in (w for w in raw if w in joined or is_content(w)):
             if word in particles:
                 continue
             own = term(word)
