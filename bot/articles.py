@@ -14,7 +14,8 @@ KNOWN_KEYS = {"id", "title", "author", "date", "url", "language", "kinds"}
 # Ids travel in Telegram deep links (/start payloads) and callback data: [A-Za-z0-9_-], at most 64 characters.
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,48}$")
 URL_PATTERN = re.compile(r"^https?://[^\s<>\"]+$")
-_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# A Markdown heading line; chunking cuts sections at these, and `kinds:` in the front matter names them.
+HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
 
 
@@ -97,7 +98,7 @@ def parse_article(text: str, path: str) -> tuple[Article | None, list[Problem]]:
                     )
                 else:
                     section_kinds[str(heading).strip().casefold()] = kind
-            headings = {m.group(1).strip().casefold() for m in _HEADING.finditer(body)}
+            headings = {m.group(1).strip().casefold() for line in body.splitlines() if (m := HEADING.match(line))}
             for heading in section_kinds.keys() - headings:
                 problems.append(Problem(path, f"kinds: no section '{heading}' in this article (its headings: "
                                               f"{', '.join(sorted(headings)) or 'none'})", line("kinds"), "warning"))

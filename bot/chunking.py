@@ -15,12 +15,12 @@ from typing import overload
 import numpy as np
 
 from bot.analysis import questions_first
+from bot.articles import HEADING
 from bot.model import KINDS, Article, Chunk, Kind
 
 MIN_WORDS = 25
 MAX_WORDS = 160
 
-_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+\S")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 # A heading that introduces a worked example: "Casus Aventeon", "Case: ...", "Praktijkvoorbeeld".
@@ -82,7 +82,7 @@ def sections(body: str) -> list[tuple[str | None, list[str]]]:
             block.clear()
 
     for line in body.splitlines():
-        heading = _HEADING.match(line)
+        heading = HEADING.match(line)
         if heading:
             flush()
             result.append((heading.group(1).strip(), []))
