@@ -76,10 +76,11 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
     settings, problems = load_telegram_settings(config_dir)
     texts, text_problems = load_texts(config_dir)
     usage_settings, usage_problems = load_usage_settings(config_dir)
-    refused = any(p.severity == "error" for p in problems + usage_problems)
+    decisive = problems + usage_problems  # errors here stop the start; texts.yaml falls back per text
+    refused = any(p.severity == "error" for p in decisive)
     for problem in problems + text_problems + usage_problems:
         text = str(problem)
-        if refused and problem in problems + usage_problems:
+        if refused and problem in decisive:
             # The check says what a reload does with a bad value; at start the bot does not run with it at all.
             text = text.replace(" (using the default)", "")
         log.warning("config problem: %s", text)
