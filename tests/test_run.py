@@ -66,13 +66,8 @@ def test_webhook_mode_without_a_secret_is_refused(tmp_path: Path) -> None:
 async def test_sigterm_finishes_questions_in_flight_and_commits_the_offset(tmp_path: Path) -> None:
     fake = FakeBotAPI()
     fake.start()
-    corpus, config = copy_tree(tmp_path)
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "RELATIEBOT_"))}
-    env = {**clean, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_BASE_URL": fake.base_url,
-           "RELATIEBOT_DATA": str(tmp_path / "data")}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--corpus", str(corpus), "--config", str(config), cwd=ROOT, env=env,
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = await _start_bot_process(tmp_path, fake.base_url, fake.token)
+    corpus, config = tmp_path / "corpus", tmp_path / "config"
     try:
         # Long polls are recorded when they return; deleteWebhook comes right before polling starts.
         await fake.wait_for(lambda: bool(fake.calls_to("deleteWebhook")), timeout=30, what="the bot starting")
