@@ -101,18 +101,18 @@ def main(argv: list[str] | None = None) -> int:
         return main_eval(args)
     if command == "corpus":
         if args.corpus_command == "import":
-            from bot.corpus_import import main_import
+            from bot.ingest.importer import main_import
 
             return main_import(args)
-        from bot.corpus_check import main_check
+        from bot.checks import main_check
 
         return main_check(args)
     if command == "report":
-        from bot.report import main_report
+        from bot.usage.report import main_report
 
         return main_report(args)
     if command == "bench":
-        from bot.bench import main_bench
+        from bot.bench.runner import main_bench
 
         return main_bench(args)
     print(f"unknown command {command}", file=sys.stderr)

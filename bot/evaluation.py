@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.engine import Engine
-from bot.model import Answer, Result
+from bot.search.engine import Engine
+from bot.search.records import Answer, Result
 
 
 @dataclass(frozen=True)

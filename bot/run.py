@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot.usage import DATA_ENV
+from bot.usage.settings import DATA_ENV
 
 log = logging.getLogger("bot.run")
 
@@ -67,11 +67,12 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
 
     from telegram.error import InvalidToken
 
-    from bot.live import start_live
+    from bot.serving.live import start_live
     from bot.telegram.app import build_application
     from bot.telegram.services import Services
     from bot.telegram.settings import load_telegram_settings, load_texts
-    from bot.usage import UsageStore, load_usage_settings
+    from bot.usage.settings import load_usage_settings
+    from bot.usage.store import UsageStore
 
     settings, problems = load_telegram_settings(config_dir)
     texts, text_problems = load_texts(config_dir)

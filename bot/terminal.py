@@ -7,8 +7,8 @@ import json
 import sys
 import textwrap
 
-from bot.engine import Engine
-from bot.model import Answer, Result
+from bot.search.engine import Engine
+from bot.search.records import Answer, Result
 
 LABELS = {"rule": "Regel", "case": "Casus", "passage": "Passage"}
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from bot.model import Problem
+from bot.problems import Problem
 
 
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Problem]]:

@@ -6,7 +6,7 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
-from bot.engine import Engine
+from bot.search.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

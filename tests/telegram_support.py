@@ -16,11 +16,11 @@ from engine_support import CONFIG, CORPUS
 from fake_bot_api import FakeBotAPI
 from telegram.ext import Application
 
-from bot.live import LiveCorpus, start_live
+from bot.serving.live import LiveCorpus, start_live
 from bot.telegram.app import build_application, on_reload, start_polling_in_loop, stop_polling_in_loop
 from bot.telegram.services import Services
 from bot.telegram.settings import load_telegram_settings, load_texts
-from bot.usage import UsageStore
+from bot.usage.store import UsageStore
 
 SEND_METHODS = {"sendmessage", "editmessagetext", "answerinlinequery", "answercallbackquery"}
 

@@ -1,6 +1,6 @@
 """Dutch analysis: the same treatment for text and question, lemma before stem, compounds, normalisation."""
 
-from bot.analysis import CompoundSplitter, analyse, content_words, fold_accents, normalise, term
+from bot.search.analysis import CompoundSplitter, analyse, content_words, fold_accents, normalise, term
 
 
 def test_no_break_spaces_curly_quotes_and_zero_width_are_normalised() -> None:
@@ -43,7 +43,7 @@ def test_compound_split_against_corpus_vocabulary() -> None:
 
 
 def test_generic_verbs_and_adjectives_are_not_question_words_but_the_rule_verb_is() -> None:
-    from bot.analysis import content_words
+    from bot.search.analysis import content_words
 
     assert content_words("Hoe maak ik een goede pizza?") == ["pizza"]
     assert content_words("Wat vindt u ervan, is het leuk werk?") == ["ervan"]

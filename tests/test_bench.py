@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import bench, bench_corpus, bench_e2e
-from bot.chunking import chunk_article
+from bot.bench import corpus as bench_corpus
+from bot.bench import e2e as bench_e2e
+from bot.bench import runner as bench
+from bot.search.chunking import chunk_article
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import bench, bench_e2e
+from bot.bench import e2e as bench_e2e
+from bot.bench import runner as bench
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from engine_support import CONFIG, CORPUS, NEW_ARTICLE, copy_folders
 
-from bot import build_process
-from bot import live as live_module
-from bot.articles import load_articles
-from bot.build_process import BuildProcessError, build_in_process, child_environment
-from bot.cache import cache_key, read_cache
-from bot.config import load_search_settings, load_synonyms
-from bot.engine import Engine
-from bot.live import LiveCorpus, start_live
+from bot.search.articles import load_articles
+from bot.search.engine import Engine
+from bot.search.settings import load_search_settings, load_synonyms
+from bot.serving import build_process
+from bot.serving import live as live_module
+from bot.serving.build_process import BuildProcessError, build_in_process, child_environment
+from bot.serving.cache import cache_key, read_cache
+from bot.serving.live import LiveCorpus, start_live
 
 QUESTIONS = ["Hoe houd ik klanten trouw?", "Wat ging er mis bij Aventeon?", "Moet ik mijn beloftes nakomen?",
              "Hoe bak ik een appeltaart?"]
@@ -134,7 +134,7 @@ def test_large_corpora_build_in_a_child_small_ones_in_a_thread(folders: tuple[Pa
 
 
 def test_an_engine_makes_no_reference_cycles() -> None:
-    """Built engines are frozen out of the collector (engine.gc_paused); that is only safe without cycles."""
+    """Built engines are frozen out of the collector (gc_policy.gc_paused); that is only safe without cycles."""
     gc.unfreeze()  # earlier builds in this process froze whatever was alive then
     gc.collect()
     engine = Engine(*_inputs())

@@ -2,8 +2,8 @@
 
 from engine_support import real_engine
 
-from bot.chunking import MAX_WORDS, chunk_article, is_rule_paragraph
-from bot.model import Article
+from bot.search.chunking import MAX_WORDS, chunk_article, is_rule_paragraph
+from bot.search.records import Article
 
 
 def _article(body: str, **kw: object) -> Article:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from engine_support import CONFIG, CORPUS
 
-from bot.engine import Engine
-from bot.live import LiveCorpus
+from bot.search.engine import Engine
+from bot.serving.live import LiveCorpus
 
 
 class Holder:
@@ -146,7 +146,7 @@ def test_impossible_date_in_a_settings_file_names_file_and_line(tmp_path: Path) 
 
 
 def test_import_keeps_an_impossible_scraped_date_as_quoted_text() -> None:
-    from bot.corpus_import import _scalar
+    from bot.ingest.importer import _scalar
 
     assert _scalar("date", "2012-02-30") == '"2012-02-30"'
     assert _scalar("date", "2012-08-24") == "2012-08-24"

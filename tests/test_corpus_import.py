@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cleaning import clean, slugify
 from bot.cli import main
+from bot.ingest.cleaning import clean, slugify
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = {

@@ -9,9 +9,9 @@ import pytest
 from engine_support import CONFIG, CORPUS, real_engine
 
 from bot.cli import main
-from bot.config import SearchSettings, Synonyms
-from bot.engine import Engine
-from bot.model import Article
+from bot.search.engine import Engine
+from bot.search.records import Article
+from bot.search.settings import SearchSettings, Synonyms
 
 BODY_WORDS = re.compile(r"\w+")
 

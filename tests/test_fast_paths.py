@@ -17,15 +17,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot import analysis
-from bot import index as index_module
-from bot.analysis import CompoundSplitter, analyse_corpus, content_words, normalise, term
-from bot.chunking import chunk_article
-from bot.config import describe
-from bot.engine import Engine
-from bot.index import BM25Index, BM25Params
-from bot.query import MIN_TYPO_LENGTH, QueryAnalyzer, _within_one_edit
-from bot.quotes import _cut, _is_question, carry_on, render_window, select_quote, split_sentences
+from bot.search import analysis, scheduling
+from bot.search import index as index_module
+from bot.search.analysis import CompoundSplitter, analyse_corpus, content_words, normalise, term
+from bot.search.chunking import chunk_article
+from bot.search.engine import Engine
+from bot.search.index import BM25Index, BM25Params
+from bot.search.query import MIN_TYPO_LENGTH, QueryAnalyzer, _within_one_edit
+from bot.search.quotes import _cut, _is_question, carry_on, render_window, select_quote, split_sentences
+from bot.search.settings import describe
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -294,7 +294,7 @@ def test_questions_first_lets_a_build_wait_and_never_forever() -> None:
     import threading
     import time
 
-    gate = analysis.QuestionsFirst()
+    gate = scheduling.QuestionsFirst()
     gate.MAX_PAUSE_S = 0.2
     gate.MIN_RUN_S = 0.0
     waited: list[float] = []

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
-from bot.index import BM25Index, BM25Params
+from bot.search.index import BM25Index, BM25Params
 
 REFERENCE = {"okapi": BM25Okapi, "plus": BM25Plus, "l": BM25L}
 

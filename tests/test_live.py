@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from engine_support import NEW_ARTICLE, copy_folders
 
-from bot.cache import cache_key, cache_path, load_or_build, read_cache
-from bot.engine import Engine
-from bot.live import LiveCorpus, ReloadReport, start_live
+from bot.search.engine import Engine
+from bot.serving.cache import cache_key, cache_path, load_or_build, read_cache
+from bot.serving.live import LiveCorpus, ReloadReport, start_live
 
 
 class Holder:
@@ -159,7 +159,7 @@ def test_start_log_says_whether_the_index_came_from_the_cache(folders: tuple[Pat
                                                               caplog: pytest.LogCaptureFixture) -> None:
     """Operators read the start line to know why a start took 15 s (a build) or 0.7 s (the cache)."""
     corpus, config = folders
-    caplog.set_level(logging.INFO, logger="bot.live")
+    caplog.set_level(logging.INFO, logger="bot.serving.live")
     start_live(corpus, config, tmp_path / "cache")
     start_live(corpus, config, tmp_path / "cache")
     starts = [r.getMessage() for r in caplog.records if r.getMessage().startswith("start (")]
@@ -169,7 +169,7 @@ def test_start_log_says_whether_the_index_came_from_the_cache(folders: tuple[Pat
 
 def test_a_bad_setting_at_the_first_load_uses_defaults_without_claiming_a_last_good_version(
         folders: tuple[Path, Path]) -> None:
-    from bot.live import LastGood, load_config_keeping_good
+    from bot.serving.live import LastGood, load_config_keeping_good
 
     _, config = folders
     (config / "search.yaml").write_text("answer:\n  min_coverage: 7\n", encoding="utf-8")
@@ -189,7 +189,7 @@ async def test_reload_logs_a_problem_once_and_says_when_it_is_fixed(folders: tup
                                                                      caplog: pytest.LogCaptureFixture) -> None:
     corpus, config = folders
     live, _ = start_live(corpus, config, None)
-    caplog.set_level(logging.INFO, logger="bot.live")
+    caplog.set_level(logging.INFO, logger="bot.serving.live")
     broken = corpus / "kapot.md"
     broken.write_text("---\nid: kapot\n---\nTekst zonder titel.\n", encoding="utf-8")
     await live.reload("test")
@@ -204,7 +204,7 @@ async def test_reload_logs_a_problem_once_and_says_when_it_is_fixed(folders: tup
 
 
 def test_reload_reason_says_what_happened_to_each_file() -> None:
-    from bot.live import describe_changes
+    from bot.serving.live import describe_changes
 
     changes = [("added", "/c/nieuw.md"), ("deleted", "/c/oud.md"), ("deleted", "/c/regel.md"),
                ("added", "/c/regel.md"), ("modified", "/cfg/search.yaml")]

@@ -6,12 +6,12 @@ from engine_support import real_engine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.analysis import analyse, normalise
-from bot.chunking import MAX_WORDS, chunk_article
-from bot.config import SearchSettings, Synonyms
-from bot.engine import Engine
-from bot.model import Article
-from bot.quotes import ELLIPSIS, select_quote
+from bot.search.analysis import analyse, normalise
+from bot.search.chunking import MAX_WORDS, chunk_article
+from bot.search.engine import Engine
+from bot.search.quotes import ELLIPSIS, select_quote
+from bot.search.records import Article
+from bot.search.settings import SearchSettings, Synonyms
 
 NASTY = st.sampled_from([
     "", " ", "\u200b", "\u200e\u202e", "\u00a0", "🙂", "👍🏽", "<b>", "</blockquote>", "&amp;", "<script>x</script>",

@@ -13,7 +13,7 @@ from fake_bot_api import parse_html, utf16_len
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.model import KINDS, Chunk, Result
+from bot.search.records import KINDS, Chunk, Result
 from bot.telegram.render import (
     MAX_MESSAGE,
     MAX_TOPICS_SHOWN,

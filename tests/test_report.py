@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from test_usage import BOZE_QUOTE, KEY, NOW, SCRIPT_QUESTION, fill_known
 
-from bot.report import ReportData, clean, collect, main_report, render_html, render_text
-from bot.usage import DayStat, UnansweredGroup, UsageStore
+from bot.usage.grouping import UnansweredGroup
+from bot.usage.report import ReportData, clean, collect, main_report, render_html, render_text
+from bot.usage.store import DayStat, UsageStore
 
 TITLES = {"boze-klant": "Omgaan met <boze> klanten & klachten"}
 

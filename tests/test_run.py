@@ -13,7 +13,7 @@ from pathlib import Path
 from fake_bot_api import FakeBotAPI
 from telegram_support import copy_tree
 
-from bot.engine import Engine
+from bot.search.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ import pytest
 from engine_support import CONFIG
 from fake_bot_api import parse_html, utf16_len
 
-from bot.model import Chunk, Kind, Result
+from bot.search.records import Chunk, Kind, Result
 from bot.telegram.render import (
     MAX_CALLBACK_BYTES,
     MAX_MESSAGE,

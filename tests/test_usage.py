@@ -11,18 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.model import Answer, Result
-from bot.usage import (
-    KEY_ENV,
-    KEY_FILE,
-    DayStat,
-    PassageVotes,
-    UsageSettings,
-    UsageStore,
-    hash_id,
-    load_hash_key,
-    load_usage_settings,
-)
+from bot.search.records import Answer, Result
+from bot.usage.keys import KEY_ENV, KEY_FILE, hash_id, load_hash_key
+from bot.usage.settings import UsageSettings, load_usage_settings
+from bot.usage.store import DayStat, PassageVotes, UsageStore
 
 UTC = dt.UTC
 NOW = dt.datetime(2024, 5, 10, 12, 0, tzinfo=UTC)

@@ -21,9 +21,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import admin
-from bot.live import ReloadReport
-from bot.telegram import handlers
+from bot.serving.live import ReloadReport
+from bot.telegram import admin, handlers
 from bot.telegram.services import KEY, Services
 
 log = logging.getLogger(__name__)

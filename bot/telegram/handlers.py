@@ -27,10 +27,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
-from bot import admin
-from bot.engine import Engine
-from bot.model import Result
-from bot.telegram import render
+from bot.search.engine import Engine
+from bot.search.records import Result
+from bot.telegram import admin, render
 from bot.telegram.routing import command_names_bot, command_question, is_private, language_of, route_text
 from bot.telegram.services import KEY, Services
 from bot.telegram.sessions import Session

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.model import Chunk, Result
+from bot.search.records import Chunk, Result
 from bot.telegram.settings import Texts
 
 MAX_MESSAGE = 4096  # Telegram's limit after entity parsing

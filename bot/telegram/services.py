@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot.holder import EngineHolder
-from bot.live import LiveCorpus
-from bot.model import Answer
+from bot.search.records import Answer
+from bot.serving.holder import EngineHolder
+from bot.serving.live import LiveCorpus
 from bot.telegram.sessions import Sessions
 from bot.telegram.settings import TelegramSettings, Texts, load_telegram_settings, load_texts
 from bot.telegram.throttle import Throttle
@@ -25,7 +25,7 @@ INLINE_FACTOR = 5  # inline queries arrive while the user types: several per que
 
 
 class UsageSink(Protocol):
-    """The part of `bot.usage.UsageStore` the Telegram layer uses."""
+    """The part of `bot.usage.store.UsageStore` the Telegram layer uses."""
 
     def record_question(self, *, question: str, answer: Answer, chat_type: str, user_id: int | None,
                         chat_id: int | None) -> int: ...

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bot.model import Problem
+from bot.problems import Problem
 from bot.yamlfile import Rules, check_keys, file_key_line, load_mapping
 
 TELEGRAM_FILE = "telegram.yaml"

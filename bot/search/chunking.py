@@ -14,9 +14,9 @@ from typing import overload
 
 import numpy as np
 
-from bot.analysis import questions_first
-from bot.articles import HEADING
-from bot.model import KINDS, Article, Chunk, Kind
+from bot.search.articles import HEADING
+from bot.search.records import KINDS, Article, Chunk, Kind
+from bot.search.scheduling import questions_first
 
 MIN_WORDS = 25
 MAX_WORDS = 160

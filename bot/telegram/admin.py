@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from bot.engine import Engine
-from bot.live import ReloadReport
+from bot.search.engine import Engine
+from bot.serving.live import ReloadReport
 
 MAX_PROBLEMS_SHOWN = 10
 

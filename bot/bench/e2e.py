@@ -2,7 +2,7 @@
 
 The real PTB `Application` (same handlers, AIORateLimiter, usage store and settings as `python -m bot`) long-polls the
 strict fake Bot API of `tests/fake_bot_api.py` over HTTP on 127.0.0.1, as the end-to-end tests run it, but in a process
-of its own (`python -m bot.bench_e2e bot SPEC`), as in production, where Telegram's servers and the users are not in
+of its own (`python -m bot.bench.e2e bot SPEC`), as in production, where Telegram's servers and the users are not in
 the bot's process: with the fake server and the users in the same interpreter, they took half of the bot's CPU.
 
 Each simulated user is a private chat that asks a question, waits for the answer and asks the next one (a closed
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from bot.telegram.services import Services
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
 USERS = (1, 10, 50)
 READING_S = (1.0, 3.0)  # a user's pause between an answer and the next question (module docstring: why these)
@@ -142,11 +142,11 @@ async def _start_bot(base_url: str, token: str, corpus_dir: Path, config_dir: Pa
                      rate_limit: bool) -> tuple[Application, Services]:
     """The bot as `python -m bot` builds it, started in the order `Application.run_polling` uses (as in
     tests/telegram_support.py), but on the given corpus and config and without the file watcher (nothing changes)."""
-    from bot.live import start_live
+    from bot.serving.live import start_live
     from bot.telegram.app import build_application, start_polling_in_loop
     from bot.telegram.services import Services
     from bot.telegram.settings import load_telegram_settings, load_texts
-    from bot.usage import UsageStore
+    from bot.usage.store import UsageStore
 
     settings, _ = load_telegram_settings(config_dir)  # a broken key keeps its default, as when the bot runs
     settings = replace(settings, user_messages_per_minute=USER_MESSAGES_PER_MINUTE, admin_chat=None)
@@ -177,14 +177,14 @@ async def _serve_bot(spec: dict[str, Any]) -> None:
 
 
 class BotProcess:
-    """`python -m bot.bench_e2e bot SPEC` against the fake at `base_url`; stopped by closing its stdin."""
+    """`python -m bot.bench.e2e bot SPEC` against the fake at `base_url`; stopped by closing its stdin."""
 
     def __init__(self, fake: Any, corpus_dir: Path, config_dir: Path, work: Path, *, rate_limit: bool) -> None:
         spec = {"base_url": fake.base_url, "token": fake.token, "corpus": str(corpus_dir.resolve()),
                 "config": str(config_dir.resolve()), "work": str(work.resolve()), "rate_limit": rate_limit}
-        from bot.build_process import child_environment
+        from bot.serving.build_process import child_environment
 
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot.bench_e2e", "bot", json.dumps(spec)], cwd=ROOT,
+        self.proc = subprocess.Popen([sys.executable, "-m", "bot.bench.e2e", "bot", json.dumps(spec)], cwd=ROOT,
                                      env=child_environment(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     async def ready(self) -> None:
@@ -204,7 +204,7 @@ class BotProcess:
 
 
 def _summary(latencies_ms: list[float], started: float, finished: float) -> dict[str, Any]:
-    from bot.bench import percentiles
+    from bot.bench.runner import percentiles
 
     pct = percentiles(latencies_ms)
     seconds = finished - started
@@ -327,5 +327,5 @@ def measure(corpus_dir: Path, config_dir: Path, work: Path, *, users: Sequence[i
 
 if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[1] != "bot":
-        sys.exit("usage: python -m bot.bench_e2e bot SPEC_JSON (started by `python -m bot bench`)")
+        sys.exit("usage: python -m bot.bench.e2e bot SPEC_JSON (started by `python -m bot bench`)")
     asyncio.run(_serve_bot(json.loads(sys.argv[2])))

@@ -34,20 +34,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from bot.config import SearchSettings, Synonyms
-from bot.engine import Engine, gc_paused
-from bot.model import Article, Problem
+from bot.problems import Problem
+from bot.search.engine import Engine
+from bot.search.gc_policy import gc_paused
+from bot.search.records import Article
+from bot.search.settings import SearchSettings, Synonyms
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 15 * 60  # a build that takes longer is stuck (100k chunks build in ~15 s); the child is killed
 ARTICLE_TAG = "article"
 # Environment variables the child must not inherit: it needs none of them, and a child that crashes with a traceback
 # of its environment should have nothing to leak.
 SECRET_MARKERS = ("TOKEN", "SECRET", "KEY", "PASSWORD")
 CHILD_NICENESS = 10
-CHILD_ARGS = ["-m", "bot.build_process"]  # after the interpreter; tests swap in a child that fails
+CHILD_ARGS = ["-m", "bot.serving.build_process"]  # after the interpreter; tests swap in a child that fails
 
 
 class BuildProcessError(RuntimeError):
@@ -166,7 +168,7 @@ def _child() -> int:
     out.flush()
     out.close()  # the parent has its engine now; the cache is written while it swaps
     if cache_dir:
-        from bot.cache import cache_key, write_cache
+        from bot.serving.cache import cache_key, write_cache
 
         write_cache(Path(cache_dir), cache_key(Path(corpus_dir), Path(config_dir)), engine)
     return 0

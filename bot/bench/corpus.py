@@ -5,7 +5,7 @@ Words follow a Zipf-Mandelbrot distribution over one fixed vocabulary: real Dutc
 the lemmatizer and the synonyms see words they know), then pseudo-words built from Dutch syllables (so the Snowball
 stemmer and the compound splitter get the unknown words a real corpus is full of).
 
-Each article is Markdown with one heading halfway; every paragraph holds 80-150 words, which `bot.chunking` turns
+Each article is Markdown with one heading halfway; every paragraph holds 80-150 words, which `bot.search.chunking` turns
 into exactly one chunk (a paragraph over MIN_WORDS closes its chunk, and it stays under MAX_WORDS), so an article of
 10 paragraphs yields 10 chunks. Questions are 2-6 words drawn from the same distribution, at least one of them a
 content word.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.model import Article
+from bot.search.records import Article
 
 SEED = 20240611
 VOCABULARY = 250_000  # distinct words the generator can draw; a 100k-chunk corpus uses most of them
@@ -130,7 +130,7 @@ def _sentences(lang: Language, rng: np.random.Generator, n_words: int) -> str:
 
 
 def articles(chunks: int, seed: int = SEED, lang: Language | None = None) -> Iterator[Article]:
-    """Articles that `bot.chunking` cuts into `chunks` chunks in total (CHUNKS_PER_ARTICLE each, the last fewer)."""
+    """Articles that `bot.search.chunking` cuts into `chunks` chunks in total (CHUNKS_PER_ARTICLE each, the last fewer)."""
     lang = lang or language(seed)
     rng = np.random.default_rng(seed + chunks)
     number = 0

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from bot.usage import DayStat, PassageVotes, UnansweredGroup, UsageSchemaError, UsageStore, load_usage_settings
+from bot.usage.grouping import UnansweredGroup
+from bot.usage.settings import load_usage_settings
+from bot.usage.store import DayStat, PassageVotes, UsageSchemaError, UsageStore
 
 BAR_WIDTH = 20
 QUOTE_START = 90  # characters of a disliked quote shown: enough to recognise the passage
@@ -275,7 +277,7 @@ feedback: {data.votes_up} 👍, {data.votes_down} 👎</p>
 
 def _titles(corpus: Path) -> dict[str, str]:
     """Article titles for readable names; the report still works (with ids) when the corpus cannot be read."""
-    from bot.articles import load_articles
+    from bot.search.articles import load_articles
 
     articles, _problems = load_articles(corpus)  # corpus problems are `corpus check`'s business, not the report's
     return {a.id: a.title for a in articles}

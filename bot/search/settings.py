@@ -10,8 +10,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from bot.index import BM25Params
-from bot.model import Problem
+from bot.problems import Problem
+from bot.search.index import BM25Params
 from bot.yamlfile import Rules, check_keys, file_key_line, list_item_line, load_mapping
 
 SEARCH_FILE = "search.yaml"
@@ -146,25 +146,6 @@ def load_synonyms(config_dir: Path) -> tuple[Synonyms, list[Problem]]:
             continue
         translations[english.strip().casefold()] = words
     return Synonyms(tuple(groups), translations), problems
-
-
-def check_config_folder(config_dir: Path) -> list[Problem]:
-    """Every problem in every config file, for `corpus check` and for reloads."""
-    problems: list[Problem] = []
-    if not config_dir.is_dir():
-        return [Problem(str(config_dir), "config folder does not exist")]
-    problems += load_search_settings(config_dir)[1]
-    problems += load_synonyms(config_dir)[1]
-    try:
-        from bot.telegram.settings import check_telegram_config
-    except ImportError:  # the Telegram layer is optional for the engine
-        pass
-    else:
-        problems += check_telegram_config(config_dir)
-    from bot.usage import load_usage_settings
-
-    problems += load_usage_settings(config_dir)[1]
-    return problems
 
 
 def describe(settings: SearchSettings) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from bot.analysis import questions_first
+from bot.search.scheduling import questions_first
 
 Variant = Literal["okapi", "plus", "l"]
 
@@ -104,7 +104,7 @@ class BM25Index:
     def __init__(self, documents: Sequence[Sequence[str]], params: BM25Params | None = None) -> None:
         if not documents:
             raise ValueError("cannot index an empty corpus")
-        # Term ids in order of first occurrence (the order `bot.analysis.analyse_corpus` also produces).
+        # Term ids in order of first occurrence (the order `bot.search.analysis.analyse_corpus` also produces).
         vocab: dict[str, int] = {}
         assign = vocab.setdefault
         lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
@@ -209,7 +209,7 @@ class BM25Index:
         n = self.size
         p = self.params
         # rank-bm25's own arithmetic in Python floats (math.log), 10k terms at a time so that a reload building
-        # in a thread lets questions go first in between (see bot.analysis.QuestionsFirst).
+        # in a thread lets questions go first in between (see bot.search.scheduling.QuestionsFirst).
         counts = df.tolist()
         out: list[float] = []
         for lo in range(0, len(counts), 10_000):

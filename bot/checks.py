@@ -5,9 +5,23 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.articles import ARTICLE_SUFFIXES, load_articles
-from bot.config import check_config_folder
-from bot.model import Problem
+from bot.problems import Problem
+from bot.search.articles import ARTICLE_SUFFIXES, load_articles
+from bot.search.settings import load_search_settings, load_synonyms
+from bot.telegram.settings import check_telegram_config
+from bot.usage.settings import load_usage_settings
+
+
+def check_config_folder(config_dir: Path) -> list[Problem]:
+    """Every problem in every config file, for `corpus check` and for reloads."""
+    problems: list[Problem] = []
+    if not config_dir.is_dir():
+        return [Problem(str(config_dir), "config folder does not exist")]
+    problems += load_search_settings(config_dir)[1]
+    problems += load_synonyms(config_dir)[1]
+    problems += check_telegram_config(config_dir)
+    problems += load_usage_settings(config_dir)[1]
+    return problems
 
 
 def check_all(corpus_dir: Path, config_dir: Path) -> tuple[int, list[Problem]]:

@@ -9,7 +9,7 @@ What happens to a bad file (the README repeats this):
 
 The build runs off the event loop; questions in flight finish on the engine they started with, because handlers
 take `holder.get()` once per question and engines are immutable. A small corpus is rebuilt in a worker thread; from
-PROCESS_BUILD_FROM_CHUNKS on, in a child process (`bot.build_process`), because a build in a thread holds the
+PROCESS_BUILD_FROM_CHUNKS on, in a child process (`bot.serving.build_process`), because a build in a thread holds the
 interpreter lock in long stretches that stall the event loop (hundreds of ms at 100k chunks, against 23-37 ms
 through the process). If the child cannot be started, the thread builds instead.
 """
@@ -27,14 +27,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from bot.analysis import questions_first
-from bot.articles import ARTICLE_SUFFIXES, parse_article
-from bot.build_process import build_in_process
-from bot.cache import cache_key, read_cache, write_cache
-from bot.config import SearchSettings, Synonyms, load_search_settings, load_synonyms
-from bot.engine import Engine
-from bot.holder import EngineHolder
-from bot.model import Article, Problem
+from bot.problems import Problem
+from bot.search.articles import ARTICLE_SUFFIXES, parse_article
+from bot.search.engine import Engine
+from bot.search.records import Article
+from bot.search.scheduling import questions_first
+from bot.search.settings import SearchSettings, Synonyms, load_search_settings, load_synonyms
+from bot.serving.build_process import build_in_process
+from bot.serving.cache import cache_key, read_cache, write_cache
+from bot.serving.holder import EngineHolder
 from bot.yamlfile import read_text
 
 log = logging.getLogger(__name__)
@@ -129,14 +130,14 @@ def _read_article(path: Path, key: str, last: LastGood) -> FileRead | None:
 
 
 def load_articles_keeping_good(corpus_dir: Path, last: LastGood) -> tuple[list[Article], list[Problem]]:
-    """Like `bot.articles.load_articles`, but a file that broke keeps its last good version."""
+    """Like `bot.search.articles.load_articles`, but a file that broke keeps its last good version."""
     problems: list[Problem] = []
     if not corpus_dir.is_dir():
         return [], [Problem(str(corpus_dir), "corpus folder does not exist")]
     try:
         paths = []
         for path in corpus_dir.rglob("*"):
-            questions_first.checkpoint()  # runs in a reload's worker thread: let questions go first (bot.analysis)
+            questions_first.checkpoint()  # runs in a reload's worker thread: let questions go first (bot.search.scheduling)
             if path.suffix.lower() in ARTICLE_SUFFIXES:
                 paths.append(path)
         # Path order, compared as tuples in C: sorting Path objects calls a Python method per comparison, tens of ms

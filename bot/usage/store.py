@@ -15,163 +15,27 @@ operator can still rescue it) and a fresh one is created.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import logging
-import os
-import re
-import secrets
 import sqlite3
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.analysis import analyse, fold_accents, normalise
-from bot.model import Answer, Problem
-from bot.yamlfile import Rules, check_keys, load_mapping
+from bot.search.records import Answer
+from bot.usage.aside import move_aside
+from bot.usage.grouping import UnansweredGroup, group_questions
+from bot.usage.keys import hash_id, load_hash_key
+from bot.usage.settings import UsageSettings
 
 log = logging.getLogger(__name__)
 
-DATA_ENV = "RELATIEBOT_DATA"  # the folder for the bot's data (cache, usage database) outside the checkout
-
-USAGE_FILE = "usage.yaml"
-KEY_FILE = "usage.key"
-KEY_ENV = "RELATIEBOT_HASH_KEY"
 SCHEMA_VERSION = 1
-HASH_CHARS = 16  # 64 bits: no collisions in practice for a bot's audience, and short in the file
-GROUP_SIMILARITY = 0.5  # Jaccard of two questions' word sets above which they count as the same question
 MAX_UNANSWERED_SCAN = 5000  # grouping looks at this many most recent unanswered questions at most
-MAX_KEYS_PER_GROUP = 64
 
 
 class UsageSchemaError(RuntimeError):
     """The database was written by a newer version of the bot: refuse it rather than move a good file aside."""
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Settings
-
-
-@dataclass(frozen=True)
-class UsageSettings:
-    enabled: bool = True
-    path: str = "data/usage.sqlite3"  # relative to the repository root (the parent of the config folder)
-    retention_days: int = 180
-    store_question_text: bool = True
-
-    def resolved_path(self, root: Path) -> Path:
-        path = Path(self.path).expanduser()
-        return path if path.is_absolute() else root / path
-
-    def location(self, config_dir: Path) -> Path:
-        """Where the database is, for the bot and the report alike: the default path follows $RELATIEBOT_DATA as the
-        index cache does (a deployment keeps its data outside the checkout); an explicit path in usage.yaml wins."""
-        data = os.environ.get(DATA_ENV, "").strip()
-        if data and self.path == UsageSettings.path:
-            return Path(data) / Path(self.path).name
-        return self.resolved_path(config_dir.resolve().parent)
-
-
-_RULES: Rules = {
-    "enabled": (lambda v: isinstance(v, bool), "true or false"),
-    "path": (lambda v: isinstance(v, str) and bool(v.strip()) and "\x00" not in v,
-             "a file path, e.g. data/usage.sqlite3"),
-    "retention_days": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 3650,
-                       "a whole number from 1 to 3650"),
-    "store_question_text": (lambda v: isinstance(v, bool), "true or false"),
-}
-
-
-def load_usage_settings(config_dir: Path) -> tuple[UsageSettings, list[Problem]]:
-    """Read `config/usage.yaml`. A missing file means the defaults; a bad value keeps that key's default."""
-    path = config_dir / USAGE_FILE
-    if not path.exists():
-        return UsageSettings(), []
-    data, problems = load_mapping(path)
-    if data is None:
-        return UsageSettings(), problems
-    values, found = check_keys(data, _RULES, path)
-    values = {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
-    return UsageSettings(**values), problems + found
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Hashing
-
-
-def hash_id(key: bytes, value: int | None) -> str | None:
-    """Keyed hash of a Telegram id: stable for one key, useless without it (ids are small, guessable numbers)."""
-    if value is None:
-        return None
-    return hmac.new(key, str(int(value)).encode("ascii"), hashlib.sha256).hexdigest()[:HASH_CHARS]
-
-
-_KEY_TEXT = re.compile(r"^[0-9a-f]{64}$")
-
-
-def _utc_stamp() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _aside(path: Path, what: str) -> Path:
-    """Rename `path` to `<name>.corrupt-<UTC timestamp>` (with a counter if that exists); never delete it."""
-    stamp = _utc_stamp()
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    counter = 1
-    while target.exists():
-        counter += 1
-        target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
-    path.rename(target)
-    log.warning("%s %s is unreadable; moved aside to %s", what, path, target)
-    return target
-
-
-def load_hash_key(db_path: Path) -> bytes:
-    """The HMAC key: env RELATIEBOT_HASH_KEY, else `usage.key` beside the database, created once with mode 0600.
-
-    The file is created with O_EXCL so two processes starting together cannot write different keys.
-    """
-    env = os.environ.get(KEY_ENV, "")
-    if env:
-        return env.encode("utf-8")
-    key_path = db_path.parent / KEY_FILE
-    key_path.parent.mkdir(parents=True, exist_ok=True)
-    for _ in range(3):
-        try:
-            text = key_path.read_text(encoding="ascii").strip()
-        except FileNotFoundError:
-            pass
-        except (OSError, UnicodeDecodeError):
-            text = ""
-        else:
-            if _KEY_TEXT.match(text):
-                return bytes.fromhex(text)
-            # A damaged key cannot be repaired; a new one only means new hashes (older votes stop matching).
-            _aside(key_path, "hash key file")
-        fresh = secrets.token_hex(32)
-        try:
-            fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            continue  # another process won the race: read its key
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            os.fchmod(handle.fileno(), 0o600)  # the umask can only remove bits, but be explicit
-            handle.write(fresh + "\n")
-        return bytes.fromhex(fresh)
-    raise OSError(f"cannot read or create the hash key file {key_path}")
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Returned data
-
-
-@dataclass(frozen=True, slots=True)
-class UnansweredGroup:
-    representative: str  # the most recent wording
-    count: int
-    last_asked: dt.datetime
-    examples: tuple[str, ...]  # up to 3 distinct wordings, most recent first (the representative is the first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,72 +83,6 @@ def _window(days: int, now: dt.datetime | None) -> tuple[dt.date, str, str]:
     today = _utc(now).date()
     first = today - dt.timedelta(days=days - 1)
     return first, first.isoformat(), (today + dt.timedelta(days=1)).isoformat()
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Grouping similar questions
-
-_PUNCT = re.compile(r"[^\w\s]|_")
-
-
-def question_words(text: str) -> frozenset[str]:
-    """Words that identify a question: Dutch lemmas/stems of its content words (so klacht/klachten match), or when
-    it has none (only stop words, "hoe?"), its lowercased accent-folded words."""
-    terms = frozenset(analyse(text))
-    if terms:
-        return terms
-    return frozenset(fold_accents(_PUNCT.sub(" ", normalise(text))).split())
-
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a and not b:
-        return 1.0
-    return len(a & b) / len(a | b)
-
-
-def group_questions(rows: Iterable[tuple[str, dt.datetime]], limit: int) -> list[UnansweredGroup]:
-    """Group (text, time) rows, given most recent first, by word-set similarity; groups ordered most recent first.
-
-    A question joins the first group holding a wording at least GROUP_SIMILARITY alike (compared with the group's
-    first MAX_KEYS_PER_GROUP distinct word sets). Candidates come from an inverted index (word -> groups) and identical
-    word sets from a dict, so a few hundred questions group in a few milliseconds, thousands in tens of ms.
-    """
-    groups: list[dict[str, Any]] = []
-    by_word: dict[str, set[int]] = {}
-    by_key: dict[frozenset[str], int] = {}  # identical word sets go straight to their group
-    empty_group: int | None = None
-    for text, at in rows:
-        text = text.strip()
-        if not text:
-            continue
-        words = question_words(text)
-        target: int | None = empty_group if not words else by_key.get(words)
-        if target is None and words:
-            candidates = sorted(set().union(*(by_word.get(w, set()) for w in words)))
-            for index in candidates:
-                if any(_jaccard(words, seen) >= GROUP_SIMILARITY for seen in groups[index]["keys"]):
-                    target = index
-                    break
-        if target is None:
-            target = len(groups)
-            groups.append({"rep": text, "count": 0, "last": at, "examples": [], "seen": set(), "keys": []})
-            if not words:
-                empty_group = target
-        group = groups[target]
-        group["count"] += 1
-        if words not in by_key:
-            by_key[words] = target
-            if len(group["keys"]) < MAX_KEYS_PER_GROUP:  # bounds the work for a huge, varied group
-                group["keys"].append(words)
-        for word in words:
-            by_word.setdefault(word, set()).add(target)
-        if len(group["examples"]) < 3:
-            folded = " ".join(normalise(text).split())  # "Klacht?" and "klacht?" are one example, not two
-            if folded not in group["seen"]:
-                group["seen"].add(folded)
-                group["examples"].append(text)
-    # Rows arrive newest first, so creation order is already "most recent first".
-    return [UnansweredGroup(g["rep"], g["count"], g["last"], tuple(g["examples"])) for g in groups[:limit]]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -368,7 +166,7 @@ class UsageStore:
             raise
         except sqlite3.DatabaseError as exc:
             log.warning("usage database %s cannot be used (%s)", path, exc)
-            moved = _aside(path, "usage database")
+            moved = move_aside(path, "usage database")
             # The WAL and shared-memory files belong to the damaged database: replaying them into the fresh one
             # would corrupt it again, so they go aside with it.
             for suffix in ("-wal", "-shm", "-journal"):

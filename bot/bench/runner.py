@@ -1,18 +1,18 @@
 """`python -m bot bench [--quick] [--json]`: how fast and lean the engine is, next to what a user could pick instead.
 
 Corpora: the real one (corpus/, with the judgment-list questions) and synthetic Dutch-like corpora of 1k, 10k and 100k
-chunks (`bot.bench_corpus`, fixed seed, 200 generated questions). `--quick` runs the real corpus and 10k only.
+chunks (`bot.bench.corpus`, fixed seed, 200 generated questions). `--quick` runs the real corpus and 10k only.
 
 Every corpus is measured in fresh subprocesses, so memory figures are the process's own (Linux VmHWM / VmRSS):
 - build worker: Engine construction time and peak RSS, serving RSS, `engine.ask` latency p50/p95/p99, writing the
   on-disk cache; then the references on the same analysed tokens and questions: rank-bm25's plain `get_scores`
   (same variant and parameters; capped at the large sizes) and bm25s (optional), and the share of questions whose
   top-5 equals rank-bm25's ranking.
-- restart worker: `bot.cache.load_or_build` from the warm cache in a new process (time and RSS).
+- restart worker: `bot.serving.cache.load_or_build` from the warm cache in a new process (time and RSS).
 - reload worker (100k, full run only): the longest event-loop stall while questions are served during the bot's own
   reload (`LiveCorpus.reload`), building in a child process (what the bot does at that size) and in a thread.
 - e2e (when the Telegram layer and tests/fake_bot_api.py exist): reply latency and throughput with 1/10/50 users in
-  conversation (reading 1-3 s between questions), and the same users asking back to back (capacity; `bot.bench_e2e`).
+  conversation (reading 1-3 s between questions), and the same users asking back to back (capacity; `bot.bench.e2e`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SIZES_FULL = (1_000, 10_000, 100_000)
 SIZES_QUICK = (10_000,)
 QUESTIONS = 200
@@ -122,9 +122,9 @@ def _timed_ms(fn: Callable[[], Any]) -> tuple[float, Any]:
 def worker_build(spec: dict[str, Any]) -> dict[str, Any]:
     import numpy as np
 
-    from bot.articles import load_articles
-    from bot.config import load_search_settings, load_synonyms
-    from bot.engine import Engine
+    from bot.search.articles import load_articles
+    from bot.search.engine import Engine
+    from bot.search.settings import load_search_settings, load_synonyms
 
     corpus, config, cache = Path(spec["corpus"]), Path(spec["config"]), Path(spec["cache"])
     questions: list[str] = spec["questions"]
@@ -160,14 +160,14 @@ def worker_build(spec: dict[str, Any]) -> dict[str, Any]:
     # The on-disk cache (bot/cache.py), written here so the restart worker can load it.
     out["cache_write_s"] = None
     try:
-        from bot.cache import cache_key, cache_path, write_cache
+        from bot.serving.cache import cache_key, cache_path, write_cache
 
         started = time.perf_counter()
         write_cache(cache, cache_key(corpus, config), engine)
         out["cache_write_s"] = time.perf_counter() - started
         out["cache_file_mb"] = cache_path(cache).stat().st_size / 2**20
     except ImportError:
-        notes.append("bot.cache not importable: restart not measured")
+        notes.append("bot.serving.cache not importable: restart not measured")
     except Exception as exc:  # another engineer's module: report, keep benchmarking
         notes.append(f"writing the cache failed: {type(exc).__name__}: {exc}")
 
@@ -278,9 +278,9 @@ def _bm25s(engine: Any, docs: list[list[str]], tokens: list[list[str]]) -> dict[
 def worker_restart(spec: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"notes": []}
     try:
-        from bot.cache import load_or_build
+        from bot.serving.cache import load_or_build
     except ImportError:
-        return {"restart_s": None, "notes": ["bot.cache.load_or_build not available yet"]}
+        return {"restart_s": None, "notes": ["bot.serving.cache.load_or_build not available yet"]}
     out["imports_mb"] = memory_mb()["rss"]
     started = time.perf_counter()
     engine = load_or_build(Path(spec["corpus"]), Path(spec["config"]), Path(spec["cache"]))
@@ -355,7 +355,7 @@ def worker_reload(spec: dict[str, Any]) -> dict[str, Any]:
     """The bot's own reload (`LiveCorpus.reload`: read the files, build, swap, write the cache) of the 100k corpus
     after an article was added, once building in a thread and once in a child process (what the bot does at this
     size), while questions are served on the event loop."""
-    from bot.live import start_live
+    from bot.serving.live import start_live
 
     corpus, config, cache = Path(spec["corpus"]), Path(spec["config"]), Path(spec["cache"])
     questions = spec["questions"]
@@ -391,10 +391,10 @@ def run_worker(kind: str, spec: dict[str, Any], work: Path) -> dict[str, Any]:
     out_path = work / f"out-{kind}.json"
     spec_path.write_text(json.dumps(spec))
     out_path.unlink(missing_ok=True)
-    from bot.build_process import child_environment
+    from bot.serving.build_process import child_environment
 
     env = child_environment()
-    proc = subprocess.run([sys.executable, "-m", "bot.bench", kind, str(spec_path), str(out_path)], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "bot.bench.runner", kind, str(spec_path), str(out_path)], cwd=ROOT,
                           env=env, timeout=WORKER_TIMEOUT_S, check=False)
     if proc.returncode != 0 or not out_path.exists():
         return {"error": f"{kind} worker exited with {proc.returncode}"}
@@ -406,13 +406,8 @@ def run_worker(kind: str, spec: dict[str, Any], work: Path) -> dict[str, Any]:
 
 def e2e_available() -> str | None:
     """None when the Telegram layer and the fake Bot API server exist, else why not."""
-    missing = [p for p in ("bot/telegram", "tests/fake_bot_api.py") if not (ROOT / p).exists()]
-    if missing:
-        return f"not measured: {', '.join(missing)} not there yet"
-    try:
-        from bot import bench_e2e  # noqa: F401
-    except ImportError as exc:
-        return f"not measured: bot/bench_e2e.py not written yet ({exc})"
+    if not (ROOT / "tests" / "fake_bot_api.py").exists():  # an installed copy without the repository's tests
+        return "not measured: tests/fake_bot_api.py is not there"
     return None
 
 
@@ -420,7 +415,7 @@ def run_e2e(args: argparse.Namespace, work: Path) -> tuple[dict[str, Any] | None
     why = e2e_available()
     if why:
         return None, why
-    from bot import bench_e2e
+    from bot.bench import e2e as bench_e2e
 
     try:
         return bench_e2e.measure(args.corpus, args.config, work, quick=bool(getattr(args, "quick", False))), None
@@ -471,7 +466,7 @@ def measure_corpus(name: str, corpus: Path, config: Path, questions: list[str], 
 
 
 def main_bench(args: argparse.Namespace) -> int:
-    from bot import bench_corpus
+    from bot.bench import corpus as bench_corpus
 
     quick = bool(getattr(args, "quick", False))
     sizes: Sequence[int] = getattr(args, "sizes", None) or (SIZES_QUICK if quick else SIZES_FULL)
@@ -502,7 +497,7 @@ def main_bench(args: argparse.Namespace) -> int:
             reload = run_worker("reload", {"corpus": str(folder), "config": str(args.config),
                                            "cache": str(work / f"cache-{reload_key}"), "questions": questions}, work)
             report["reload"] = reload
-            # The bot builds a corpus this size in a child process (bot.live.PROCESS_BUILD_FROM_CHUNKS): that is the
+            # The bot builds a corpus this size in a child process (bot.serving.live.PROCESS_BUILD_FROM_CHUNKS): that is the
             # figure; the thread build is what smaller corpora get, shown for comparison.
             report["reload_max_block_ms"] = (reload.get("process") or {}).get("max_block_ms")
             report["reload_thread_max_block_ms"] = (reload.get("thread") or {}).get("max_block_ms")

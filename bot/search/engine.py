@@ -5,13 +5,10 @@ An `Engine` is immutable once built; a corpus or config change builds a new one,
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import json
 import logging
 import re
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -19,14 +16,17 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.analysis import analyse_corpus, questions_first
-from bot.articles import load_articles
-from bot.chunking import ChunkStore, chunk_article, rule_statements
-from bot.config import SearchSettings, Synonyms, describe, load_search_settings, load_synonyms
-from bot.index import BM25Index
-from bot.model import Answer, Article, Chunk, Kind, Problem, Result
-from bot.query import QueryAnalyzer, QueryGroup
-from bot.quotes import ELLIPSIS, select_quote
+from bot.problems import Problem
+from bot.search.analysis import analyse_corpus
+from bot.search.articles import load_articles
+from bot.search.chunking import ChunkStore, chunk_article, rule_statements
+from bot.search.gc_policy import gc_paused
+from bot.search.index import BM25Index
+from bot.search.query import QueryAnalyzer, QueryGroup
+from bot.search.quotes import ELLIPSIS, select_quote
+from bot.search.records import Answer, Article, Chunk, Kind, Result
+from bot.search.scheduling import questions_first
+from bot.search.settings import SearchSettings, Synonyms, describe, load_search_settings, load_synonyms
 
 log = logging.getLogger(__name__)
 
@@ -39,42 +39,6 @@ class Candidate:
     score: float
     gain: float  # score minus the part every chunk gets regardless of matching (BM25Plus's delta)
     coverage: float  # share of question groups the chunk contains
-
-
-_gc_lock = threading.Lock()
-_gc_builds = 0  # builds in progress (live reloads build in worker threads)
-_gc_restore = False
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while an engine is built.
-
-    A build allocates millions of objects and frees them by reference counting (it makes no cycles), so the
-    collector's passes find nothing, yet each full pass walks every object in the process with the interpreter lock
-    held: during a live reload in a worker thread those passes were 40-60 ms event-loop stalls each. The collector
-    is process-wide, hence the count: it comes back when the last concurrent build ends.
-
-    What the builds left behind is then frozen (`gc.freeze`): an engine is about a million containers and not one
-    reference cycle (tests/test_build_process.py checks), so the collector can only waste time on them, and its
-    first full pass over a new 100k engine was a 30 ms stall. Frozen objects are still freed when their last
-    reference goes (an old engine after a swap); only cycles among them would never be, and engines make none.
-    """
-    global _gc_builds, _gc_restore
-    with _gc_lock:
-        if _gc_builds == 0:
-            _gc_restore = gc.isenabled()
-            gc.disable()
-        _gc_builds += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_builds -= 1
-            if _gc_builds == 0:
-                gc.freeze()
-                if _gc_restore:
-                    gc.enable()
 
 
 class Engine:

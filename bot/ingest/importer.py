@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.articles import ID_PATTERN, URL_PATTERN
-from bot.cleaning import Cleaned, clean, slugify
+from bot.ingest.cleaning import Cleaned, clean, slugify
+from bot.search.articles import ID_PATTERN, URL_PATTERN
 from bot.yamlfile import read_text
 
 

@@ -6,7 +6,7 @@ engine it started with while a new one is swapped in. Engines are immutable; ass
 
 from __future__ import annotations
 
-from bot.engine import Engine
+from bot.search.engine import Engine
 
 
 class EngineHolder:

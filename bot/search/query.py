@@ -11,18 +11,18 @@ import itertools
 from collections.abc import Collection, Container
 from dataclasses import dataclass
 
-from bot.analysis import (
+from bot.search.analysis import (
     GENERIC_DUTCH,
     CompoundSplitter,
     content_words,
     fold_accents,
     is_content,
     is_stop,
-    questions_first,
     term,
     words,
 )
-from bot.config import Synonyms
+from bot.search.scheduling import questions_first
+from bot.search.settings import Synonyms
 
 MIN_TYPO_LENGTH = 5  # shorter words have too many neighbours at edit distance 1 to guess safely
 # Particles that split off a Dutch verb to the end of the clause ("hou ... vast", "haak ... af", "werk ... samen").

@@ -6,7 +6,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from bot.model import KINDS, Article, Kind, Problem
+from bot.problems import Problem
+from bot.search.records import KINDS, Article, Kind
 from bot.yamlfile import key_line, parse_yaml, read_text
 
 ARTICLE_SUFFIXES = (".md", ".markdown")

@@ -29,20 +29,6 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
-    """A fault found in a corpus or config file, reported to the operator and never fatal for other files."""
-
-    path: str
-    message: str
-    line: int | None = None
-    severity: Literal["error", "warning"] = "error"
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.severity}: {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
 class Chunk:
     """A retrievable unit: a paragraph group inside one section of one article."""
 

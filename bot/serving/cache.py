@@ -19,9 +19,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import BinaryIO
 
-from bot.articles import ARTICLE_SUFFIXES
-from bot.config import SEARCH_FILE, SYNONYMS_FILE
-from bot.engine import Engine, gc_paused
+from bot.search.articles import ARTICLE_SUFFIXES
+from bot.search.engine import Engine
+from bot.search.gc_policy import gc_paused
+from bot.search.settings import SEARCH_FILE, SYNONYMS_FILE
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Operators' files into articles: importing pages and documents, cleaning scrapes."""

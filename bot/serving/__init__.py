@@ -1,0 +1,1 @@
+"""Keeping an engine serving while operators change files: live reloads, builds in a child process, the cache."""
