@@ -1,6 +1,7 @@
 # Two entry points for a fresh machine with Python 3.11+ and make:
 #   make run   installs into .venv/ and starts the bot (Telegram when TELEGRAM_BOT_TOKEN is set, else a terminal chat)
-#   make test  installs into .venv/ (with test tools) and runs the whole test suite, then ruff
+#   make test  installs into .venv/ (with test tools), runs the whole test suite on its fixture corpus, then ruff,
+#              mypy, and `corpus check` on the live corpus/ and config/ (the only check that reads them)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -33,6 +34,8 @@ run: $(RUN_STAMP)
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check bot tests
+	$(BIN)/mypy
+	$(BIN)/python -m bot corpus check
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = ROOT / "corpus"  # the operators' folders; tests point these at tests/fixtures
+DEFAULT_CONFIG = ROOT / "config"
 
 
 # Commands that read the articles and settings: a folder that is not there is a mistake (a typo, the wrong working
@@ -20,8 +22,8 @@ NEEDS_FOLDERS = frozenset({"run", "ask", "chat", "eval", "bench"})
 def _add_paths(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     # The options work before and after the command. On a command they default to SUPPRESS: argparse lets a
     # subparser's defaults overwrite what the main parser parsed, so `--corpus X ask ...` used to ask corpus/.
-    corpus = ROOT / "corpus" if top else argparse.SUPPRESS
-    config = ROOT / "config" if top else argparse.SUPPRESS
+    corpus = DEFAULT_CORPUS if top else argparse.SUPPRESS
+    config = DEFAULT_CONFIG if top else argparse.SUPPRESS
     parser.add_argument("--corpus", type=Path, default=corpus, help="folder of articles (default: corpus/)")
     parser.add_argument("--config", type=Path, default=config, help="folder of settings (default: config/)")
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from engine_support import CONFIG, CORPUS
 from fake_bot_api import FakeBotAPI
 from telegram_support import Harness, start_bot, stop_bot
 
@@ -27,3 +28,12 @@ async def bot(fake: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Harness]:
     await stop_bot(harness)
     assert not harness.rejected_sends(), "Telegram would have refused:\n" + fake.summary()
     assert not fake.internal_errors, fake.internal_errors
+
+
+@pytest.fixture(autouse=True)
+def _fixture_folders(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's default folders are the fixture copies: no test may read the operators' live corpus/ and config/."""
+    import bot.cli
+
+    monkeypatch.setattr(bot.cli, "DEFAULT_CORPUS", CORPUS)
+    monkeypatch.setattr(bot.cli, "DEFAULT_CONFIG", CONFIG)

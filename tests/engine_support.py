@@ -1,4 +1,7 @@
-"""Shared helpers for engine tests: the real corpus and config, built once per test session."""
+"""Shared helpers for engine tests: the fixture corpus and config under tests/fixtures, built once per session.
+
+Tests never read the live `corpus/` and `config/`: those belong to operators, who add articles and synonyms there.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,10 @@ from pathlib import Path
 from bot.search.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-CONFIG = ROOT / "config"
+FIXTURES = ROOT / "tests" / "fixtures"
+CORPUS = FIXTURES / "seed_corpus"  # the two seed articles as cleaned into corpus/ when this was written
+CONFIG = FIXTURES / "config"  # the shipped settings at that time
+JUDGMENTS = FIXTURES / "judgments"
 
 
 @lru_cache(maxsize=1)

@@ -130,7 +130,7 @@ def _sentences(lang: Language, rng: np.random.Generator, n_words: int) -> str:
 
 
 def articles(chunks: int, seed: int = SEED, lang: Language | None = None) -> Iterator[Article]:
-    """Articles that `bot.search.chunking` cuts into `chunks` chunks in total (CHUNKS_PER_ARTICLE each, the last fewer)."""
+    """Articles that `bot.search.chunking` cuts into `chunks` chunks (CHUNKS_PER_ARTICLE each, the last fewer)."""
     lang = lang or language(seed)
     rng = np.random.default_rng(seed + chunks)
     number = 0

@@ -39,8 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from telegram.ext import Application
-
+    from bot.telegram.app import App
     from bot.telegram.services import Services
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,7 +86,7 @@ def _import_fake() -> Any:
                           "part of the repository's tests, not of the installed package")
     if str(TESTS) not in sys.path:
         sys.path.insert(0, str(TESTS))
-    from fake_bot_api import FakeBotAPI
+    from fake_bot_api import FakeBotAPI  # type: ignore[import-not-found]  # tests/ is put on sys.path above
 
     return FakeBotAPI
 
@@ -139,7 +138,7 @@ class Replies:
 
 
 async def _start_bot(base_url: str, token: str, corpus_dir: Path, config_dir: Path, work: Path, *,
-                     rate_limit: bool) -> tuple[Application, Services]:
+                     rate_limit: bool) -> tuple[App, Services]:
     """The bot as `python -m bot` builds it, started in the order `Application.run_polling` uses (as in
     tests/telegram_support.py), but on the given corpus and config and without the file watcher (nothing changes)."""
     from bot.serving.live import start_live
@@ -204,7 +203,7 @@ class BotProcess:
 
 
 def _summary(latencies_ms: list[float], started: float, finished: float) -> dict[str, Any]:
-    from bot.bench.runner import percentiles
+    from bot.bench.stats import percentiles
 
     pct = percentiles(latencies_ms)
     seconds = finished - started

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gc
 import json
 import os
@@ -31,6 +32,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from bot.bench.stats import percentiles
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZES_FULL = (1_000, 10_000, 100_000)
@@ -73,16 +76,6 @@ def memory_mb() -> dict[str, float]:
         out["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         out.setdefault("rss", out["peak"])
     return out
-
-
-def percentiles(samples_ms: Sequence[float]) -> dict[str, float | None]:
-    if not samples_ms:
-        return {"p50": None, "p95": None, "p99": None, "max": None}
-    import numpy as np
-
-    arr = np.asarray(samples_ms, dtype=np.float64)
-    return {"p50": float(np.percentile(arr, 50)), "p95": float(np.percentile(arr, 95)),
-            "p99": float(np.percentile(arr, 99)), "max": float(arr.max())}
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
@@ -179,7 +172,7 @@ def worker_build(spec: dict[str, Any]) -> dict[str, Any]:
     answered = 0
     for _ in range(passes):
         for q in questions:
-            ms, answer = _timed_ms(lambda q=q: engine.ask(q))
+            ms, answer = _timed_ms(functools.partial(engine.ask, q))
             ask_ms.append(ms)
             answered += answer.answered
     pct = percentiles(ask_ms)
@@ -191,7 +184,7 @@ def worker_build(spec: dict[str, Any]) -> dict[str, Any]:
     tokens = [engine.query_tokens(engine.queries.groups(q)) for q in questions]
     top_ms = []
     for tok in tokens:
-        ms, _ = _timed_ms(lambda tok=tok: index.top(tok, TOP_K)) if index else (0.0, None)
+        ms, _ = _timed_ms(functools.partial(index.top, tok, TOP_K)) if index else (0.0, None)
         top_ms.append(ms)
     out["rank_top5_p50_ms"] = percentiles(top_ms)["p50"]
     out["rank_top5_p99_ms"] = percentiles(top_ms)["p99"]
@@ -398,7 +391,8 @@ def run_worker(kind: str, spec: dict[str, Any], work: Path) -> dict[str, Any]:
                           env=env, timeout=WORKER_TIMEOUT_S, check=False)
     if proc.returncode != 0 or not out_path.exists():
         return {"error": f"{kind} worker exited with {proc.returncode}"}
-    return json.loads(out_path.read_text())
+    result: dict[str, Any] = json.loads(out_path.read_text())
+    return result
 
 
 # --- e2e through the Telegram layer --------------------------------------------------------------------------------
@@ -497,7 +491,7 @@ def main_bench(args: argparse.Namespace) -> int:
             reload = run_worker("reload", {"corpus": str(folder), "config": str(args.config),
                                            "cache": str(work / f"cache-{reload_key}"), "questions": questions}, work)
             report["reload"] = reload
-            # The bot builds a corpus this size in a child process (bot.serving.live.PROCESS_BUILD_FROM_CHUNKS): that is the
+            # The bot builds a corpus this size in a child process (live.PROCESS_BUILD_FROM_CHUNKS): that is the
             # figure; the thread build is what smaller corpora get, shown for comparison.
             report["reload_max_block_ms"] = (reload.get("process") or {}).get("max_block_ms")
             report["reload_thread_max_block_ms"] = (reload.get("thread") or {}).get("max_block_ms")

@@ -110,7 +110,8 @@ def term_uncached(word: str) -> str:
     word = fold_accents(word.replace("'", ""))
     if simplemma.is_known(word, lang="nl"):
         return fold_accents(simplemma.lemmatize(word, lang="nl").replace("_", "").casefold())
-    return _stemmer.stemWord(word)
+    stem: str = _stemmer.stemWord(word)
+    return stem
 
 
 term = lru_cache(maxsize=50_000)(term_uncached)
@@ -288,13 +289,13 @@ def analyse_corpus(texts: Iterable[str]) -> AnalysedCorpus:
     for i, word in enumerate(surface):
         if not i & 255:
             checkpoint()
-        own = whole.get(word)
-        if own is None:
+        term = whole.get(word)
+        if term is None:
             continue
-        found = [own]
+        found = [term]
         parts = splitter.split_uncached(word)
         if parts:
-            extra = tuple(t for t in (whole[p] for p in parts) if t != own)
+            extra = tuple(t for t in (whole[p] for p in parts) if t != term)
             if extra:
                 lexicon.parts[word] = extra
                 found += extra

@@ -82,10 +82,10 @@ def sections(body: str) -> list[tuple[str | None, list[str]]]:
             block.clear()
 
     for line in body.splitlines():
-        heading = HEADING.match(line)
-        if heading:
+        match = HEADING.match(line)
+        if match:
             flush()
-            result.append((heading.group(1).strip(), []))
+            result.append((match.group(1).strip(), []))
         elif not line.strip():
             flush()
         else:
@@ -194,7 +194,7 @@ def chunk_article(article: Article) -> list[Chunk]:
             if override:
                 kind = override
             elif len(kinds) == 1:
-                kind = kinds.pop()  # type: ignore[assignment]
+                kind = kinds.pop()
             elif section_is_case:
                 kind = "case"
             elif "rule" in kinds:

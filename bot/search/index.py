@@ -238,11 +238,14 @@ class BM25Index:
         """rank-bm25's term contributions, with its operations in its order (`norm` from `_length_norm`)."""
         p = self.params
         if p.variant == "okapi":
-            return idf * (tf * (p.k1 + 1) / (tf + norm))
+            okapi: np.ndarray = idf * (tf * (p.k1 + 1) / (tf + norm))
+            return okapi
         if p.variant == "l":
             ctd = tf / norm
-            return idf * tf * (p.k1 + 1) * (ctd + p.delta) / (p.k1 + ctd + p.delta)
-        return idf * (p.delta + (tf * (p.k1 + 1)) / (norm + tf))
+            bm25l: np.ndarray = idf * tf * (p.k1 + 1) * (ctd + p.delta) / (p.k1 + ctd + p.delta)
+            return bm25l
+        plus: np.ndarray = idf * (p.delta + (tf * (p.k1 + 1)) / (norm + tf))
+        return plus
 
     def _gains(self, t: int, docs: np.ndarray) -> np.ndarray:
         """What each posting of term `t` adds on top of the per-query constant (contribution minus absent one)."""

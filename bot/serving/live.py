@@ -137,7 +137,7 @@ def load_articles_keeping_good(corpus_dir: Path, last: LastGood) -> tuple[list[A
     try:
         paths = []
         for path in corpus_dir.rglob("*"):
-            questions_first.checkpoint()  # runs in a reload's worker thread: let questions go first (bot.search.scheduling)
+            questions_first.checkpoint()  # a reload runs this in a worker thread: questions go first
             if path.suffix.lower() in ARTICLE_SUFFIXES:
                 paths.append(path)
         # Path order, compared as tuples in C: sorting Path objects calls a Python method per comparison, tens of ms

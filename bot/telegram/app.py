@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import (
@@ -24,6 +25,9 @@ from telegram.ext import (
 from bot.serving.live import ReloadReport
 from bot.telegram import admin, handlers
 from bot.telegram.services import KEY, Services
+
+# PTB's Application is generic in six context types; this bot uses the defaults everywhere.
+App = Application[Any, Any, Any, Any, Any, Any]
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +50,7 @@ MENUS = {
 
 
 def build_application(token: str, base_url: str, services: Services, *, rate_limit: bool = True,
-                      poll_timeout: float = 30.0) -> Application:
+                      poll_timeout: float = 30.0) -> App:
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -59,14 +63,14 @@ def build_application(token: str, base_url: str, services: Services, *, rate_lim
     )
     if rate_limit:
         # Keeps outbound messages within Telegram's flood limits and retries a 429 a few times before giving up.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]  # PTB: typed for None
     application = builder.build()
     application.bot_data[KEY] = services
     add_handlers(application)
     return application
 
 
-def add_handlers(application: Application) -> None:
+def add_handlers(application: App) -> None:
     application.add_handler(CommandHandler("start", handlers.on_start))
     application.add_handler(CommandHandler("help", handlers.on_help))
     application.add_handler(CommandHandler(ASK_COMMANDS, handlers.on_ask_command))
@@ -80,18 +84,20 @@ def add_handlers(application: Application) -> None:
     application.add_error_handler(handlers.on_error)
 
 
-async def start_polling_in_loop(application: Application, poll_timeout: float = 1.0) -> None:
+async def start_polling_in_loop(application: App, poll_timeout: float = 1.0) -> None:
     """`Application.run_polling`'s start sequence inside an already running event loop (tests, the benchmark):
     initialize, post_init, start fetching, start processing. `run_polling` itself owns the loop and the signals."""
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
     assert application.updater is not None
-    await application.updater.start_polling(timeout=poll_timeout, poll_interval=0)
+    await application.updater.start_polling(
+        timeout=poll_timeout,  # type: ignore[arg-type]  # tests poll with fractions of a second; the API takes them
+        poll_interval=0)
     await application.start()
 
 
-async def stop_polling_in_loop(application: Application) -> None:
+async def stop_polling_in_loop(application: App) -> None:
     """The matching shutdown: stop fetching, finish the updates in hand, shut down, then post_shutdown (which stops
     the file watcher and closes the usage store)."""
     if application.updater is not None and application.updater.running:
@@ -103,7 +109,7 @@ async def stop_polling_in_loop(application: Application) -> None:
         await application.post_shutdown(application)
 
 
-async def set_menus(application: Application) -> None:
+async def set_menus(application: App) -> None:
     for language, menus in MENUS.items():
         code = None if language == "nl" else language
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in menus["private"]],
@@ -112,7 +118,7 @@ async def set_menus(application: Application) -> None:
                                                scope=BotCommandScopeAllGroupChats(), language_code=code)
 
 
-async def _post_init(application: Application) -> None:
+async def _post_init(application: App) -> None:
     services: Services = application.bot_data[KEY]
     try:
         await set_menus(application)
@@ -127,7 +133,7 @@ async def _post_init(application: Application) -> None:
              len(services.holder.get().articles), len(services.holder.get().chunks))
 
 
-async def _post_shutdown(application: Application) -> None:
+async def _post_shutdown(application: App) -> None:
     services: Services = application.bot_data[KEY]
     if services.live is not None:
         await services.live.stop()
@@ -156,7 +162,7 @@ async def _purge_daily(services: Services) -> None:
             log.exception("usage store purge failed; trying again tomorrow")
 
 
-async def on_reload(application: Application, report: ReloadReport) -> None:
+async def on_reload(application: App, report: ReloadReport) -> None:
     """After every reload: pick up settings and texts, and tell the admin chat about changes and problems."""
     services: Services = application.bot_data[KEY]
     services.reload_settings()

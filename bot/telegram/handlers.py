@@ -43,7 +43,8 @@ Context = ContextTypes.DEFAULT_TYPE
 
 
 def services(context: Context) -> Services:
-    return context.application.bot_data[KEY]
+    found: Services = context.application.bot_data[KEY]
+    return found
 
 
 # --- sending ----------------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 import pytest
+from engine_support import CONFIG, CORPUS
 
 from bot.bench import e2e as bench_e2e
 from bot.bench import runner as bench
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_measure_answers_every_question_and_reports_ordered_percentiles(tmp_path: Path) -> None:
-    result = bench_e2e.measure(ROOT / "corpus", ROOT / "config", tmp_path, users=(1, 3), questions_per_user=3,
+    result = bench_e2e.measure(CORPUS, CONFIG, tmp_path, users=(1, 3), questions_per_user=3,
                                reading_s=(0.1, 0.2))
     assert set(result) == {"users_1", "users_3"}
     for users, row in ((1, result["users_1"]), (3, result["users_3"])):
@@ -38,7 +39,7 @@ def test_measure_answers_every_question_and_reports_ordered_percentiles(tmp_path
 
 
 def test_quick_measure_leaves_out_the_run_without_rate_limiter(tmp_path: Path) -> None:
-    result = bench_e2e.measure(ROOT / "corpus", ROOT / "config", tmp_path, users=(2,), questions_per_user=2,
+    result = bench_e2e.measure(CORPUS, CONFIG, tmp_path, users=(2,), questions_per_user=2,
                                reading_s=(0.05, 0.05), quick=True)
     back = result["users_2"]["back_to_back"]
     assert back["replies"] == 4 and result["users_2"]["replies"] == 4
@@ -60,7 +61,7 @@ def test_bench_table_shows_the_e2e_rows_in_user_order() -> None:
 def test_bench_reports_e2e_as_not_measured_when_the_fake_server_is_missing(monkeypatch: pytest.MonkeyPatch,
                                                                              tmp_path: Path) -> None:
     monkeypatch.setattr(bench_e2e, "TESTS", tmp_path)  # a checkout without tests/fake_bot_api.py
-    args = argparse.Namespace(corpus=ROOT / "corpus", config=ROOT / "config")
+    args = argparse.Namespace(corpus=CORPUS, config=CONFIG)
     e2e, why = bench.run_e2e(args, tmp_path)
     assert e2e is None
     assert why is not None and why.startswith("not measured") and "fake_bot_api.py" in why

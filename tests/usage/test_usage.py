@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from engine_support import CONFIG
 
 from bot.search.records import Answer, Result
 from bot.usage.keys import KEY_ENV, KEY_FILE, hash_id, load_hash_key
@@ -428,7 +429,7 @@ def test_missing_settings_file_means_defaults(tmp_path: Path) -> None:
 
 
 def test_repository_settings_file_is_valid() -> None:
-    settings, problems = load_usage_settings(Path(__file__).resolve().parent.parent / "config")
+    settings, problems = load_usage_settings(CONFIG)
     assert problems == []
     assert settings == UsageSettings(enabled=True, path="data/usage.sqlite3", retention_days=180,
                                      store_question_text=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from engine_support import CORPUS
 
 from bot.cli import main
 from bot.ingest.cleaning import clean, slugify
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = {
     "000_763e993bd8cb6f40.txt": ("opportunist-mensen-kwijt.md", None),
     "003_f01afd0df1011a24.txt": (
@@ -42,7 +43,7 @@ def test_import_reproduces_the_committed_corpus_file(seed: str, tmp_path: Path,
         args += ["--url", url]  # the scrape holds no address; the operator supplies it
     assert main(args) == 0
     written = (tmp_path / target).read_text(encoding="utf-8")
-    assert written == (ROOT / "corpus" / target).read_text(encoding="utf-8")
+    assert written == (CORPUS / target).read_text(encoding="utf-8")
     body = written.split("\n---\n", 1)[1]
     for chrome in CHROME:
         assert chrome not in body, chrome

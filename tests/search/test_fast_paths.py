@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from engine_support import CONFIG, CORPUS
 
 from bot.search import analysis, scheduling
 from bot.search import index as index_module
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
-    return Engine.load(ROOT / "corpus", ROOT / "config")
+    return Engine.load(CORPUS, CONFIG)
 
 
 def _index_texts(engine: Engine) -> list[str]:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from engine_support import CONFIG
+from engine_support import CONFIG, JUDGMENTS
 
 from bot.cli import main
 
@@ -34,7 +34,7 @@ def test_corpus_option_works_before_and_after_the_command(where: str, corpus: Pa
     assert [r["article"] for r in answer["results"]] == ["zeilen"]  # before: it used to ask corpus/ instead
 
 
-@pytest.mark.parametrize("command", [["ask", "Hoe houd ik klanten trouw?"], ["eval", "tests/judgments.yaml"],
+@pytest.mark.parametrize("command", [["ask", "Hoe houd ik klanten trouw?"], ["eval", str(JUDGMENTS / "seeds.yaml")],
                                      ["chat"]])
 @pytest.mark.parametrize("missing", ["--corpus", "--config"])
 def test_a_folder_that_is_not_there_is_an_error_not_an_empty_corpus(command: list[str], missing: str, tmp_path: Path,

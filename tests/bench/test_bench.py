@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from engine_support import CONFIG, CORPUS
 
 from bot.bench import corpus as bench_corpus
 from bot.bench import e2e as bench_e2e
@@ -57,7 +58,7 @@ def test_json_report_on_a_tiny_corpus_has_the_documented_keys(monkeypatch: pytes
     # The e2e part's own test (test_bench_e2e.py) covers its figures; here a small plan keeps this test short.
     monkeypatch.setattr(bench_e2e, "measure", functools.partial(bench_e2e.measure, users=(1, 2), questions_per_user=2,
                                                                 reading_s=(0.01, 0.02)))
-    args = argparse.Namespace(corpus=ROOT / "corpus", config=ROOT / "config", quick=False, json=True, sizes=(300,))
+    args = argparse.Namespace(corpus=CORPUS, config=CONFIG, quick=False, json=True, sizes=(300,))
     assert bench.main_bench(args) == 0
     report = json.loads(capsys.readouterr().out)
     for key in ("real", "chunks_300", "reload_max_block_ms", "e2e"):
