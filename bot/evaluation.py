@@ -1,9 +1,15 @@
 """`python -m bot eval FILE`: score the engine on a judgment list before a corpus or synonym change is deployed.
 
-A judgment is a question and either the passage that should answer it (article id and words the passage text must
-contain) or `abstain: true`. Metrics: hit@1 and MRR@5 over the answerable questions, and precision/recall of
-abstention (of the questions the engine declined, how many should have been declined; of those that should, how many
-it declined).
+A judgment is a chat message and what the bot should do with it: quote the passage that answers it (article id and
+words the passage text must contain), decline because nothing in the articles answers it (`abstain: true`), or treat
+it as small talk (`smalltalk: true`: a greeting, thanks, "wie ben jij?"; never a quote). An optional `split: tune` or
+`split: heldout` marks the part a change may be tuned on and the part that is only measured; every figure is
+reported per split, so a list that stops predicting users shows as a gap between the two.
+
+Metrics: hit@1 and MRR@5 over the answerable questions; precision and recall of declining (small talk counts as a
+question that must not be quoted); the wrong-quote rate, the share of all messages answered with a quote that does
+not answer them (a quote where none should be, or a top passage other than the right one); and the share of
+messages handled right (answerable: the right passage first; abstain and small talk: no quote).
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ import yaml
 from bot.search.engine import Engine
 from bot.search.records import Answer, Result
 
+SPLITS = ("tune", "heldout")
+
 
 @dataclass(frozen=True)
 class Judgment:
@@ -26,10 +34,17 @@ class Judgment:
     words: tuple[str, ...] = ()
     abstain: bool = False
     note: str = ""
+    smalltalk: bool = False
+    split: str = ""
+
+    @property
+    def declines(self) -> bool:
+        """The bot must not quote anything for this message."""
+        return self.abstain or self.smalltalk
 
     def matches(self, result: Result) -> bool:
-        text = result.text.casefold()
-        return result.article == self.article and all(w.casefold() in text for w in self.words)
+        text = " ".join(result.text.split()).casefold()
+        return result.article == self.article and all(" ".join(w.split()).casefold() in text for w in self.words)
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,17 @@ class Outcome:
     answer: Answer
     rank: int | None  # 1-based rank of the first matching result within the top 5, None if absent
 
+    @property
+    def right(self) -> bool:
+        if self.judgment.declines:
+            return not self.answer.answered
+        return self.rank == 1
+
+    @property
+    def wrong_quote(self) -> bool:
+        """Answered with a quote that does not answer the message."""
+        return self.answer.answered and not self.right
+
 
 @dataclass(frozen=True)
 class Scores:
@@ -45,6 +71,8 @@ class Scores:
     mrr_at_5: float
     abstain_precision: float
     abstain_recall: float
+    wrong_quote_rate: float
+    right: float  # share of all messages handled right
     answerable: int
     unanswerable: int
     outcomes: tuple[Outcome, ...]
@@ -59,11 +87,34 @@ def load_judgments(path: Path) -> list[Judgment]:
         if not isinstance(item, dict) or not isinstance(item.get("q"), str):
             raise ValueError(f"{path}: judgment {number} needs a 'q' question")
         abstain = bool(item.get("abstain", False))
-        if not abstain and not item.get("article"):
-            raise ValueError(f"{path}: judgment {number} ({item['q']!r}) needs 'article' or 'abstain: true'")
+        smalltalk = bool(item.get("smalltalk", False))
+        if not abstain and not smalltalk and not item.get("article"):
+            raise ValueError(f"{path}: judgment {number} ({item['q']!r}) needs 'article', 'abstain: true' or "
+                             "'smalltalk: true'")
+        split = str(item.get("split", ""))
+        if split and split not in SPLITS:
+            raise ValueError(f"{path}: judgment {number} ({item['q']!r}): split is 'tune' or 'heldout', not {split!r}")
         words = item.get("words") or []
-        out.append(Judgment(item["q"], item.get("article"), tuple(map(str, words)), abstain, str(item.get("note", ""))))
+        out.append(Judgment(item["q"], item.get("article"), tuple(map(str, words)), abstain,
+                            str(item.get("note", "")), smalltalk, split))
     return out
+
+
+def score(outcomes: list[Outcome]) -> Scores:
+    answerable = [o for o in outcomes if not o.judgment.declines]
+    unanswerable = [o for o in outcomes if o.judgment.declines]
+    declined = [o for o in outcomes if not o.answer.answered]
+    return Scores(
+        hit_at_1=sum(o.rank == 1 for o in answerable) / len(answerable) if answerable else 1.0,
+        mrr_at_5=sum(1 / o.rank for o in answerable if o.rank) / len(answerable) if answerable else 1.0,
+        abstain_precision=sum(o.judgment.declines for o in declined) / len(declined) if declined else 1.0,
+        abstain_recall=sum(not o.answer.answered for o in unanswerable) / len(unanswerable) if unanswerable else 1.0,
+        wrong_quote_rate=sum(o.wrong_quote for o in outcomes) / len(outcomes) if outcomes else 0.0,
+        right=sum(o.right for o in outcomes) / len(outcomes) if outcomes else 1.0,
+        answerable=len(answerable),
+        unanswerable=len(unanswerable),
+        outcomes=tuple(outcomes),
+    )
 
 
 def evaluate(engine: Engine, judgments: list[Judgment]) -> Scores:
@@ -71,21 +122,21 @@ def evaluate(engine: Engine, judgments: list[Judgment]) -> Scores:
     for judgment in judgments:
         answer = engine.ask(judgment.question, limit=5)
         rank = None
-        if not judgment.abstain:
+        if not judgment.declines:
             rank = next((i for i, r in enumerate(answer.results[:5], start=1) if judgment.matches(r)), None)
         outcomes.append(Outcome(judgment, answer, rank))
-    answerable = [o for o in outcomes if not o.judgment.abstain]
-    unanswerable = [o for o in outcomes if o.judgment.abstain]
-    declined = [o for o in outcomes if not o.answer.answered]
-    return Scores(
-        hit_at_1=sum(o.rank == 1 for o in answerable) / len(answerable) if answerable else 1.0,
-        mrr_at_5=sum(1 / o.rank for o in answerable if o.rank) / len(answerable) if answerable else 1.0,
-        abstain_precision=sum(o.judgment.abstain for o in declined) / len(declined) if declined else 1.0,
-        abstain_recall=sum(not o.answer.answered for o in unanswerable) / len(unanswerable) if unanswerable else 1.0,
-        answerable=len(answerable),
-        unanswerable=len(unanswerable),
-        outcomes=tuple(outcomes),
-    )
+    return score(outcomes)
+
+
+def by_split(scores: Scores) -> dict[str, Scores]:
+    """The scores of each split present in the list, and of the whole list under "all"."""
+    parts = {name: score([o for o in scores.outcomes if o.judgment.split == name]) for name in SPLITS
+             if any(o.judgment.split == name for o in scores.outcomes)}
+    return {**parts, "all": scores}
+
+
+ROWS = (("hit@1", "hit_at_1"), ("MRR@5", "mrr_at_5"), ("abstain precision", "abstain_precision"),
+        ("abstain recall", "abstain_recall"), ("wrong-quote rate", "wrong_quote_rate"), ("handled right", "right"))
 
 
 def main_eval(args: argparse.Namespace) -> int:
@@ -98,15 +149,17 @@ def main_eval(args: argparse.Namespace) -> int:
     scores = evaluate(engine, judgments)
     for outcome in scores.outcomes:
         j = outcome.judgment
-        ok = (not outcome.answer.answered) if j.abstain else outcome.rank == 1
-        if args.verbose or not ok:
+        if args.verbose or not outcome.right:
             top = outcome.answer.results[0] if outcome.answer.results else None
             got = f"{top.article} [{top.kind}] {top.quote[:60]!r}" if top else f"abstained ({outcome.answer.reason})"
-            want = "abstain" if j.abstain else f"{j.article} {list(j.words)} (rank {outcome.rank})"
-            print(f"{'ok  ' if ok else 'MISS'} {j.question!r}\n      want {want}\n      got  {got}")
-    print(f"\n{len(judgments)} questions ({scores.answerable} answerable, {scores.unanswerable} to abstain)")
-    print(f"hit@1              {scores.hit_at_1:.3f}")
-    print(f"MRR@5              {scores.mrr_at_5:.3f}")
-    print(f"abstain precision  {scores.abstain_precision:.3f}")
-    print(f"abstain recall     {scores.abstain_recall:.3f}")
+            want = "small talk" if j.smalltalk else "abstain" if j.abstain else \
+                f"{j.article} {list(j.words)} (rank {outcome.rank})"
+            split = f" [{j.split}]" if j.split else ""
+            print(f"{'ok  ' if outcome.right else 'MISS'}{split} {j.question!r}\n      want {want}\n      got  {got}")
+    print(f"\n{len(judgments)} questions ({scores.answerable} answerable, {scores.unanswerable} to decline)")
+    parts = by_split(scores)
+    print(f"{'':20}" + "".join(f"{name:>9}" for name in parts))
+    print(f"{'questions':20}" + "".join(f"{len(s.outcomes):>9}" for s in parts.values()))
+    for label, field in ROWS:
+        print(f"{label:20}" + "".join(f"{getattr(s, field):>9.3f}" for s in parts.values()))
     return 0

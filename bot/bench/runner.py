@@ -427,7 +427,7 @@ def _log(message: str) -> None:
 
 
 def real_questions() -> list[str]:
-    path = ROOT / "tests" / "judgments.yaml"
+    path = ROOT / "tests" / "fixtures" / "judgments" / "seeds.yaml"
     try:
         from bot.evaluation import load_judgments
 
