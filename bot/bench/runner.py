@@ -47,18 +47,6 @@ TICK_S = 0.005
 RATIO = "ratio"  # a row format: "144x", "1.9x", "0.2x"
 WORKER_TIMEOUT_S = 1800
 
-TARGETS = {  # 2-core machine, 100k chunks unless said otherwise
-    "query_p99_ms": 3.0,
-    "build_s": 15.0,
-    "build_peak_mb": 800.0,
-    "serving_mb": 300.0,
-    "restart_s": 1.0,
-    "speedup_vs_rank_bm25_p50 (10k)": 100.0,
-    "reload_max_block_ms": 50.0,
-    "e2e users_50 p95_ms": 50.0,
-}
-
-
 # --- measuring helpers ----------
 
 

@@ -130,6 +130,14 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if is_content(w)]
 
 
+def jaccard(a: Collection[str], b: Collection[str]) -> float:
+    """Word-set similarity, |a & b| / |a | b|: for near-duplicate passages and for grouping alike questions. Two
+    empty sets are the same set (1.0)."""
+    a, b = set(a), set(b)
+    union = len(a | b)
+    return len(a & b) / union if union else 1.0
+
+
 def analyse(text: str) -> list[str]:
     """Index terms of a text without compound splitting (the first pass of an index build)."""
     return [term(w) for w in content_words(text)]

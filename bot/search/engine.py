@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.problems import Problem
-from bot.search.analysis import analyse_corpus
+from bot.search.analysis import analyse_corpus, jaccard
 from bot.search.articles import load_articles
 from bot.search.chunking import ChunkStore, chunk_article, rule_statements
 from bot.search.gc_policy import gc_paused
@@ -170,7 +170,7 @@ class Engine:
             given.add(candidate.chunk_index)
             chunk = self.chunks[candidate.chunk_index]
             terms = set(self.analyse_text(chunk.text))
-            if any(_jaccard(terms, other) >= answer_settings.duplicate_similarity for other in shown):
+            if any(jaccard(terms, other) >= answer_settings.duplicate_similarity for other in shown):
                 continue
             shown.append(terms)
             result = self._result(chunk, candidate, weights)
@@ -291,7 +291,3 @@ def quote_kind(chunk: Chunk, quote: str) -> Kind:
 _LIST_ITEM = re.compile(r"^[ \t]*(\d{1,2})[.)][ \t]+(.*)$", re.MULTILINE)  # (number, the item's first line)
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)

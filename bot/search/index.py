@@ -348,7 +348,3 @@ class BM25Index:
         if tid is None:
             return np.empty(0, dtype=np.intp)
         return self._docs(tid)
-
-    def document_frequency(self, term: str) -> int:
-        tid = self.vocab.get(term)
-        return 0 if tid is None else int(self.indptr[tid + 1] - self.indptr[tid])

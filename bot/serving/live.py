@@ -34,7 +34,7 @@ from bot.search.records import Article
 from bot.search.scheduling import questions_first
 from bot.search.settings import SearchSettings, Synonyms, load_search_settings, load_synonyms
 from bot.serving.build_process import build_in_process
-from bot.serving.cache import cache_key, read_cache, write_cache
+from bot.serving.cache import cache_key, read_cache, remove_stale_temporaries, write_cache
 from bot.serving.holder import EngineHolder
 from bot.yamlfile import read_text
 
@@ -268,7 +268,9 @@ class LiveCorpus:
         engine = None
         from_cache = False
         key = cache_key(self.corpus_dir, self.config_dir) if self.cache_dir else ""
+        written = False
         if self.cache_dir:
+            remove_stale_temporaries(self.cache_dir)
             engine = read_cache(self.cache_dir, key)
             from_cache = engine is not None
             if engine is not None:
@@ -279,10 +281,14 @@ class LiveCorpus:
         if engine is None:
             engine = self.build()
             if self.cache_dir:
-                write_cache(self.cache_dir, key, engine)
+                written = write_cache(self.cache_dir, key, engine)
         self.last_report = self._report(engine, started, changed=True, reason="start")
-        source = "index read from the cache" if from_cache else "index built" + (", cache written" if self.cache_dir
-                                                                                 else "")
+        if from_cache:
+            source = "index read from the cache"
+        elif self.cache_dir:
+            source = "index built, cache written" if written else "index built, cache NOT written (see above)"
+        else:
+            source = "index built"
         log.info("start (%s): %s", source, self.last_report.summary())
         self._log_problems(engine.problems)
         return engine

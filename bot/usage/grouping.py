@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.search.analysis import analyse, fold_accents, normalise
+from bot.search.analysis import analyse, fold_accents, jaccard, normalise
 
 GROUP_SIMILARITY = 0.5  # Jaccard of two questions' word sets above which they count as the same question
 MAX_KEYS_PER_GROUP = 64
@@ -34,12 +34,6 @@ def question_words(text: str) -> frozenset[str]:
     return frozenset(fold_accents(_PUNCT.sub(" ", normalise(text))).split())
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a and not b:
-        return 1.0
-    return len(a & b) / len(a | b)
-
-
 def group_questions(rows: Iterable[tuple[str, dt.datetime]], limit: int) -> list[UnansweredGroup]:
     """Group (text, time) rows, given most recent first, by word-set similarity; groups ordered most recent first.
 
@@ -60,7 +54,7 @@ def group_questions(rows: Iterable[tuple[str, dt.datetime]], limit: int) -> list
         if target is None and words:
             candidates = sorted(set().union(*(by_word.get(w, set()) for w in words)))
             for index in candidates:
-                if any(_jaccard(words, seen) >= GROUP_SIMILARITY for seen in groups[index]["keys"]):
+                if any(jaccard(words, seen) >= GROUP_SIMILARITY for seen in groups[index]["keys"]):
                     target = index
                     break
         if target is None:
