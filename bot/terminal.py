@@ -29,7 +29,19 @@ MORE_IN_ASK = "in 'python -m bot chat' met 'meer', of alle met --json"
 CHAT_HELP = "Stel een vraag; 'meer' toont de volgende passage, 'artikel <id>' het hele artikel, 'stop' sluit af."
 
 
+SMALLTALK = {
+    "greeting": "Hallo! Stel gerust een vraag over zakelijke relaties, bijvoorbeeld: Hoe houd ik klanten trouw?",
+    "thanks": "Graag gedaan! Heeft u nog een vraag, stel hem gerust.",
+    "ack": "Prima. Stel gerust een volgende vraag.",
+    "bye": "Tot ziens! (typ 'stop' om af te sluiten)",
+    "identity": "Ik beantwoord vragen over zakelijke relaties met letterlijke citaten uit {count} artikelen.",
+    "help": CHAT_HELP,
+}
+
+
 def format_answer(answer: Answer, engine: Engine, show: int = 1, more: str = MORE_IN_CHAT) -> str:
+    if answer.smalltalk:
+        return SMALLTALK[answer.smalltalk].format(count=len(engine.articles))
     lines: list[str] = []
     if answer.truncated:
         lines.append(f"(Uw vraag was te lang en is ingekort tot {engine.settings.answer.max_question_chars} tekens.)")

@@ -27,6 +27,7 @@ from bot.search.quotes import ELLIPSIS, select_quote
 from bot.search.records import Answer, Article, Chunk, Kind, Result
 from bot.search.scheduling import questions_first
 from bot.search.settings import SearchSettings, Synonyms, describe, load_search_settings, load_synonyms
+from bot.search.smalltalk import smalltalk
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,9 @@ class Engine:
         truncated = len(question) > answer_settings.max_question_chars
         if truncated:
             question = question[: answer_settings.max_question_chars]
+        kind = smalltalk(question)
+        if kind is not None:  # "top, dank je!" is no question: no passage may answer it
+            return Answer(question, (), truncated, "smalltalk", smalltalk=kind)
         groups = self.queries.groups(question)
         if not groups:
             return Answer(question, (), truncated, "no-terms")

@@ -78,6 +78,11 @@ class Answer:
     results: tuple[Result, ...]
     truncated: bool = False  # the question was longer than the cap and was cut before analysis
     reason: str = ""  # why the engine abstained ("no-terms", "no-match", "below-threshold"), for logs and reports
+    smalltalk: str | None = None  # "greeting", "thanks", "ack", "bye", "identity", "help": not a question at all
+
+    @property
+    def intent(self) -> str:
+        return "smalltalk" if self.smalltalk else "question"
 
     @property
     def answered(self) -> bool:
@@ -87,5 +92,7 @@ class Answer:
         return {
             "question": self.question,
             "answered": self.answered,
+            "intent": self.intent,
+            **({"smalltalk": self.smalltalk} if self.smalltalk else {}),
             "results": [r.as_json() for r in self.results],
         }

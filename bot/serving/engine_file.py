@@ -7,18 +7,19 @@ an instance is made with `object.__new__` and its attributes set one by one, so 
 `__setstate__` runs. Anything else in an engine is a bug, and encoding refuses it rather than guessing.
 
 Why not plain JSON alone: restart time. The bulk of an engine (index arrays, the vocabulary, chunk sections, article
-bodies) goes into a binary blob: arrays as raw bytes, and long string lists as one UTF-8 text plus an offsets array,
-so 250k terms come back with one decode and slices instead of 250k JSON tokens. Lists of one class's instances (the
-articles) are stored column by column for the same reason. Shared references stay shared (the lexicon's word table
-is also the compound splitter's vocabulary and the typo fixer's word list), and short strings from string lists are
-interned, as the build shares one string object between the lexicon and the index vocabulary.
+bodies) goes into a binary blob: arrays as raw bytes, and the strings of long string lists in one table of distinct
+strings (one UTF-8 text, split in C) that each list indexes with an int32 array. 250k terms come back with one
+decode, one split and one numpy take instead of 250k JSON tokens, and a string that several lists hold (a word that
+is its own term, in the lexicon and in the index vocabulary) is one object again, as after a build. Lists of one
+class's instances (the articles) are stored column by column for the same reason. Shared references stay shared (the
+lexicon's word table is also the compound splitter's vocabulary and the typo fixer's word list). Arrays are copied
+out of the file's bytes, so the file is not kept in memory behind them.
 """
 
 from __future__ import annotations
 
 import array
 import json
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,9 +41,12 @@ CLASSES: dict[str, type] = {
                 Vocabulary, Lexicon, CompoundSplitter, QueryAnalyzer)
 }
 _NAMES = {cls: name for name, cls in CLASSES.items()}
+# Attributes rebuilt from the others after loading instead of stored: the chunk store's per-article ranges are one
+# small list per article (20k JSON values at 100k chunks) that its arrays give back in milliseconds.
+_DERIVED: dict[type, tuple[str, ...]] = {ChunkStore: ("_ranges",)}
 _BULK = 32  # string lists and instance lists at least this long go to the blob / columns
-_INTERN_UP_TO = 40  # characters: words and terms are interned, texts are not
 _ALIGN = 64
+_LONG = 256  # characters: a string this long is stored and decoded on its own
 
 
 class EngineFileError(ValueError):
@@ -55,7 +59,14 @@ def _attributes(obj: object) -> dict[str, Any]:
         for name in getattr(cls, "__slots__", ()):
             if name not in ("__dict__", "__weakref__") and hasattr(obj, name):
                 values[name] = getattr(obj, name)
+    for name in _DERIVED.get(type(obj), ()):
+        values.pop(name, None)
     return values
+
+
+def _restore_derived(obj: object) -> None:
+    if isinstance(obj, ChunkStore):
+        obj._index_articles()
 
 
 @dataclass
@@ -66,6 +77,7 @@ class _Writer:
     memo: dict[int, int] = field(default_factory=dict)  # id(object) -> reference number
     keep: list[object] = field(default_factory=list)  # keeps memoised objects alive, so ids stay unique
     refs: int = 0
+    table: dict[str, int] = field(default_factory=dict)  # distinct strings of bulk lists -> their number
 
     def _blob(self, data: bytes | memoryview) -> int:
         pad = -self.size % _ALIGN
@@ -87,12 +99,31 @@ class _Writer:
         return len(self.sections) - 1
 
     def _strings(self, items: list[str] | tuple[str, ...]) -> int:
-        lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
-        ends = self._array(np.cumsum(lengths))
-        text = "".join(items).encode("utf-8", "surrogatepass")
-        offset = self._blob(text)
-        self.sections.append({"kind": "strings", "offset": offset, "nbytes": len(text), "ends": ends})
-        return len(self.sections) - 1
+        table = self.table
+        number = table.setdefault
+        return self._array(np.fromiter((number(s, len(table)) for s in items), dtype=np.int32, count=len(items)))
+
+    def string_table(self) -> dict[str, Any]:
+        """The distinct strings, written last. Short ones (words, terms, headings) as one NUL-separated text, split
+        in one C call; long ones (article bodies) each as its own UTF-8 run, decoded straight from the file's
+        buffer: splitting 100 MB of bodies out of one decoded text copied every byte twice."""
+        strings = list(self.table)
+        is_long = np.fromiter((len(s) > _LONG for s in strings), dtype=bool, count=len(strings))
+        short = [s for s, long in zip(strings, is_long.tolist(), strict=True) if not long]
+        text = "\0".join(short)
+        spec: dict[str, Any] = {"count": len(strings), "long": self._array(np.flatnonzero(is_long).astype(np.int64))}
+        if text.count("\0") != max(len(short) - 1, 0):  # a NUL inside a short string: store their ends instead
+            spec["ends"] = self._array(np.cumsum(np.fromiter(map(len, short), dtype=np.int64, count=len(short))))
+            text = "".join(short)
+        data = text.encode("utf-8", "surrogatepass")
+        spec["offset"] = self._blob(data)
+        spec["nbytes"] = len(data)
+        encoded = [strings[i].encode("utf-8", "surrogatepass") for i in np.flatnonzero(is_long).tolist()]
+        spec["long_ends"] = self._array(np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))))
+        joined = b"".join(encoded)
+        spec["long_offset"] = self._blob(joined)
+        spec["long_nbytes"] = len(joined)
+        return spec
 
     def _remember(self, value: object) -> int:
         self.memo[id(value)] = self.refs
@@ -115,8 +146,11 @@ class _Writer:
             ref = self._remember(value)
             if len(value) >= _BULK and all(type(v) is str for v in value):
                 return {tag: {"s": self._strings(value)}, "id": ref}
-            if len(value) >= _BULK and type(value[0]) in _NAMES and all(type(v) is type(value[0]) for v in value):
+            if (len(value) >= _BULK and type(value[0]) in _NAMES and all(type(v) is type(value[0]) for v in value)
+                    and not any(id(v) in self.memo for v in value)):  # already stored ones stay references
                 return {tag: self._columns(value), "id": ref}
+            if len(value) >= _BULK and all(type(v) is dict and not v for v in value):
+                return {tag: {"empty_dicts": len(value)}, "id": ref}  # per-article kinds, nearly always none
             return {tag: [self.encode(v) for v in value], "id": ref}
         if isinstance(value, dict):
             ref = self._remember(value)
@@ -145,12 +179,17 @@ class _Writer:
                 "cols": {n: self.encode([a[n] for a in attrs]) for n in names}}
 
 
+def _starts(ends: list[int]) -> list[int]:
+    return [0, *ends[:-1]] if ends else []
+
+
 class _Reader:
-    def __init__(self, sections: list[dict[str, Any]], blob: memoryview) -> None:
+    def __init__(self, sections: list[dict[str, Any]], blob: memoryview, table: Any) -> None:
         self.sections = sections
         self.blob = blob
         self.refs: dict[int, Any] = {}
         self._cache: dict[int, Any] = {}
+        self.table = self._string_table(table)
 
     def _section(self, number: int, kind: str) -> dict[str, Any]:
         if not isinstance(number, int) or not 0 <= number < len(self.sections):
@@ -171,27 +210,47 @@ class _Reader:
         if dtype.hasobject:
             raise EngineFileError("object arrays are not allowed")
         start = int(spec["offset"])
-        arr = np.frombuffer(self.blob[start : start + int(spec["nbytes"])], dtype=dtype).reshape(spec["shape"])
-        if spec.get("writeable"):
-            arr = arr.copy()
+        arr = np.frombuffer(self.blob[start : start + int(spec["nbytes"])], dtype=dtype).reshape(spec["shape"]).copy()
+        arr.flags.writeable = bool(spec.get("writeable"))
         self._cache[number] = arr
         return arr
 
+    def _string_table(self, spec: Any) -> np.ndarray:
+        if not isinstance(spec, dict):
+            raise EngineFileError("no string table")
+        count = int(spec["count"])
+        text = str(self._bytes(int(spec["offset"]), int(spec["nbytes"])), "utf-8", "surrogatepass")
+        long_at = self.array(int(spec["long"]))
+        short_count = count - len(long_at)
+        if "ends" in spec:
+            ends = self.array(int(spec["ends"])).tolist()
+            short = [text[a:b] for a, b in zip(_starts(ends), ends, strict=True)]
+        else:
+            short = text.split("\0") if short_count else []
+        del text
+        raw = self._bytes(int(spec["long_offset"]), int(spec["long_nbytes"]))
+        long_ends = self.array(int(spec["long_ends"])).tolist()
+        long = [str(raw[a:b], "utf-8", "surrogatepass") for a, b in zip(_starts(long_ends), long_ends, strict=True)]
+        if len(short) != short_count or len(long) != len(long_at) or (long_ends and long_ends[-1] != len(raw)):
+            raise EngineFileError("the string table does not match its count")
+        table = np.empty(count, dtype=object)
+        is_short = np.ones(count, dtype=bool)
+        is_short[long_at] = False
+        table[is_short] = short
+        table[long_at] = long
+        return table
+
+    def _bytes(self, start: int, size: int) -> memoryview:
+        if start < 0 or size < 0 or start + size > len(self.blob):
+            raise EngineFileError("a string run lies outside the file")
+        return self.blob[start : start + size]
+
     def strings(self, number: int) -> list[str]:
-        spec = self._section(number, "strings")
-        ends = self.array(int(spec["ends"])).tolist()
-        start = int(spec["offset"])
-        text = bytes(self.blob[start : start + int(spec["nbytes"])]).decode("utf-8", "surrogatepass")
-        if ends and ends[-1] != len(text):
-            raise EngineFileError(f"string section {number} does not match its lengths")
-        intern = sys.intern
-        out = []
-        begin = 0
-        for end in ends:
-            piece = text[begin:end]
-            out.append(intern(piece) if end - begin <= _INTERN_UP_TO else piece)
-            begin = end
-        return out
+        index = self.array(number)
+        if index.dtype != np.int32 or (len(index) and (index.min() < 0 or index.max() >= len(self.table))):
+            raise EngineFileError(f"string list {number} points outside the string table")
+        strings: list[str] = self.table[index].tolist()
+        return strings
 
     def decode(self, value: Any) -> Any:
         if value is None or isinstance(value, bool | int | float | str):
@@ -233,6 +292,7 @@ class _Reader:
             self.refs[value["id"]] = obj
             for name, encoded in value["v"].items():
                 object.__setattr__(obj, name, self.decode(encoded))
+            _restore_derived(obj)
             return obj
         raise EngineFileError(f"unknown value tag in {sorted(value)!r}")
 
@@ -247,6 +307,8 @@ class _Reader:
             return [self.decode(v) for v in spec]
         if isinstance(spec, dict) and "s" in spec:
             return self.strings(spec["s"])
+        if isinstance(spec, dict) and "empty_dicts" in spec:
+            return [{} for _ in range(int(spec["empty_dicts"]))]
         if isinstance(spec, dict) and "C" in spec:
             count, first = int(spec["n"]), int(spec["first"])
             objs = [self._new(spec["C"]) for _ in range(count)]
@@ -266,7 +328,9 @@ def dump(engine: Engine) -> tuple[bytes, list[bytes | memoryview]]:
     """(header, blob pieces): the header is JSON; the pieces, written in order, are the blob it points into."""
     writer = _Writer()
     root = writer.encode(engine)
-    header = json.dumps({"root": root, "sections": writer.sections}, separators=(",", ":")).encode("utf-8")
+    table = writer.string_table()
+    header = json.dumps({"root": root, "sections": writer.sections, "strings": table},
+                        separators=(",", ":")).encode("utf-8")
     return header, writer.chunks
 
 
@@ -274,13 +338,13 @@ def load(header: bytes | memoryview, blob: memoryview) -> Engine:
     """The engine described by `header` over `blob`. Raises EngineFileError (or ValueError) on any inconsistency."""
     try:
         data = json.loads(bytes(header))
-        sections, root = data["sections"], data["root"]
+        sections, root, table = data["sections"], data["root"], data["strings"]
     except (ValueError, KeyError, TypeError) as exc:
         raise EngineFileError(f"unreadable header: {exc}") from None
     if not isinstance(sections, list):
         raise EngineFileError("unreadable header: sections")
     try:
-        engine = _Reader(sections, blob).decode(root)
+        engine = _Reader(sections, blob, table).decode(root)
     except (KeyError, TypeError, IndexError, AttributeError) as exc:
         raise EngineFileError(f"inconsistent engine data: {type(exc).__name__}: {exc}") from None
     if not isinstance(engine, Engine):

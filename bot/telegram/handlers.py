@@ -150,6 +150,15 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     started = time.perf_counter()
     engine = s.holder.get()  # one engine for the whole question, even if a reload swaps in another meanwhile
     answer = engine.ask(question, limit=s.settings.results_per_question)
+    if answer.smalltalk:
+        # Not a question: a friendly line, and nothing in the usage store (it would be an "unanswered question").
+        if answer.smalltalk == "help":
+            listing = [(a.id, a.title, a.author) for a in engine.articles.values()]
+            await reply(context, message, render.help_html(s.texts, lang, context.bot.username, listing))
+        else:
+            await reply(context, message, render.smalltalk_html(s.texts, lang, answer.smalltalk, len(engine.articles)))
+        log.info("small talk (%s) in %s chat", answer.smalltalk, message.chat.type)
+        return
     note = s.texts.get(lang, "truncated", limit=engine.settings.answer.max_question_chars) if answer.truncated else ""
     question_id = await _record(s, update, answer)
     if not answer.answered:

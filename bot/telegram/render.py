@@ -172,6 +172,13 @@ def answer_keyboard(texts: Texts, lang: str, token: str, index: int, article_id:
     return InlineKeyboardMarkup(rows)
 
 
+def smalltalk_html(texts: Texts, lang: str, kind: str, articles: int) -> str:
+    """A short friendly reply to small talk: never a quote, and a hint of what the bot is for."""
+    if kind == "identity":
+        return e(texts.get(lang, "smalltalk_identity", count=articles))
+    return e(texts.get(lang, f"smalltalk_{kind}"))
+
+
 def abstention_html(texts: Texts, lang: str, topics: Sequence[str], note: str = "") -> str:
     lines = [f"<i>{e(note)}</i>", ""] if note else []
     lines += [e(texts.get(lang, "no_answer")), e(texts.get(lang, "rephrase")), "", e(texts.get(lang, "topics"))]

@@ -115,6 +115,14 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
         "read_in_bot": "Lees het hele artikel",
         "button_more": "Meer",
         "button_article": "Heel artikel",
+        "smalltalk_greeting": "Hallo! Stel gerust een vraag over zakelijke relaties, bijvoorbeeld: "
+                              "Hoe houd ik klanten trouw?",
+        "smalltalk_thanks": "Graag gedaan! Heeft u nog een vraag, stel hem gerust.",
+        "smalltalk_ack": "Prima. Stel gerust een volgende vraag over klanten, beloftes of samenwerking.",
+        "smalltalk_bye": "Tot ziens! U kunt altijd een nieuwe vraag stellen.",
+        "smalltalk_identity": "Ik ben een bot die vragen over zakelijke relaties beantwoordt met letterlijke citaten "
+                              "uit {count} artikelen, met de bron erbij. Zelf verzin ik geen advies. Typ /help voor "
+                              "de artikelen.",
         "no_answer": "Daar gaan mijn artikelen niet over, en ik citeer liever niets dan iets wat er niet bij past.",
         "rephrase": "Probeer het anders te formuleren, met andere woorden voor waar het u om gaat.",
         "topics": "Onderwerpen die wel aan bod komen:",
@@ -152,6 +160,14 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
         "read_in_bot": "Read the whole article",
         "button_more": "More",
         "button_article": "Whole article",
+        "smalltalk_greeting": "Hello! Ask me anything about business relationships, for example: How do I keep "
+                              "customers loyal?",
+        "smalltalk_thanks": "You're welcome! If you have another question, just ask.",
+        "smalltalk_ack": "All right. Ask your next question about customers, promises or working together.",
+        "smalltalk_bye": "Goodbye! You can ask a new question any time.",
+        "smalltalk_identity": "I am a bot that answers questions about business relationships with verbatim quotes "
+                              "from {count} articles (in Dutch), always with the source. I never invent advice. "
+                              "Type /help for the articles.",
         "no_answer": "My articles do not cover that, and I would rather quote nothing than something that does "
                      "not fit.",
         "rephrase": "Try asking in other words, naming what matters to you.",
@@ -177,7 +193,7 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
 # Placeholders each text may use; anything else would raise at send time, so it is refused at load time.
 _PLACEHOLDERS: dict[str, set[str]] = {
     "welcome": {"count"}, "help": {"bot"}, "truncated": {"limit"}, "group_throttled": {"limit"},
-    "article_part": {"part", "total"},
+    "article_part": {"part", "total"}, "smalltalk_identity": {"count"},
 }
 
 

@@ -36,6 +36,27 @@ def test_an_engine_from_the_cache_answers_exactly_as_the_one_that_was_built(corp
     assert loaded.lexicon.whole is loaded.splitter.vocabulary
 
 
+def test_a_large_corpus_round_trips_through_the_bulk_paths(tmp_path: Path) -> None:
+    """Many articles take the column-wise and long-string paths of the format (a fixture corpus is too small)."""
+    from bot.bench import corpus as generated
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    generated.write_corpus(folder, 600)
+    built = Engine.load(folder, CONFIG)
+    assert len(built.articles) >= 32 and any(len(a.body) > 256 for a in built.articles.values())
+    key = cache_key(folder, CONFIG)
+    assert write_cache(tmp_path / "cache", key, built)
+    loaded = read_cache(tmp_path / "cache", key)
+    assert loaded is not None
+    for question in generated.questions(40):
+        assert loaded.ask(question).as_json() == built.ask(question).as_json(), question
+    assert [a.body for a in loaded.articles.values()] == [a.body for a in built.articles.values()]
+    # Each article is one object, shared by the article table and the chunk store, as after a build.
+    first = next(iter(loaded.articles.values()))
+    assert any(first is a for a in loaded.chunks._articles)
+
+
 def _file_with_header(tmp_path: Path, key: str, header: dict[str, object]) -> Path:
     """A cache file in the right layout, with a valid digest, around a header of our choosing."""
     import hashlib
