@@ -21,7 +21,7 @@ def format_result(result: Result, width: int = 88) -> str:
         source += f" ({result.date})"
     link = result.url or f"(volledige tekst: typ 'artikel {result.article}')"
     quote = textwrap.fill(result.quote, width=width, initial_indent="  “", subsequent_indent="   ") + "”"
-    return f"{LABELS[result.kind]}:\n{quote}\n  — {source}\n  {link}"
+    return f"{result.label(LABELS[result.kind])}:\n{quote}\n  — {source}\n  {link}"
 
 
 MORE_IN_CHAT = "typ 'meer'"

@@ -15,7 +15,7 @@ from typing import overload
 import numpy as np
 
 from bot.search.articles import HEADING
-from bot.search.records import KINDS, Article, Chunk, Kind
+from bot.search.records import CASE_HEADING, KINDS, Article, Chunk, Kind
 from bot.search.scheduling import questions_first
 
 MIN_WORDS = 25
@@ -23,8 +23,6 @@ MAX_WORDS = 160
 
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+\S")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
-# A heading that introduces a worked example: "Casus Aventeon", "Case: ...", "Praktijkvoorbeeld".
-_CASE_HEADING = re.compile(r"^(casus|case|case study|praktijkvoorbeeld|voorbeeld|praktijkcasus)\b", re.IGNORECASE)
 # A sentence that names the rule it states: "... de belangrijkste regel in zakelijke relaties: die behoren ...".
 _NAMED_RULE = re.compile(r"\b(?:de|het|onze|mijn|eerste|gouden|belangrijkste)\s+(?:\w+\s+)?(?:regel|wet|principe)\b"
                          r"[^.!?]*:", re.IGNORECASE)
@@ -186,7 +184,7 @@ def chunk_article(article: Article) -> list[Chunk]:
     chunks: list[Chunk] = []
     for heading, raw in sections(article.body):
         override = article.section_kinds.get(heading.casefold()) if heading else None
-        section_is_case = bool(heading and _CASE_HEADING.match(heading))
+        section_is_case = bool(heading and CASE_HEADING.match(heading))
         for group in _group(_paragraphs(raw)):
             text = "\n\n".join(p.text for p in group)
             kinds = {p.kind for p in group if p.kind}

@@ -5,11 +5,15 @@ Nothing here knows about Telegram, files or ranking; every stage imports these t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 Kind = Literal["rule", "case", "passage"]
 KINDS: tuple[Kind, ...] = ("rule", "case", "passage")
+# A heading that introduces a worked example: "Casus Aventeon", "Case: ...", "Praktijkvoorbeeld".
+LABEL_SECTION_CHARS = 60
+CASE_HEADING = re.compile(r"^(casus|case|case study|praktijkvoorbeeld|voorbeeld|praktijkcasus)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,19 @@ class Result:
     section: str
     score: float
     chunk_index: int  # position of the chunk in the index, stable for one corpus version
+
+    def label(self, base: str) -> str:
+        """What the quote is, as the user reads it: a case or rule from a named section carries the section's name
+        ("Casus Aventeon", "Regel: Onbalans in waarde-uitwisseling"), so "Wat ging er mis bij Aventeon?" is answered
+        by something that visibly is about Aventeon. `base` is the plain label in the user's language."""
+        if self.kind == "passage" or not self.section or self.section == self.title:
+            return base
+        # A heading is short in any real article; a pasted paragraph as a heading must not crowd out the quote.
+        name = self.section if len(self.section) <= LABEL_SECTION_CHARS else \
+            self.section[: LABEL_SECTION_CHARS - 1].rstrip() + "…"
+        if CASE_HEADING.match(name):  # the heading already says it is a case
+            return name
+        return f"{base}: {name}"
 
     def as_json(self) -> dict[str, object]:
         return {

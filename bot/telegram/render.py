@@ -97,8 +97,8 @@ def deep_link(bot_username: str, article_id: str) -> str:
 
 # --- answers --------------------------------------------------------------------------------------------------------
 
-def _label(texts: Texts, lang: str, kind: str) -> str:
-    return texts.get(lang, f"label_{kind}")
+def _label(texts: Texts, lang: str, result: Result) -> str:
+    return result.label(texts.get(lang, f"label_{result.kind}"))
 
 
 def shorten(text: str, limit: int) -> str:
@@ -138,7 +138,7 @@ def source_html(result: Result | None, texts: Texts, lang: str, bot_username: st
 def answer_html(result: Result, texts: Texts, lang: str, bot_username: str, position: int = 0, total: int = 1,
                 note: str = "") -> str:
     """One passage: label, the verbatim quote in a blockquote, then title, author, date and the source link."""
-    head = f"<b>{e(_label(texts, lang, result.kind))}</b>"
+    head = f"<b>{e(_label(texts, lang, result))}</b>"
     if total > 1:
         head += f" {position + 1}/{total}"
     source = source_html(result, texts, lang, bot_username)
@@ -149,7 +149,7 @@ def answer_html(result: Result, texts: Texts, lang: str, bot_username: str, posi
 
 
 def inline_quote_html(result: Result, texts: Texts, lang: str, bot_username: str) -> str:
-    head = f"<b>{e(_label(texts, lang, result.kind))}</b>"
+    head = f"<b>{e(_label(texts, lang, result))}</b>"
     source = source_html(result, texts, lang, bot_username)
     budget = MAX_MESSAGE - utf16_len(plain_of(head + source)) - 4
     return f"{head}\n<blockquote>{e(shorten(result.quote, budget))}</blockquote>\n{source}"

@@ -89,7 +89,8 @@ def test_answer_escapes_hostile_quote_title_and_author() -> None:
 @pytest.mark.parametrize("kind", ["rule", "case", "passage"])
 def test_answer_has_the_label_for_its_kind_and_the_quote_in_a_blockquote(lang: str, kind: Kind) -> None:
     plain, entities = parsed(answer_html(result(kind=kind), TEXTS, lang, BOT))
-    label = LABELS[lang, kind]
+    # A rule or case from a named section carries the section's name (the fixture's section is "Regels").
+    label = LABELS[lang, kind] + ("" if kind == "passage" else ": Regels")
     assert plain.startswith(label + "\n")
     assert covered(plain, only(entities, "bold")[0]) == label
     [quote] = only(entities, "blockquote")
@@ -100,7 +101,7 @@ def test_answer_has_the_label_for_its_kind_and_the_quote_in_a_blockquote(lang: s
 
 def test_answer_position_and_note() -> None:
     plain, entities = parsed(answer_html(result(), TEXTS, "en", BOT, position=1, total=5, note="Only <the> start"))
-    assert plain.startswith("Only <the> start\n\nRule 2/5\n")
+    assert plain.startswith("Only <the> start\n\nRule: Regels 2/5\n")
     assert covered(plain, only(entities, "italic")[0]) == "Only <the> start"
 
 
@@ -122,7 +123,7 @@ def test_link_opens_the_article_in_the_bot_without_url(lang: str) -> None:
 
 def test_inline_quote_escapes_and_links() -> None:
     plain, entities = parsed(inline_quote_html(result(HOSTILE, title=HOSTILE, url=None), TEXTS, "en", BOT))
-    assert plain.startswith(f"Rule\n{HOSTILE}\n{HOSTILE}")
+    assert plain.startswith(f"Rule: Regels\n{HOSTILE}\n{HOSTILE}")
     assert only(entities, "text_link")[0]["url"] == "https://t.me/RelatieBot?start=a-art-1"
 
 
