@@ -58,7 +58,10 @@ ENGLISH_STOP = frozenset(
     is it its me my of on or our should so than that the their them then there these they this those to was we
     were what when where which who whom why will with would you your yours about tell please any some happen
     happens happened get gets got go goes went make makes made need want know think one does there's what's it's
-    i'm
+    i'm all too much very really actually just way ways good great best better lot lots thing things something
+    anything ok okay still also even only quite bit kind sort like besides give gives giving gave given take takes
+    taking took put puts putting wanting wants wanted say says said someone somebody anyone us am doesn't don't
+    isn't can't won't shouldn't i've you're we're they're let lets here now more most
     """.split()
 )
 STOP_WORDS = DUTCH_STOP | GENERIC_DUTCH | ENGLISH_STOP

@@ -40,6 +40,7 @@ class Candidate:
     score: float
     gain: float  # score minus the part every chunk gets regardless of matching (BM25Plus's delta)
     coverage: float  # share of question groups the chunk contains
+    carried: bool = True  # a question word the corpus is about matches here, or several words match together
 
 
 class Engine:
@@ -152,7 +153,7 @@ class Engine:
         if not candidates:
             return Answer(question, (), truncated, "no-match")
         accepted = [c for c in candidates
-                    if c.coverage >= answer_settings.min_coverage and c.gain > answer_settings.min_score]
+                    if c.coverage >= answer_settings.min_coverage and c.gain > answer_settings.min_score and c.carried]
         # A passage that contains more of the question's words comes first; BM25 orders passages that cover
         # equally much. Without this, two synonyms of one word in a short passage outrank the passage that holds
         # every word the user typed ("Doe wat u belooft").
@@ -214,6 +215,7 @@ class Engine:
             return []
         docs = np.array([d for d, _ in top], dtype=np.int32)
         matched = np.zeros(len(docs), dtype=np.int64)
+        carrying = np.zeros(len(docs), dtype=bool)  # a matched word that is not incidental in the corpus
         for group in groups:
             hit = np.zeros(len(docs), dtype=bool)
             for t in group.terms:
@@ -222,9 +224,20 @@ class Engine:
                     pos = np.searchsorted(postings, docs)
                     hit |= (pos < len(postings)) & (postings[np.minimum(pos, len(postings) - 1)] == docs)
             matched += hit
+            if not self._incidental(group):
+                carrying |= hit
+        carried = carrying | (matched >= 2)  # "equilibrium van Nash": rare words that meet in one passage
         base = self.index.constant(tokens)
-        return [Candidate(d, s, s - base, float(m) / len(groups))
-                for (d, s), m in zip(top, matched.tolist(), strict=True)]
+        return [Candidate(d, s, s - base, float(m) / len(groups), bool(c))
+                for (d, s), m, c in zip(top, matched.tolist(), carried.tolist(), strict=True)]
+
+    def _incidental(self, group: QueryGroup) -> bool:
+        """The question word occurs in the whole corpus at most `incidental_max_count` times, in every form it can
+        take here: the text uses it in passing (the bloody nose of a metaphor, the fuel use of an example), so a
+        passage that shares only this word with the question is not about what was asked."""
+        limit = self.settings.answer.incidental_max_count
+        assert self.index is not None
+        return bool(limit) and self.index.collection_count(group.terms) <= limit
 
     @staticmethod
     def query_tokens(groups: Sequence[QueryGroup]) -> list[str]:

@@ -342,6 +342,15 @@ class BM25Index:
         out[docs] += gains
         return out
 
+    def collection_count(self, terms: Sequence[str]) -> int:
+        """How often any of these terms occurs in the whole corpus (the sum of their term frequencies)."""
+        total = 0
+        for term in terms:
+            tid = self.vocab.get(term)
+            if tid is not None:
+                total += int(self.tf[int(self.indptr[tid]) : int(self.indptr[tid + 1])].sum())
+        return total
+
     def contains(self, term: str) -> np.ndarray:
         """Chunk ids that contain `term`, ascending (empty when unknown)."""
         tid = self.vocab.get(term)

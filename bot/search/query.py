@@ -21,6 +21,7 @@ from bot.search.analysis import (
     term,
     words,
 )
+from bot.search.english import TRANSLATIONS
 from bot.search.scheduling import questions_first
 from bot.search.settings import Synonyms
 
@@ -64,9 +65,10 @@ class QueryAnalyzer:
             group_terms = {t for entry in group for t in self._entry_terms(entry)}
             for t in group_terms:
                 self.expansions.setdefault(t, set()).update(group_terms)
+        # The built-in business lexicon first, the operator's synonyms.yaml over it.
         self.translations: dict[str, tuple[str, ...]] = {
             fold_accents(english): tuple(t for entry in dutch for t in self._entry_terms(entry))
-            for english, dutch in synonyms.translations.items()
+            for english, dutch in {**TRANSLATIONS, **synonyms.translations}.items()
         }
         # Typo candidates are generated per unknown question word and looked up in the corpus words: a precomputed
         # symmetric-delete table over the vocabulary took ~1 GB and most of the build at 100k chunks, for a lookup
@@ -92,7 +94,10 @@ class QueryAnalyzer:
     def _translate(self, word: str) -> tuple[str, ...]:
         folded = fold_accents(word)
         singulars = (folded.removesuffix("s"), folded.removesuffix("es"), folded.removesuffix("ies") + "y")
-        for candidate in (folded, *singulars):
+        # English inflections the table does not list: buying, disappointed, promised, equally.
+        forms = tuple(folded[: -len(end)] + add for end, add in (("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"),
+                                                                  ("ly", "")) if folded.endswith(end))
+        for candidate in (folded, *singulars, *forms):
             found = self.translations.get(candidate)
             if found:
                 return found

@@ -26,6 +26,9 @@ class AnswerSettings:
     max_question_chars: int = 1000
     quote_max_chars: int = 400
     duplicate_similarity: float = 0.8  # passages whose word sets overlap this much are shown once
+    # A question word found at most this often in the whole corpus is incidental there (a metaphor, an example):
+    # alone it cannot carry an answer. 0 = off.
+    incidental_max_count: int = 1
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ _ANSWER_RULES: dict[str, tuple[type, Any, str]] = {
     "max_question_chars": (int, lambda v: 20 <= v <= 10000, "a whole number from 20 to 10000"),
     "quote_max_chars": (int, lambda v: 50 <= v <= 3000, "a whole number from 50 to 3000"),
     "duplicate_similarity": (float, lambda v: 0 < v <= 1, "a number above 0 and at most 1"),
+    "incidental_max_count": (int, lambda v: 0 <= v <= 100, "a whole number from 0 to 100"),
 }
 
 

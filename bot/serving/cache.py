@@ -21,6 +21,7 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
+from bot.search import english
 from bot.search.articles import ARTICLE_SUFFIXES
 from bot.search.engine import Engine
 from bot.search.gc_policy import gc_paused
@@ -38,7 +39,7 @@ _MAGIC_LEN = len(FORMAT)
 
 
 def _package_versions() -> str:
-    parts = []
+    parts = [f"english={english.digest()}"]
     for name in ("simplemma", "PyStemmer", "numpy"):
         try:
             parts.append(f"{name}={metadata.version(name)}")
