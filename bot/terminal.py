@@ -21,7 +21,8 @@ def format_result(result: Result, width: int = 88) -> str:
         source += f" ({result.date})"
     link = result.url or f"(volledige tekst: typ 'artikel {result.article}')"
     quote = textwrap.fill(result.quote, width=width, initial_indent="  “", subsequent_indent="   ") + "”"
-    return f"{result.label(LABELS[result.kind])}:\n{quote}\n  — {source}\n  {link}"
+    label = "Opvatting die de auteur weerlegt" if result.rebutted else result.label(LABELS[result.kind])
+    return f"{label}:\n{quote}\n  — {source}\n  {link}"
 
 
 MORE_IN_CHAT = "typ 'meer'"

@@ -15,6 +15,7 @@ from typing import overload
 import numpy as np
 
 from bot.search.articles import HEADING
+from bot.search.quotes import view_awaits_answer
 from bot.search.records import CASE_HEADING, KINDS, Article, Chunk, Kind
 from bot.search.scheduling import questions_first
 
@@ -156,8 +157,11 @@ def _group(paragraphs: list[_Paragraph]) -> list[list[_Paragraph]]:
     for paragraph in paragraphs:
         size = sum(p.words for p in current)
         # A rule is followed by its explanation ("1. Doe wat u belooft." / "Dus zeker niet minder..."): keep both.
+        # ... and a view the author rejects with the paragraph that answers it ("U zou uw klanten moeten
+        # liefhebben ..." / "De praktijk blijkt helaas een stuk lastiger."), so the view is never quoted alone.
         introduces = bool(current) and (
             current[-1].text.rstrip().endswith(":") or (current[-1].kind == "rule" and paragraph.kind is None)
+            or view_awaits_answer(current[-1].text, paragraph.text)
         )
         rule_clash = paragraph.kind == "rule" and any(p.kind == "rule" for p in current)
         marker_clash = paragraph.kind in ("case", "passage") and bool(current)

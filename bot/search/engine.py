@@ -23,7 +23,7 @@ from bot.search.chunking import ChunkStore, chunk_article, rule_statements
 from bot.search.gc_policy import gc_paused
 from bot.search.index import BM25Index
 from bot.search.query import QueryAnalyzer, QueryGroup
-from bot.search.quotes import ELLIPSIS, select_quote
+from bot.search.quotes import ELLIPSIS, quote_rebuts_a_view, select_quote
 from bot.search.records import Answer, Article, Chunk, Kind, Result
 from bot.search.scheduling import questions_first
 from bot.search.settings import SearchSettings, Synonyms, describe, load_search_settings, load_synonyms
@@ -262,10 +262,11 @@ class Engine:
         # A case is a story: quote at least three sentences of it; a rule or passage quotes what matches.
         quote = select_quote(chunk.text, weights, self.analyse_text, self.settings.answer.quote_max_chars,
                              min_sentences=3 if chunk.kind == "case" else 1)
+        rebutted = quote_rebuts_a_view(chunk.text, quote)
         return Result(
             article=article.id, title=article.title, author=article.author, date=article.date, url=article.url,
-            kind=quote_kind(chunk, quote), quote=quote, text=chunk.text, section=chunk.section, score=candidate.score,
-            chunk_index=candidate.chunk_index,
+            kind="passage" if rebutted else quote_kind(chunk, quote), quote=quote, text=chunk.text,
+            section=chunk.section, score=candidate.score, chunk_index=candidate.chunk_index, rebutted=rebutted,
         )
 
     # --- browsing --------------------------------------------------------------------------------------------------

@@ -59,6 +59,53 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+# A view the author sets up to knock down: "U zou uw klanten moeten liefhebben, ze knuffelen ...", "Men zegt dat
+# korting trouw maakt.", "People say the customer is always right." Such a sentence is the opposite of the advice.
+_VIEW = re.compile(
+    r"^(?:(?:u|je|jij|we|wij|men) (?:zou|zouden|moet|moeten)\b.*\bmoeten\b|"
+    r"(?:men|velen|veel mensen|iedereen) (?:zegt|zeggen|denkt|denken|gelooft|geloven|roept|roepen)\b|"
+    r"er wordt (?:vaak |wel |weleens |wel eens |nogal eens )?(?:gezegd|gedacht|beweerd|geroepen)\b|"
+    r"(?:vaak|overal) hoor je\b|het (?:idee|advies|cliché) (?:leeft |is )?(?:dat|om)\b|volgens velen\b|"
+    r"(?:people|many|everyone|they) (?:say|think|believe|claim)\b|"
+    r"it is (?:often|commonly|widely|usually) (?:said|believed|thought|claimed)\b|conventional wisdom\b|"
+    r"you (?:should|ought to|are told to)\b.*\b(?:they say|we are told)\b)",
+    re.IGNORECASE,
+)
+# The author's answer to it: "De praktijk blijkt helaas een stuk lastiger.", "Niets is minder waar.", "In practice ..."
+_REBUTTAL = re.compile(
+    r"^(?:maar|echter|helaas|de praktijk|in de praktijk|de werkelijkheid|niets is minder waar|dat klopt niet|"
+    r"onzin|dat is een misverstand|toch\b|but|however|in practice|in reality|the reality|reality|"
+    r"nothing could be further|that is not true|that's not true|wrong\b)",
+    re.IGNORECASE,
+)
+VIEW_REACH = 3  # sentences after a view within which the author's answer must start for the view to count
+
+
+def rejected_views(sentences: Sequence[Sentence]) -> set[int]:
+    """Indexes of the sentences that present a view the author rejects: a view sentence and what goes on from it
+    until the author's answer ("Dan komt alles goed." belongs to the view it ends). A view sentence with no answer
+    within VIEW_REACH sentences is taken as the author's own words."""
+    out: set[int] = set()
+    for i, sentence in enumerate(sentences):
+        if i in out or not _VIEW.match(sentence.text):
+            continue
+        for j in range(i + 1, min(i + 1 + VIEW_REACH, len(sentences))):
+            if _REBUTTAL.match(sentences[j].text):
+                out.update(range(i, j))
+                break
+    return out
+
+
+def view_awaits_answer(paragraph: str, following: str) -> bool:
+    """The paragraph ends on a view the author rejects and the next paragraph opens with the answer: chunking keeps
+    the two together, so a quote of the view can carry on into the answer."""
+    sentences = split_sentences(paragraph)
+    tail = sentences[-VIEW_REACH:]
+    if not any(_VIEW.match(s.text) for s in tail) or any(_REBUTTAL.match(s.text) for s in tail[1:]):
+        return False
+    return bool(_REBUTTAL.match(following.lstrip()))
+
+
 def _cut(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
@@ -115,8 +162,31 @@ def select_quote(
             if value > best[0] or (value == best[0] and (statement, -length) > (best_statement, -best_len)):
                 best, best_len, best_statement = (value, lo, hi), length, statement
     _, lo, hi = best
-    hi = carry_on(sentences, lo, hi, best_len, max_chars, min_sentences)
+    return finish_window(chunk_text, sentences, lo, hi, best_len, max_chars, min_sentences)
+
+
+def finish_window(chunk_text: str, sentences: Sequence[Sentence], lo: int, hi: int, length: int, max_chars: int,
+                  min_sentences: int = 1) -> str:
+    """The quote for a chosen window: carried on where it must be, a rejected view with its answer, rendered."""
+    hi = carry_on(sentences, lo, hi, length, max_chars, min_sentences)
+    views = rejected_views(sentences)
+    if views and all(i in views for i in range(lo, hi + 1)):
+        # Only the view the author argues against: quote it with the author's answer, never alone as advice.
+        while hi in views and hi + 1 < len(sentences):
+            hi += 1
+        return render_window(chunk_text, sentences, lo, hi, max(max_chars, _span(sentences, lo, hi)))
     return render_window(chunk_text, sentences, lo, hi, max_chars)
+
+
+def _span(sentences: Sequence[Sentence], lo: int, hi: int) -> int:
+    return sum(len(s.text) + 1 for s in sentences[lo : hi + 1])
+
+
+def quote_rebuts_a_view(chunk_text: str, quote: str) -> bool:
+    """The quote holds a view the author rejects (followed by the author's answer): it is labelled as such."""
+    sentences = split_sentences(chunk_text)
+    flat = " ".join(quote.replace(ELLIPSIS, " ").split())
+    return any(" ".join(sentences[i].text.split()) in flat for i in rejected_views(sentences))
 
 
 def carry_on(sentences: Sequence[Sentence], lo: int, hi: int, length: int, max_chars: int,

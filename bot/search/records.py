@@ -58,6 +58,7 @@ class Result:
     section: str
     score: float
     chunk_index: int  # position of the chunk in the index, stable for one corpus version
+    rebutted: bool = False  # the quote holds a view the author rejects, with the author's answer after it
 
     def label(self, base: str) -> str:
         """What the quote is, as the user reads it: a case or rule from a named section carries the section's name
@@ -83,6 +84,7 @@ class Result:
             "quote": self.quote,
             "text": self.text,
             "section": self.section,
+            "rebutted": self.rebutted,
             "score": round(self.score, 6),
         }
 

@@ -98,6 +98,8 @@ def deep_link(bot_username: str, article_id: str) -> str:
 # --- answers --------------------------------------------------------------------------------------------------------
 
 def _label(texts: Texts, lang: str, result: Result) -> str:
+    if result.rebutted:  # never let the view the author argues against read as the advice
+        return texts.get(lang, "label_rebutted")
     return result.label(texts.get(lang, f"label_{result.kind}"))
 
 

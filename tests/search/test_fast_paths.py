@@ -25,7 +25,7 @@ from bot.search.chunking import chunk_article
 from bot.search.engine import Engine
 from bot.search.index import BM25Index, BM25Params
 from bot.search.query import MIN_TYPO_LENGTH, QueryAnalyzer, _within_one_edit
-from bot.search.quotes import _cut, _is_question, carry_on, render_window, select_quote, split_sentences
+from bot.search.quotes import _cut, _is_question, finish_window, select_quote, split_sentences
 from bot.search.settings import describe
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -242,8 +242,7 @@ def _old_select_quote(
                 best, best_len, best_statement = (value, lo, hi), length, statement
     _, lo, hi = best
     # What happens after the window is chosen is shared: this test is about choosing it.
-    hi = carry_on(sentences, lo, hi, best_len, max_chars, min_sentences)
-    return render_window(chunk_text, sentences, lo, hi, max_chars)
+    return finish_window(chunk_text, sentences, lo, hi, best_len, max_chars, min_sentences)
 
 
 def test_quote_windows_combined_per_sentence_are_the_same(engine: Engine) -> None:
