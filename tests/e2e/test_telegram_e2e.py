@@ -73,7 +73,7 @@ async def test_more_button_sends_the_next_passage_and_stops_at_the_last(bot: Har
     fake.send_message(chat, anna, CASE_Q)
     [first] = await fake.wait_sent(1, chat["id"])
     results = real_engine().ask(CASE_Q, limit=bot.services.settings.results_per_question).results
-    assert first["text"].startswith(f"<b>Casus</b> 1/{len(results)}")
+    assert first["text"].startswith(f"<b>Casus Aventeon</b> 1/{len(results)}")  # the case names its section
     fake.press_button(first["result"], button(first, "Meer")["callback_data"], anna)
     sent = await fake.wait_sent(2, chat["id"])
     assert html.escape(results[1].quote, quote=False) in sent[1]["text"]
@@ -192,7 +192,7 @@ async def test_english_user_gets_english_texts_and_the_dutch_quote(bot: Harness)
     chat = fake.private_chat(john)
     fake.send_message(chat, john, CASE_Q)
     [sent] = await fake.wait_sent(1, chat["id"])
-    assert sent["text"].startswith("<b>Case</b>")
+    assert sent["text"].startswith("<b>Casus Aventeon</b>")
     assert html.escape(real_engine().ask(CASE_Q).results[0].quote, quote=False) in sent["text"]
     assert "Read the whole article" in sent["text"]  # this article has no known url: the link opens it in the bot
     assert [b["text"] for b in buttons(sent)][:2] == ["More", "Whole article"]
@@ -270,10 +270,10 @@ async def test_english_alias_and_vraag_as_reply_answers_the_colleagues_message(b
     ask = fake.send_message(group, anna, "/vraag", reply_to=colleague)
     [sent] = await fake.wait_sent(1, group["id"])
     assert reply_id(sent) == ask["message_id"]
-    assert sent["text"].startswith("<b>Casus</b>")
+    assert sent["text"].startswith("<b>Casus Aventeon</b>")
     fake.send_message(group, anna, f"/ask@{fake.bot_username} {CASE_Q}")
     sent = await fake.wait_sent(2, group["id"])
-    assert sent[1]["text"].startswith("<b>Casus</b>")
+    assert sent[1]["text"].startswith("<b>Casus Aventeon</b>")
     fake.send_message(group, anna, "/vraag")  # no words, no reply: ask what the question is
     sent = await fake.wait_sent(3, group["id"])
     assert "Wat is uw vraag?" in sent[2]["text"]
@@ -290,7 +290,7 @@ async def test_mention_and_reply_to_the_bot_are_answered(bot: Harness) -> None:
     follow_up = fake.send_message(group, anna, CASE_Q, reply_to=sent["result"])
     sent = await fake.wait_sent(2, group["id"])
     assert reply_id(sent[1]) == follow_up["message_id"]
-    assert sent[1]["text"].startswith("<b>Casus</b>")
+    assert sent[1]["text"].startswith("<b>Casus Aventeon</b>")
 
 
 async def test_forum_topic_answer_stays_in_the_topic(bot: Harness) -> None:
@@ -330,7 +330,7 @@ async def test_group_migrated_to_supergroup_keeps_working(bot: Harness) -> None:
     supergroup = fake.migrate_chat(group, -1004000)
     fake.send_message(supergroup, anna, f"/vraag@{fake.bot_username} {CASE_Q}")
     [sent] = await fake.wait_sent(1, supergroup["id"])
-    assert sent["text"].startswith("<b>Casus</b>")
+    assert sent["text"].startswith("<b>Casus Aventeon</b>")
 
 
 # --- inline mode ------------------------------------------------------------------------------------------------

@@ -104,7 +104,8 @@ async def test_thousands_of_files(live: LiveCorpus) -> None:
             encoding="utf-8")
     report = await live.reload("test")
     assert report.ok and report.articles == 2002
-    assert live.sink.get().ask("woord1234").results[0].article == "a1234"
+    # "woord1234" alone occurs once in the corpus, so it is incidental and cannot carry an answer on its own.
+    assert live.sink.get().ask("woord1234 en klanten").results[0].article == "a1234"
     assert _serving(live)
 
 
