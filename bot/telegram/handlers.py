@@ -235,7 +235,7 @@ async def _send_article(context: Context, message: Message, engine: Engine, arti
         # A whole article would flood the team's chat: offer it in a private chat with the bot instead.
         button = InlineKeyboardButton(s.texts.get(lang, "button_article"),
                                       url=render.deep_link(context.bot.username, article.id))
-        await reply(context, message, f"<b>{render.e(article.title)}</b>", markup=InlineKeyboardMarkup([[button]]))
+        await reply(context, message, f"<b>{render.escape(article.title)}</b>", markup=InlineKeyboardMarkup([[button]]))
         return True
     parts = render.article_messages(article.title, article.author, article.date, article.url,
                                     engine.article_chunks(article_id), s.texts, lang, context.bot.username,
@@ -331,7 +331,7 @@ def split_html_lines(html: str) -> list[str]:
     parts: list[str] = [""]
     for line in html.split("\n"):
         if render.utf16_len(render.plain_of(line)) > render.MAX_MESSAGE - 10:
-            line = render.e(render.shorten(render.plain_of(line), render.MAX_MESSAGE - 10))
+            line = render.escape(render.shorten_utf16(render.plain_of(line), render.MAX_MESSAGE - 10))
         candidate = f"{parts[-1]}\n{line}" if parts[-1] else line
         if render.utf16_len(render.plain_of(candidate)) > render.MAX_MESSAGE and parts[-1]:
             parts.append(line)

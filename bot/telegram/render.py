@@ -34,7 +34,8 @@ def plain_of(html_text: str) -> str:
     return html.unescape(_TAG.sub("", html_text))
 
 
-def e(text: str) -> str:
+def escape(text: str) -> str:
+    """Text for Telegram HTML (corpus text, user text, our texts): &, < and > escaped; quotes need no escaping."""
     return html.escape(text, quote=False)
 
 
@@ -103,8 +104,8 @@ def _label(texts: Texts, lang: str, result: Result) -> str:
     return result.label(texts.get(lang, f"label_{result.kind}"))
 
 
-def shorten(text: str, limit: int) -> str:
-    """Shorten at a word boundary with an ellipsis; never inside a word."""
+def shorten_utf16(text: str, limit: int) -> str:
+    """Shorten to `limit` UTF-16 units (Telegram's measure) at a word boundary with an ellipsis; never in a word."""
     if utf16_len(text) <= limit:
         return text
     cut = text[: max(limit - 1, 1)]
@@ -121,40 +122,40 @@ def source_html(result: Result | None, texts: Texts, lang: str, bot_username: st
                 article_id: str = "") -> str:
     if result is not None:
         title, author, date, url, article_id = result.title, result.author, result.date, result.url, result.article
-    title = shorten(title, MAX_FIELD)
-    author = author and shorten(author, MAX_FIELD)
-    date = date and shorten(date, MAX_FIELD)
-    line = f"<b>{e(title)}</b>"
+    title = shorten_utf16(title, MAX_FIELD)
+    author = author and shorten_utf16(author, MAX_FIELD)
+    date = date and shorten_utf16(date, MAX_FIELD)
+    line = f"<b>{escape(title)}</b>"
     if author:
-        line += f" — {e(texts.get(lang, 'by'))} {e(author)}"
+        line += f" — {escape(texts.get(lang, 'by'))} {escape(author)}"
     if date:
-        line += f" ({e(date)})"
+        line += f" ({escape(date)})"
     if url:
-        link = f'<a href="{attr(url)}">{e(texts.get(lang, "source"))}</a>'
+        link = f'<a href="{attr(url)}">{escape(texts.get(lang, "source"))}</a>'
     else:
         # No public address is known: the link opens the whole article inside the bot instead of a guessed URL.
-        link = f'<a href="{attr(deep_link(bot_username, article_id))}">{e(texts.get(lang, "read_in_bot"))}</a>'
+        link = f'<a href="{attr(deep_link(bot_username, article_id))}">{escape(texts.get(lang, "read_in_bot"))}</a>'
     return f"{line}\n{link}"
 
 
 def answer_html(result: Result, texts: Texts, lang: str, bot_username: str, position: int = 0, total: int = 1,
                 note: str = "") -> str:
     """One passage: label, the verbatim quote in a blockquote, then title, author, date and the source link."""
-    head = f"<b>{e(_label(texts, lang, result))}</b>"
+    head = f"<b>{escape(_label(texts, lang, result))}</b>"
     if total > 1:
         head += f" {position + 1}/{total}"
     source = source_html(result, texts, lang, bot_username)
-    prefix = f"<i>{e(note)}</i>\n\n" if note else ""
+    prefix = f"<i>{escape(note)}</i>\n\n" if note else ""
     budget = MAX_MESSAGE - utf16_len(plain_of(prefix + head + source)) - 4
-    quote = shorten(result.quote, budget)
-    return f"{prefix}{head}\n<blockquote>{e(quote)}</blockquote>\n{source}"
+    quote = shorten_utf16(result.quote, budget)
+    return f"{prefix}{head}\n<blockquote>{escape(quote)}</blockquote>\n{source}"
 
 
 def inline_quote_html(result: Result, texts: Texts, lang: str, bot_username: str) -> str:
-    head = f"<b>{e(_label(texts, lang, result))}</b>"
+    head = f"<b>{escape(_label(texts, lang, result))}</b>"
     source = source_html(result, texts, lang, bot_username)
     budget = MAX_MESSAGE - utf16_len(plain_of(head + source)) - 4
-    return f"{head}\n<blockquote>{e(shorten(result.quote, budget))}</blockquote>\n{source}"
+    return f"{head}\n<blockquote>{escape(shorten_utf16(result.quote, budget))}</blockquote>\n{source}"
 
 
 def answer_keyboard(texts: Texts, lang: str, token: str, index: int, article_id: str,
@@ -177,14 +178,15 @@ def answer_keyboard(texts: Texts, lang: str, token: str, index: int, article_id:
 def smalltalk_html(texts: Texts, lang: str, kind: str, articles: int) -> str:
     """A short friendly reply to small talk: never a quote, and a hint of what the bot is for."""
     if kind == "identity":
-        return e(texts.get(lang, "smalltalk_identity", count=articles))
-    return e(texts.get(lang, f"smalltalk_{kind}"))
+        return escape(texts.get(lang, "smalltalk_identity", count=articles))
+    return escape(texts.get(lang, f"smalltalk_{kind}"))
 
 
 def abstention_html(texts: Texts, lang: str, topics: Sequence[str], note: str = "") -> str:
-    lines = [f"<i>{e(note)}</i>", ""] if note else []
-    lines += [e(texts.get(lang, "no_answer")), e(texts.get(lang, "rephrase")), "", e(texts.get(lang, "topics"))]
-    lines += [f"• {e(t)}" for t in topics[:MAX_TOPICS_SHOWN]]
+    lines = [f"<i>{escape(note)}</i>", ""] if note else []
+    lines += [escape(texts.get(lang, key)) for key in ("no_answer", "rephrase")]
+    lines += ["", escape(texts.get(lang, "topics"))]
+    lines += [f"• {escape(t)}" for t in topics[:MAX_TOPICS_SHOWN]]
     return _fit_lines(lines)
 
 
@@ -201,20 +203,20 @@ def _fit_lines(lines: list[str]) -> str:
 
 def welcome_html(texts: Texts, lang: str, articles: int) -> str:
     examples = [texts.get(lang, f"example_{n}") for n in (1, 2, 3)]
-    return "\n".join([e(texts.get(lang, "welcome", count=articles)), *[f"• <i>{e(x)}</i>" for x in examples]])
+    return "\n".join([escape(texts.get(lang, "welcome", count=articles)), *[f"• <i>{escape(x)}</i>" for x in examples]])
 
 
 def help_html(texts: Texts, lang: str, bot_username: str, articles: Iterable[tuple[str, str, str | None]]) -> str:
     """Help text and the list of articles (id, title, author), each linked to open in the bot."""
-    lines = [e(texts.get(lang, "help", bot=bot_username))]
+    lines = [escape(texts.get(lang, "help", bot=bot_username))]
     for article_id, title, author in articles:
-        by = f" — {e(author)}" if author else ""
-        lines.append(f'• <a href="{attr(deep_link(bot_username, article_id))}">{e(title)}</a>{by}')
+        by = f" — {escape(author)}" if author else ""
+        lines.append(f'• <a href="{attr(deep_link(bot_username, article_id))}">{escape(title)}</a>{by}')
     return _fit_lines(lines)
 
 
 def text_html(text: str) -> str:
-    return e(text)
+    return escape(text)
 
 
 # --- whole articles -------------------------------------------------------------------------------------------------
@@ -256,14 +258,14 @@ def article_messages(title: str, author: str | None, date: str | None, url: str 
     for chunk in chunks:
         if chunk.section != section and chunk.section != title:
             section = chunk.section
-            heading = shorten(section, MAX_FIELD)
-            blocks.append((heading, f"<b>{e(heading)}</b>"))
+            heading = shorten_utf16(section, MAX_FIELD)
+            blocks.append((heading, f"<b>{escape(heading)}</b>"))
         for paragraph in chunk.text.split("\n\n"):
             paragraph = paragraph.strip()
             if not paragraph:
                 continue
             for piece in _split_long(paragraph, budget):
-                blocks.append((piece, e(piece)))
+                blocks.append((piece, escape(piece)))
     messages: list[list[str]] = [[]]
     size = 0
     for plain, markup in blocks:
@@ -278,6 +280,6 @@ def article_messages(title: str, author: str | None, date: str | None, url: str 
     for number, parts in enumerate(messages, start=1):
         body = "\n\n".join(parts)
         if total > 1:
-            body += f"\n\n<i>({e(texts.get(lang, 'article_part', part=number, total=total))})</i>"
+            body += f"\n\n<i>({escape(texts.get(lang, 'article_part', part=number, total=total))})</i>"
         out.append(body)
     return out

@@ -81,7 +81,8 @@ def clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def shorten(text: str, limit: int) -> str:
+def one_line(text: str, limit: int) -> str:
+    """The text on one line, cut to `limit` characters with an ellipsis (the report's tables and terminal lines)."""
     text = clean(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -128,7 +129,7 @@ def render_text(data: ReportData) -> str:
     for passage in data.disliked:
         out.append(f"  {passage.down:>3} down {passage.up:>3} up  {clean(data.title(passage.article))} "
                    f"({clean(passage.article)})")
-        out.append(f"        \"{shorten(passage.quote, QUOTE_START)}\"")
+        out.append(f"        \"{one_line(passage.quote, QUOTE_START)}\"")
 
     out += ["", "Most asked articles (quoted first in an answer)"]
     if not data.top_articles:
@@ -208,33 +209,32 @@ def _chart_svg(days: tuple[DayStat, ...]) -> str:
 
 def render_html(data: ReportData) -> str:
     """A self-contained page (inline CSS and SVG, no scripts, no external resources); all text escaped."""
-    e = escape
     rows = "\n".join(
-        f'<tr><td>{e(d.day.isoformat())}</td><td class="n">{d.asked}</td><td class="n">{d.answered}</td>'
+        f'<tr><td>{escape(d.day.isoformat())}</td><td class="n">{d.asked}</td><td class="n">{d.answered}</td>'
         f'<td class="n">{f"{d.rate:.0%}" if d.asked else "-"}</td></tr>'
         for d in data.per_day
     )
     if data.unanswered:
         items = []
         for g in data.unanswered:
-            others = "".join(f"<li>{e(x)}</li>" for x in g.examples[1:])
-            items.append(f'<tr><td class="n">{g.count}×</td><td>{e(g.representative)}'
+            others = "".join(f"<li>{escape(x)}</li>" for x in g.examples[1:])
+            items.append(f'<tr><td class="n">{g.count}×</td><td>{escape(g.representative)}'
                          + (f'<ul class="examples">{others}</ul>' if others else "")
-                         + f'</td><td class="n">{e(f"{g.last_asked:%Y-%m-%d}")}</td></tr>')
+                         + f'</td><td class="n">{escape(f"{g.last_asked:%Y-%m-%d}")}</td></tr>')
         unanswered = ('<table><tr><th class="n">count</th><th>question (other wordings)</th>'
                       '<th class="n">last asked</th></tr>\n' + "\n".join(items) + "</table>")
     else:
         unanswered = "<p>None in this period.</p>"
     if data.disliked:
         disliked = ('<table><tr><th class="n">👎</th><th class="n">👍</th><th>passage</th></tr>\n' + "\n".join(
-            f'<tr><td class="n">{p.down}</td><td class="n">{p.up}</td><td><b>{e(data.title(p.article))}</b> '
-            f'<code>{e(p.article)}</code><blockquote>{e(shorten(p.quote, 300))}</blockquote></td></tr>'
+            f'<tr><td class="n">{p.down}</td><td class="n">{p.up}</td><td><b>{escape(data.title(p.article))}</b> '
+            f'<code>{escape(p.article)}</code><blockquote>{escape(one_line(p.quote, 300))}</blockquote></td></tr>'
             for p in data.disliked) + "</table>")
     else:
         disliked = "<p>No passage got a 👎 in this period.</p>"
     if data.top_articles:
         top = ('<table><tr><th class="n">answers</th><th>article</th></tr>\n' + "\n".join(
-            f'<tr><td class="n">{count}</td><td>{e(data.title(article))} <code>{e(article)}</code></td></tr>'
+            f'<tr><td class="n">{count}</td><td>{escape(data.title(article))} <code>{escape(article)}</code></td></tr>'
             for article, count in data.top_articles) + "</table>")
     else:
         top = "<p>No answers in this period.</p>"
@@ -248,7 +248,7 @@ def render_html(data: ReportData) -> str:
 </head>
 <body>
 <h1>Usage report</h1>
-<p class="meta">{e(_period(data))}; generated {e(f"{data.generated_at:%Y-%m-%d %H:%M}")} UTC</p>
+<p class="meta">{escape(_period(data))}; generated {escape(f"{data.generated_at:%Y-%m-%d %H:%M}")} UTC</p>
 <p><b>{data.asked}</b> questions, <b>{data.answered}</b> answered (<b>{data.rate:.0%}</b>);
 feedback: {data.votes_up} 👍, {data.votes_down} 👎</p>
 <h2>Questions and answer rate per day</h2>
