@@ -181,7 +181,10 @@ def title_problem(line: str) -> str | None:
         return "a script or style line"
     if len(text) > MAX_TITLE_CHARS or len(text.split()) > MAX_TITLE_WORDS:
         return f"a paragraph ({len(text)} characters), not a title"
-    if re.search(r"[.!?]\s+[A-ZÀ-Þ]", text.rstrip(".!?")):
+    breaks = re.findall(r"([.!?])\s+[A-ZÀ-Þ]", text.rstrip(".!?"))
+    # A title may ask and answer ("Onderbeloven? Beloof precies"); two sentence breaks, or a full stop in a long
+    # line, is running text.
+    if len(breaks) >= 2 or (breaks and "." in breaks and len(text) > 60):
         return "several sentences: the start of a paragraph"
     if re.match(r"^(?:[-*•·▪◦●]\s|\d+[.)]\s)", text):
         return "a list item"
