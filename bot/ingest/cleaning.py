@@ -151,7 +151,7 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "script or style line"
     if _READING_TIME.match(text):
         return "reading time"
-    if words <= 10 and _LOGIN.search(text) and not _SENTENCE_END.search(text.rstrip("!")):
+    if words <= 10 and _LOGIN.search(text) and not re.search(r"[.?]$", text):
         return "login or account line"
     if header and _ACCOUNT_AREA.match(text):
         return "login or account line"
@@ -163,12 +163,12 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "category line"
     if _TOC.match(text):
         return "table of contents label"
-    if _TEMPLATE.match(text):
+    if words <= 8 and is_date_line(text):
+        return "date line"
+    if _TEMPLATE.match(text) and re.search(r"[a-z]{2}", text):
         return "page template label"
     if _NAV.match(text):
         return "navigation"
-    if words <= 8 and is_date_line(text):
-        return "date line"
     return None
 
 
@@ -375,15 +375,11 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
     a caption or alt text is the short line right beside a photo credit."""
     index = 0
     while index < first_paragraph:
-        run = []
-        probe = index
-        while probe < first_paragraph and lines[probe] and _is_short_item(lines[probe]) and probe not in reasons:
-            run.append(probe)
-            probe += 1
+        run = _menu_run(lines, reasons, index, first_paragraph)
         if len(run) >= 3:
             for item in run:
                 reasons[item] = "navigation run (menu)"
-        index = max(probe, index + 1)
+        index = max([index + 1, *(i + 1 for i in run)])
     credits = [i for i, reason in reasons.items() if reason == "photo credit"]
     for credit in credits:
         for step in (-1, 1):
@@ -393,6 +389,35 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
             if 0 <= near < len(lines) and near not in reasons and len(lines[near].split()) <= 10 \
                     and not _SENTENCE_END.search(lines[near]) and not _MD_HEADING.match(lines[near]):
                 reasons[near] = "image caption (beside a photo credit)"
+
+
+def _menu_run(lines: list[str], reasons: dict[int, str], start: int, end: int) -> list[int]:
+    """The indexes of a menu starting at `start`: bulleted short items (blank lines between allowed), or
+    unbulleted items of at most three words on consecutive lines. An unbulleted last item that runs straight into
+    the text or a byline is the title, not a menu entry."""
+    if not lines[start] or start in reasons or not _is_short_item(lines[start]):
+        return []
+    bulleted = bool(_BULLET.match(lines[start]) or lines[start].startswith("- "))
+    run: list[int] = []
+    probe = start
+    while probe < end:
+        line = lines[probe]
+        if not line:
+            if not bulleted:
+                break
+            probe += 1
+            continue
+        is_bullet = bool(_BULLET.match(line) or line.startswith("- "))
+        if probe in reasons or not _is_short_item(line) or is_bullet != bulleted or (
+                not bulleted and len(line.split()) > 3):
+            break
+        run.append(probe)
+        probe += 1
+    if run and not bulleted:
+        following = next((i for i in range(run[-1] + 1, len(lines)) if lines[i]), None)
+        if following is not None and (_is_paragraph(lines[following]) or parse_byline(lines[following])):
+            run.pop()
+    return run
 
 
 def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: int) -> tuple[int, str] | str:
@@ -449,6 +474,9 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
         after_site_chrome = None
         previous_reason = None
     if best is None:
+        skipped = sorted({reasons[i] for i in range(min(first_paragraph, len(lines))) if i in reasons})
+        if skipped:
+            rejected.insert(0, f"the lines above are site chrome ({', '.join(skipped)})")
         shown = "; ".join(rejected) if rejected else "the text starts with a paragraph"
         return f"no line is a plausible title ({shown}): give the title with --title"
     return best[1], best[2]

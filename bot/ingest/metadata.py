@@ -87,10 +87,10 @@ def is_date_line(line: str) -> bool:
 # --- bylines ----------------------------------------------------------------------------------------------------
 
 _NAME = r"(?P<author>[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|van|de|der|den|het|ter|ten|von|da|le|la|'t)){0,4})"
-_BYLINE_WORD = r"(?:door|by|geschreven door|written by|posted by|auteur|author|tekst)"
-_BYLINE_NAME = re.compile(r"^" + _BYLINE_WORD + r"\s*:?\s+" + _NAME + r"\s*(?:[,|·•–—-]\s*(?P<rest>.*))?$",
-                          re.IGNORECASE)
-_BYLINE_DATE = re.compile(r"^" + _BYLINE_WORD + r"\s*:?\s*(?=\d)(?P<rest>.*)$", re.IGNORECASE)
+_BYLINE_WORD = r"(?i:door|by|geschreven door|written by|posted by|auteur|author|tekst)"
+_BYLINE_NAME = re.compile(r"^" + _BYLINE_WORD + r"\s*:?\s+" + _NAME +
+                          r"\s*(?:(?:[,|·•–—-]|\b(?:on|op|am)\b)\s*(?P<rest>.*))?$")
+_BYLINE_DATE = re.compile(r"^" + _BYLINE_WORD + r"\s*:?\s*(?=\d)(?P<rest>.*)$")
 _PIPE_BYLINE = re.compile(r"^" + _NAME + r"\s*[|·•]\s*(?P<rest>.+)$")
 
 
@@ -110,7 +110,10 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
         if author.split()[0].lower() in {"het", "de", "een", "the", "a", "an", "deze", "dit", "this"}:
             return None
         rest = match.group("rest") or ""
-        return author, parse_date(rest) if rest else None
+        date = parse_date(rest) if rest else None
+        if rest and not date:
+            return None  # "Door Jan, die ..." is a sentence; a byline's tail is its date
+        return author, date
     match = _PIPE_BYLINE.match(line)
     if match:
         date = parse_date(match.group("rest"))
