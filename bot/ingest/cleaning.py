@@ -380,22 +380,24 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
             for item in run:
                 reasons[item] = "navigation run (menu)"
         index = max([index + 1, *(i + 1 for i in run)])
+    # The caption or alt text stands right above the credit; the line below a credit is the article going on (a
+    # heading after an image is common), so it is left alone.
     credits = [i for i, reason in reasons.items() if reason == "photo credit"]
     for credit in credits:
-        for step in (-1, 1):
-            near = credit + step
-            while 0 <= near < len(lines) and not lines[near]:
-                near += step
-            if 0 <= near < len(lines) and near not in reasons and len(lines[near].split()) <= 10 \
-                    and not _SENTENCE_END.search(lines[near]) and not _MD_HEADING.match(lines[near]):
-                reasons[near] = "image caption (beside a photo credit)"
+        near = credit - 1
+        while near >= 0 and not lines[near]:
+            near -= 1
+        if near >= 0 and near not in reasons and len(lines[near].split()) <= 10 \
+                and not _SENTENCE_END.search(lines[near]) and not _MD_HEADING.match(lines[near]):
+            reasons[near] = "image caption (above a photo credit)"
 
 
 def _menu_run(lines: list[str], reasons: dict[int, str], start: int, end: int) -> list[int]:
     """The indexes of a menu starting at `start`: bulleted short items (blank lines between allowed), or
     unbulleted items of at most three words on consecutive lines. An unbulleted last item that runs straight into
     the text or a byline is the title, not a menu entry."""
-    if not lines[start] or start in reasons or not _is_short_item(lines[start]):
+    in_menu = ("navigation", "login or account line")  # a "Home" or "Inloggen" entry is part of the menu around it
+    if not lines[start] or reasons.get(start, "navigation") not in in_menu or not _is_short_item(lines[start]):
         return []
     bulleted = bool(_BULLET.match(lines[start]) or lines[start].startswith("- "))
     run: list[int] = []
@@ -408,7 +410,7 @@ def _menu_run(lines: list[str], reasons: dict[int, str], start: int, end: int) -
             probe += 1
             continue
         is_bullet = bool(_BULLET.match(line) or line.startswith("- "))
-        if probe in reasons or not _is_short_item(line) or is_bullet != bulleted or (
+        if reasons.get(probe, "navigation") not in in_menu or not _is_short_item(line) or is_bullet != bulleted or (
                 not bulleted and len(line.split()) > 3):
             break
         run.append(probe)
@@ -455,7 +457,7 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
             why.append(f"the first line after the site's navigation ({_short(after_site_chrome, 40)!r})")
         following = next((i for i in range(index + 1, len(lines)) if lines[i]), None)
         if following is not None and (parse_byline(lines[following]) or reasons.get(following) in (
-                "date line", "reading time", "category line", "photo credit", "image caption (beside a photo credit)")):
+                "date line", "reading time", "category line", "photo credit", "image caption (above a photo credit)")):
             score += 3
             why.append("right above the byline, date or category line")
         if first_content and previous_reason is None:

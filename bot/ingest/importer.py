@@ -113,6 +113,9 @@ def build(path: Path, args: argparse.Namespace) -> Imported:
         result.error = f"cannot read file: {exc.strerror or exc}"
         return result
     result.source = source
+    if not source.text.strip():
+        result.error = "the file holds no text"
+        return result
     cleaned = clean(source.text, known_title=source.title, title_evidence=source.title_evidence or "",
                     given_title=args.title)
     result.cleaned = cleaned

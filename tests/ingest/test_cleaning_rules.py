@@ -92,7 +92,7 @@ def test_photo_credits_captions_and_image_names_go_and_never_become_headings() -
     reasons = _reasons(cleaned.removed)
     assert reasons["Foto: Jan Klaassen"] == reasons["Photo (CC) by someone, on Flickr"] == "photo credit"
     assert reasons["Handdruk na de deal"] == reasons["Twee collega's in overleg"] == (
-        "image caption (beside a photo credit)")
+        "image caption (above a photo credit)")
     assert reasons["handdruk-web.jpg"] == "image file name"
     assert "##" not in cleaned.body
     _assert_body_intact(cleaned.body)
