@@ -484,17 +484,27 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
     return best[1], best[2]
 
 
+_CLOSING = re.compile(r"^(?:(?:met )?(?:vriendelijke |hartelijke |warme |veel )?groet(?:en)?|(?:kind |best |warm )?"
+                      r"regards|cheers|(?:yours )?sincerely|tot (?:de )?volgende keer)\s*[,!.]?$", re.IGNORECASE)
+
+
 def _signature(body: list[str]) -> tuple[str, int] | None:
-    """(name, number of lines) when the body ends in a signature: a name line, then at most three short lines
-    (job, company) and nothing else, after the last paragraph."""
+    """(name, number of lines) when the body ends in a signature: an optional closing ("Met vriendelijke groet,"),
+    a name line, then at most three short lines (job, company) and nothing else, after the last paragraph."""
     content = [i for i, line in enumerate(body) if line]
     for back in range(1, min(4, len(content)) + 1):
         first = content[-back]
-        if looks_like_name(body[first]) and all(len(body[i].split()) <= 8 and not _SENTENCE_END.search(body[i])
-                                                for i in content[-back + 1:] if back > 1):
-            before = [i for i in content if i < first]
-            if before and (body[first - 1] == "" or first == 0) and _SENTENCE_END.search(body[before[-1]]):
-                return body[first], len(body) - first
+        tail = content[len(content) - back + 1:]
+        if not looks_like_name(body[first]) or not all(
+                len(body[i].split()) <= 8 and not _SENTENCE_END.search(body[i]) for i in tail):
+            continue
+        before = [i for i in content if i < first]
+        start = first
+        if before and _CLOSING.match(body[before[-1]]):
+            start = before.pop()
+        separated = start == 0 or body[start - 1] == "" or start != first
+        if before and separated and _SENTENCE_END.search(body[before[-1]]):
+            return body[first], len(body) - start
     return None
 
 

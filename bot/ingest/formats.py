@@ -133,7 +133,8 @@ def _read_html(path: Path, html: str, encoding: str) -> Source:
                                deduplicate=False)
     if not body or not body.strip():
         raise UnsupportedFormat("an HTML page in which no main text was found (a page of links or a script-only page)")
-    meta = trafilatura.extract_metadata(html)
+    # extensive=False: the wide date search takes a footer's "© 2021" for 2021-01-01; a date must be the page's own.
+    meta = trafilatura.extract_metadata(html, extensive=False)
     source = Source(path, "html", _plain_markdown(body), structured=True, encoding=encoding)
     if meta is not None:
         source.title = (meta.title or "").strip() or None

@@ -118,6 +118,13 @@ def test_a_signature_at_the_end_becomes_the_author() -> None:
     assert cleaned.body.rstrip().endswith(PARA_3)
 
 
+def test_a_signature_with_a_closing_line_is_not_made_into_headings() -> None:
+    cleaned = clean(_page(tail=("Met vriendelijke groet,\nPeter van Dam\nDirecteur\nKlantwijs BV",)))
+    assert cleaned.author == "Peter van Dam"
+    assert "##" not in cleaned.body and "groet" not in cleaned.body and "Directeur" not in cleaned.body
+    assert cleaned.body.rstrip().endswith(PARA_3)
+
+
 def test_a_name_heading_inside_the_article_is_not_a_signature() -> None:
     cleaned = clean(_page(tail=("Karin Bos", "Zij werkt al twintig jaar met klanten en weet wat werkt.")))
     assert cleaned.author is None

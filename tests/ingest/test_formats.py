@@ -65,6 +65,13 @@ def test_html_without_a_canonical_link_gets_no_address(tmp_path: Path) -> None:
     assert code == 0 and "url" not in meta  # never invented from the title or the site name
 
 
+def test_html_without_a_publication_date_gets_none(tmp_path: Path) -> None:
+    html = HTML.replace('<meta property="article:published_time" content="2024-03-05T10:00:00+01:00">', "")
+    code, meta, body = _import(tmp_path, "pagina.html", html.encode())  # the footer's "© 2024" is no date
+    assert code == 0 and "date" not in meta
+    _assert_article(body)
+
+
 def test_html_that_declares_the_wrong_language_is_reported(tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     code, meta, _ = _import(tmp_path, "pagina.html", HTML.replace('lang="nl"', 'lang="en"').encode())
