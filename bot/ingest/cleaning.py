@@ -77,6 +77,8 @@ _CATEGORY = re.compile(
     r"geplaatst in|posted in|thema'?s?|kennisbank|sector)\s*:", re.IGNORECASE)
 _TOC = re.compile(r"^(?:inhoud|inhoudsopgave|table of contents|contents|in dit artikel|in this article|"
                   r"op deze pagina|on this page)\s*:?$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^(?:(?:pagina|page|blz\.?|p\.)\s*)?\d{1,3}\s*(?:/|van|of)\s*\d{1,3}$", re.IGNORECASE)
+_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)  # a printed page's header or footer
 _TEMPLATE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")  # "sub-header", "main_content": a CSS class, not prose
 _BACK_TO_TOP = re.compile(r"\s*(?:[↑⬆]\s*(?:terug\s+)?(?:naar boven|to top|top|back to top)|"
                           r"\s(?:terug naar boven|back to top))\s*$", re.IGNORECASE)
@@ -165,6 +167,10 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "table of contents label"
     if words <= 8 and is_date_line(text):
         return "date line"
+    if _PAGE_NUMBER.match(text):
+        return "page number"
+    if _ADDRESS.match(text):
+        return "address line (a printed page's header or footer)"
     if _TEMPLATE.match(text) and re.search(r"[a-z]{2}", text):
         return "page template label"
     if _NAV.match(text):

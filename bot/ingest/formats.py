@@ -241,7 +241,7 @@ def _read_pdf(path: Path, data: bytes) -> Source:
 
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
-        lines: list[_Line] = []
+        pages: list[list[_Line]] = []
         for page in reader.pages:
             page_lines: list[_Line] = []
 
@@ -256,11 +256,13 @@ def _read_pdf(path: Path, data: bytes) -> Source:
                     into.append(_Line(y, round(size * scale, 1), text))
 
             page.extract_text(visitor_text=visit)
-            lines += page_lines
+            pages.append(page_lines)
         info = reader.metadata
     except Exception as exc:  # pypdf raises many kinds on damaged files; the operator needs one line
         raise UnsupportedFormat(f"a PDF that cannot be read ({exc.__class__.__name__})") from exc
-    lines = [_Line(line.y, line.size, " ".join(line.text.split())) for line in lines if line.text.strip()]
+    pages = [[_Line(line.y, line.size, " ".join(line.text.split())) for line in page if line.text.strip()]
+             for page in pages]
+    lines, margins = _drop_margins(pages)
     if not lines:
         raise UnsupportedFormat("a PDF without a text layer (a scan?): run OCR on it first")
     text, title = _pdf_markdown(lines)
@@ -271,7 +273,31 @@ def _read_pdf(path: Path, data: bytes) -> Source:
     elif pdf_title and pdf_title in text:
         source.title, source.title_evidence = pdf_title, "the PDF's title property, which is a line of its text"
     source.notes.append("PDF properties (author, dates) describe the file, not the article: not used")
+    if margins:
+        shown = "; ".join(repr(m) for m in margins[:4])
+        source.notes.append(f"left out {len(margins)} line(s) in small type at the top or bottom of a page (the "
+                            f"printer's header and footer: date, address, page number): {shown}")
     return source
+
+
+def _drop_margins(pages: list[list[_Line]]) -> tuple[list[_Line], list[str]]:
+    """A browser's "print to PDF" puts the date, the page title, the address and "1/3" in small type at the top and
+    bottom of every page: those lines are the printer's, not the article's."""
+    every = [line for page in pages for line in page]
+    if not every:
+        return [], []
+    body_size = max({line.size for line in every}, key=lambda s: sum(len(x.text) for x in every if x.size == s))
+    kept: list[_Line] = []
+    dropped: list[str] = []
+    for page in pages:
+        start, end = 0, len(page)
+        while start < end and page[start].size < body_size * 0.9:
+            start += 1
+        while end > start and page[end - 1].size < body_size * 0.9:
+            end -= 1
+        dropped += [line.text for line in page[:start] + page[end:]]
+        kept += page[start:end]
+    return kept, dropped
 
 
 def _pdf_markdown(lines: list[_Line]) -> tuple[str, str | None]:

@@ -111,6 +111,16 @@ def test_scripts_style_category_template_and_toc_lines_go() -> None:
     _assert_body_intact(cleaned.body)
 
 
+def test_printed_page_headers_and_footers_go() -> None:
+    cleaned = clean(_page("30-11-2026 10:04", after_title=("https://klantwijs.example.nl/blog/luisteren",),
+                          tail=("Pagina 1 van 2",)))
+    reasons = _reasons(cleaned.removed)
+    assert reasons["Pagina 1 van 2"] == "page number"
+    assert reasons["https://klantwijs.example.nl/blog/luisteren"].startswith("address line")
+    assert cleaned.title == "Luisteren naar je klant"
+    _assert_body_intact(cleaned.body)
+
+
 def test_a_signature_at_the_end_becomes_the_author() -> None:
     cleaned = clean(_page(tail=("Karin Bos", "Senior accountmanager")))
     assert cleaned.author == "Karin Bos"

@@ -130,11 +130,14 @@ def test_pdf_paragraphs_from_line_spacing_and_headings_from_type_size(tmp_path: 
 
     lines = [(18, 760, TITLE), *wrapped(PARAS[0], 730), *wrapped(PARAS[1], 698), (14, 660, HEADING),
              *wrapped(PARAS[2], 636)]
+    printer = [(7, 820, "30-11-2026 10:04"), (7, 20, "https://klantwijs.example.nl/blog/vaste-klanten"),
+               (7, 10, "1/1")]  # the browser's header and footer, in small type
     code, meta, body = _import(tmp_path, "artikel.pdf", _pdf([(s, y, t.encode("cp1252").decode("latin-1"))
-                                                             for s, y, t in lines]))
+                                                             for s, y, t in [printer[0], *lines, *printer[1:]]]))
     assert code == 0 and meta["title"] == TITLE and meta["language"] == "nl"
     _assert_article(body)
     assert body.count("\n\n") == 3  # three paragraphs and a heading: four blocks
+    assert "date" not in meta and "url" not in meta  # the print date and the printed address are not the article's
 
 
 @pytest.mark.parametrize(("encoding", "label"), [("utf-16", "UTF-16"), ("cp1252", "Windows-1252"),
