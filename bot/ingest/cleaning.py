@@ -99,6 +99,10 @@ _WORD = re.compile(r"[^\W\d_]{4,}")
 SITE_CHROME = {"navigation", "navigation run (menu)", "login or account line", "script or style line",
                "share or social links", "page template label"}
 
+# Reasons that mark the article's own metadata block (between the title and the text).
+ARTICLE_METADATA = {"date line", "reading time", "category line", "photo credit",
+                    "image caption (above a photo credit)", "image file name"}
+
 
 @dataclass
 class Removal:
@@ -462,13 +466,19 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
             score += 3
             why.append(f"the first line after the site's navigation ({_short(after_site_chrome, 40)!r})")
         following = next((i for i in range(index + 1, len(lines)) if lines[i]), None)
-        if following is not None and (parse_byline(lines[following]) or reasons.get(following) in (
-                "date line", "reading time", "category line", "photo credit", "image caption (above a photo credit)")):
+        if following is not None and (parse_byline(lines[following]) or reasons.get(following) in ARTICLE_METADATA):
             score += 3
             why.append("right above the byline, date or category line")
         if first_content and previous_reason is None:
             score += 2
             why.append("the first line of the page")
+        between = [i for i in range(index + 1, first_paragraph) if lines[i]]
+        if first_paragraph < len(lines) and all(reasons.get(i) in ARTICLE_METADATA or parse_byline(lines[i])
+                                                for i in between):
+            score += 2
+            why.append("right above the first paragraph")
+        if len(line.split()) == 1:
+            score -= 1  # a lone word is more often a site or section name than an article's title
         if _MD_HEADING.match(line):
             score += 3
             why.append("marked as a heading")

@@ -200,6 +200,13 @@ def test_the_title_is_chosen_by_evidence_not_position() -> None:
     assert any("Wij helpen teams" in note for note in cleaned.attention)
 
 
+def test_a_site_name_above_the_title_without_navigation_is_not_the_title() -> None:
+    assert clean(_page("Klantwijs")).title == "Luisteren naar je klant"
+    subtitled = clean(_page(after_title=("Wat vaste klanten je leren over je eigen bedrijf",)))
+    assert subtitled.title == "Luisteren naar je klant"
+    assert "Wat vaste klanten je leren over je eigen bedrijf" in subtitled.body
+
+
 def test_given_title_takes_its_line_out_or_keeps_the_body_intact() -> None:
     page = _page("Log in")
     cleaned = clean(page, given_title="luisteren naar je KLANT")
