@@ -202,12 +202,19 @@ def main_import(args: argparse.Namespace) -> int:
         print(f"error: --language must be one of {', '.join(LANGUAGES)}", file=sys.stderr)
         return 2
     results: list[Imported] = []
+    ids: dict[str, Path] = {}  # id -> the file of this run that has it
     for path in files:
         result = build(path, args)
         results.append(result)
+        if result.article is not None and result.article.id in ids:
+            # Two files of one run with one id are the same article twice (a page and its PDF): --force must not
+            # let the second silently replace the first.
+            result.error = (f"same id '{result.article.id}' as {ids[result.article.id].name} in this run (the same "
+                            "article twice?); import it alone with --id to keep both")
         if result.error or result.article is None:
             print(f"{path}: error: {result.error}", file=sys.stderr)
             continue
+        ids[result.article.id] = path
         target = corpus / f"{result.article.id}.md"
         print(f"{path} -> {target}")
         print("\n".join(_describe(result)))

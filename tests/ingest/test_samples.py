@@ -135,8 +135,20 @@ def test_a_folder_imports_in_one_command_with_a_summary(tmp_path: Path, capsys: 
     assert code == 1  # the page without a title is refused; the others are shown
     out = capsys.readouterr().out
     summary = out[out.index("summary:"):]
-    for name in [*EXPECTED, *FORMS]:
+    for name in EXPECTED:
         assert re.search(rf"dry run\s+{re.escape(name)} -> [\w-]+: '.+'; author .+; date .+; (nl|en); \d+ chunk",
                          summary), name
+    for name in FORMS:  # the same article as 02 again: one id, so one file
+        assert re.search(rf"REFUSED\s+{re.escape(name)}: same id 'jouw-loyale-klanten' as 02_cm", summary), name
     assert re.search(rf"REFUSED\s+{NO_TITLE}: no line is a plausible title", summary)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_one_article_from_two_files_of_a_run_is_written_once(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    folder = samples()
+    code = main(["corpus", "import", "--force", "--corpus", str(tmp_path), str(folder / "02_cm_loyale_klanten.txt"),
+                 str(folder / FORMS[0])])
+    assert code == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["jouw-loyale-klanten.md"]
+    assert "same id 'jouw-loyale-klanten' as 02_cm_loyale_klanten.txt in this run" in capsys.readouterr().err
