@@ -525,8 +525,8 @@ def _signature(body: list[str]) -> tuple[str, int] | None:
 
 
 def _join_broken(body: list[str], repairs: list[str]) -> list[str]:
-    """Join a paragraph the page broke in mid-sentence: a line of running text without final punctuation, blank
-    lines, then a line that starts in lowercase (a new paragraph never does)."""
+    """Join a paragraph the page broke in mid-sentence: a line of running text without final punctuation, then
+    (after blank lines or not) a line that starts in lowercase (a new paragraph never does)."""
     out: list[str] = []
     index = 0
     while index < len(body):
@@ -534,7 +534,7 @@ def _join_broken(body: list[str], repairs: list[str]) -> list[str]:
         nxt = index + 1
         while nxt < len(body) and not body[nxt]:
             nxt += 1
-        if (line and nxt > index + 1 and nxt < len(body) and len(line.split()) >= 6 and not line.startswith("#")
+        if (line and nxt < len(body) and len(line.split()) >= 6 and not line.startswith("#")
                 and not _SENTENCE_END.search(line) and body[nxt][:1].islower()
                 and not _BULLET.match(body[nxt])):
             joined = f"{line} {body[nxt]}"

@@ -157,6 +157,12 @@ def test_a_paragraph_broken_mid_sentence_is_joined() -> None:
     assert any("joined" in repair for repair in cleaned.repairs)
 
 
+def test_a_line_broken_mid_sentence_without_a_blank_line_is_joined() -> None:
+    page = ("Luisteren naar je klant\n\nWie zijn klanten echt goed kent en regelmatig spreekt, weet\n"
+            "wat ze nodig hebben voordat ze het zelf vragen.\n\n" + PARA_2 + "\n")
+    assert "regelmatig spreekt, weet wat ze nodig hebben" in clean(page).body
+
+
 def test_a_list_after_a_colon_is_not_joined() -> None:
     page = ("Luisteren naar je klant\n\nEr zijn twee redenen om te luisteren:\n\n"
             "de klant weet meer dan jij. Dat is zo.\n\n" + PARA_2 + "\n")
