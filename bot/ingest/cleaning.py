@@ -99,6 +99,7 @@ _WORD = re.compile(r"[^\W\d_]{4,}")
 SITE_CHROME = {"navigation", "navigation run (menu)", "login or account line", "script or style line",
                "share or social links", "page template label"}
 
+HEADER_LINES = 80  # non-blank lines searched for a title
 # Reasons that mark the article's own metadata block (between the title and the text).
 ARTICLE_METADATA = {"date line", "reading time", "category line", "photo credit",
                     "image caption (above a photo credit)", "image file name"}
@@ -441,7 +442,10 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
     previous_reason: str | None = None  # the nearest non-blank line above, when it is chrome
     after_site_chrome: str | None = None
     first_content = True
-    for index in range(min(first_paragraph + 1, len(lines))):
+    # A title is near the top: a page with no paragraph in its first 80 lines gets no title by guessing (and the
+    # search stays linear on a huge file).
+    nonblank = [i for i in range(min(first_paragraph + 1, len(lines))) if lines[i]][:HEADER_LINES]
+    for index in nonblank:
         line = lines[index]
         if not line:
             continue
@@ -472,9 +476,8 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
         if first_content and previous_reason is None:
             score += 2
             why.append("the first line of the page")
-        between = [i for i in range(index + 1, first_paragraph) if lines[i]]
-        if first_paragraph < len(lines) and all(reasons.get(i) in ARTICLE_METADATA or parse_byline(lines[i])
-                                                for i in between):
+        if first_paragraph < len(lines) and all(not lines[i] or reasons.get(i) in ARTICLE_METADATA
+                                                or parse_byline(lines[i]) for i in range(index + 1, first_paragraph)):
             score += 2
             why.append("right above the first paragraph")
         if len(line.split()) == 1:
@@ -527,24 +530,25 @@ def _signature(body: list[str]) -> tuple[str, int] | None:
 def _join_broken(body: list[str], repairs: list[str]) -> list[str]:
     """Join a paragraph the page broke in mid-sentence: a line of running text without final punctuation, then
     (after blank lines or not) a line that starts in lowercase (a new paragraph never does)."""
-    out: list[str] = []
-    index = 0
-    while index < len(body):
-        line = body[index]
-        nxt = index + 1
-        while nxt < len(body) and not body[nxt]:
-            nxt += 1
-        if (line and nxt < len(body) and len(line.split()) >= 6 and not line.startswith("#")
-                and not _SENTENCE_END.search(line) and body[nxt][:1].islower()
-                and not _BULLET.match(body[nxt])):
-            joined = f"{line} {body[nxt]}"
-            where = _short(line[-30:] + " " + body[nxt], 70)
-            repairs.append(f"joined a paragraph the page broke mid-sentence: {where!r}")
-            body = [*body[:index], joined, *body[nxt + 1:]]
+    out: list[list[str]] = []  # each output line as its parts, joined once at the end (no quadratic concatenation)
+    pending_blanks = 0
+    for line in body:
+        if not line:
+            pending_blanks += 1
             continue
-        out.append(line)
-        index += 1
-    return out
+        parts = out[-1] if out else []
+        previous = parts[-1] if parts else ""
+        if (previous and (len(parts) > 1 or len(previous.split()) >= 6) and not previous.startswith("#")
+                and line[:1].islower() and not _SENTENCE_END.search(previous) and not _BULLET.match(line)):
+            parts.append(line)
+            if len(repairs) < 200:  # the report stays readable on a pathological page
+                where = _short(previous[-30:] + " " + line, 70)
+                repairs.append(f"joined a paragraph the page broke mid-sentence: {where!r}")
+        else:
+            out.extend([""] for _ in range(pending_blanks))
+            out.append([line])
+        pending_blanks = 0
+    return [" ".join(parts) for parts in out]
 
 
 def _paragraphs(text: str) -> str:
