@@ -51,9 +51,13 @@ NAVIGATION = [
     r"terug naar (het )?overzicht", r"zoeken( nieuwsbrief)?", r"nieuwsbrief", r"home", r"menu", r"inloggen",
     r"(?:(?:linkedin|twitter|facebook|instagram|youtube|x|rss|e-?mail|whatsapp|pinterest|xing)\s*)+",
     r"weblog", r"blog", r"nieuws", r"artikel", r"column", r"opinie", r"home\s*[>»/›].*", r"skip to (main )?content",
-    r"(?:.{0,30}\s)?(?:terug naar|back to)\s+\S+(?:\s+\S+){0,3}", r"(?:↑\s*)?(?:terug )?naar boven", r"↑.*",
+    # A back link names where it goes (an overview, the blog, the top); "Terug naar de basis" is a heading.
+    r"(?:.{0,30}\s)?(?:terug naar|back to)\s+(?:het |de |the |all |alle )?(?:overzicht|overview|blogs?|nieuws|news|"
+    r"artikelen|articles|posts|home|homepage|startpagina|vorige pagina|previous page|boven|top|zoekresultaten|"
+    r"search results|kennisbank|categorie|category)\b.{0,30}",
+    r"[←‹«]\s*\S+(?:\s+\S+){0,4}", r"(?:↑\s*)?(?:terug )?naar boven", r"↑.*",
     r"(?:ga|spring) naar (de )?(inhoud|content)", r"(?:vorige|volgende|previous|next)(?: (?:artikel|bericht|post))?",
-    r"lees (meer|verder)", r"read more", r"(?:deel|share)(?: (?:dit|this|op|on))?(?: \w+)?:?",
+    r"lees (meer|verder)", r"read more", r"(?:deel|share)(?: (?:dit|this)(?: \w+)?| (?:op|on) \w+)?:?",
 ]
 _FOOTER = re.compile(r"^(?:" + "|".join(FOOTER_MARKERS) + r")$", re.IGNORECASE)
 _NAV = re.compile(r"^(?:" + "|".join(NAVIGATION) + r")$", re.IGNORECASE)
@@ -158,7 +162,10 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "script or style line"
     if _READING_TIME.match(text):
         return "reading time"
-    if words <= 10 and _LOGIN.search(text) and not re.search(r"[.?]$", text):
+    # A login line starts with its action ("Log hier in met je account", "Inloggen | Registreren"); a list item or
+    # a sentence that mentions logging in is the article's.
+    if words <= 8 and _LOGIN.match(text.lstrip("»›>|·•*-– ")) and not text.startswith("- ") \
+            and not re.search(r"[.?]$", text):
         return "login or account line"
     if header and _ACCOUNT_AREA.match(text):
         return "login or account line"

@@ -226,7 +226,10 @@ def test_given_title_takes_its_line_out_or_keeps_the_body_intact() -> None:
 
 
 @pytest.mark.parametrize("line", ["Vakkundig onderhandelen", "Waarom dit werkt", "De klant als partner",
-                                  "Casus: een lastige klant", "Dit is een gewone zin in een alinea."])
+                                  "Casus: een lastige klant", "Dit is een gewone zin in een alinea.",
+                                  "Terug naar de basis", "Back to basics", "Deel je kennis",
+                                  "- Log in op het klantportaal en bekijk je tickets",
+                                  "Wie inlogt op het portaal, ziet zijn facturen"])
 def test_real_text_is_never_chrome(line: str) -> None:
     assert chrome_reason(line) is None
     assert chrome_reason(f"## {line}") is None
