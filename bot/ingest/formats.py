@@ -198,11 +198,25 @@ def _read_docx(path: Path, data: bytes) -> Source:
     if "word/document.xml" not in names:
         raise UnsupportedFormat("a ZIP archive that is not a Word document")
     import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
     document = docx.Document(io.BytesIO(data))
     lines: list[str] = []
     title: str | None = None
-    for paragraph in document.paragraphs:
+    paragraphs: list[Paragraph] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            # A table's text is the article's too (a comparison, a checklist): each cell's paragraphs in reading order.
+            seen: set[int] = set()
+            for row in block.rows:
+                for cell in row.cells:
+                    if id(cell._tc) not in seen:  # a merged cell is returned once per column it spans
+                        seen.add(id(cell._tc))
+                        paragraphs += cell.paragraphs
+        else:
+            paragraphs.append(block)
+    for paragraph in paragraphs:
         text = " ".join(paragraph.text.split())
         if not text:
             continue

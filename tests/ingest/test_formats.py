@@ -91,12 +91,16 @@ def test_docx_title_headings_and_lists(tmp_path: Path) -> None:
     document.add_paragraph(PARAS[2])
     document.add_paragraph("Bel je klant", style="List Bullet")
     document.add_paragraph("Vraag wat beter kan", style="List Bullet")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Een vaste klant belt zelf als er iets misgaat."
+    table.rows[0].cells[1].text = "Een nieuwe klant vertrekt zonder iets te zeggen."
     path = tmp_path / "artikel.docx"
     document.save(str(path))
     code, meta, body = _import(tmp_path, "kopie.docx", path.read_bytes())
     assert code == 0 and meta["title"] == TITLE and "author" not in meta and meta["language"] == "nl"
     assert "- Bel je klant\n- Vraag wat beter kan" in body
     assert f"## {HEADING}" in body and PARAS[2] in body
+    assert "Een vaste klant belt zelf als er iets misgaat.\n\nEen nieuwe klant vertrekt" in body  # table text kept
 
 
 def _pdf(lines: list[tuple[float, float, str]]) -> bytes:
