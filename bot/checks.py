@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from bot.ingest.review import review_articles
 from bot.problems import Problem
 from bot.search.articles import ARTICLE_SUFFIXES, load_articles
 from bot.search.settings import load_search_settings, load_synonyms
@@ -27,6 +28,7 @@ def check_config_folder(config_dir: Path) -> list[Problem]:
 def check_all(corpus_dir: Path, config_dir: Path) -> tuple[int, list[Problem]]:
     """(number of articles that load, every problem found) for the corpus and config folders."""
     articles, problems = load_articles(corpus_dir)
+    problems += review_articles(articles)  # warnings: what an import let through (titles, chrome, duplicates)
     if corpus_dir.is_dir():
         for path in sorted(corpus_dir.rglob("*")):
             if path.is_file() and path.suffix.lower() not in ARTICLE_SUFFIXES and not path.name.startswith("."):

@@ -1,45 +1,91 @@
-"""Clean a raw web-scraped article into metadata and a Markdown body, reporting every line it removed and why.
+"""Clean a page's text into title, metadata and a Markdown body, reporting every line it removed and why.
 
-The rules are about how blog and news pages are built, not about particular pages:
-- the article starts at its title: leading navigation (short lines, "Terug naar overzicht", "zoeken Nieuwsbrief",
-  a row of social network names, a lone section word such as "weblog") is dropped;
-- a byline ("Door: Naam, 24-08-2012, 10:44 uur") becomes author and date;
+The rules describe how web pages are built, not particular pages:
+- site chrome has recognisable shapes: scripts and style lines, login and account lines, back links and other
+  navigation ("Terug naar overzicht", "Home > Blog"), runs of three or more short link-like items (menus), rows of
+  social networks, reading times ("4 minutes read", "5-7 minuten leestijd"), lone dates, category and tag lines,
+  photo credits and the caption or alt text beside them, image file names, table-of-contents labels, template
+  labels ("sub-header") and "back to top" links;
+- the title is chosen by evidence among the lines before the first paragraph: the line right after the site's
+  navigation, right above a byline or date, the first line of the page, a line whose words recur in the text. A
+  line that cannot be a title (a script, a paragraph, a list item, a banner, a section word such as "Inleiding")
+  never is; with no plausible line the import is refused and `--title` asked for. Everything before the title is
+  the site's header;
+- a byline ("Door: Naam, 24-08-2012", "By Name", "Door 2 juni 2014", "Name | 3 juni 2025 | ...") or a lone date
+  near the title becomes author and date; a signature at the end (a name, then a job line) becomes the author;
 - the article ends at the first footer marker: share/comment widgets ("Doorsturen", "Reageer"), an author bio
-  ("Over de auteur:", "About the Author"), "Laatste weblogs", comment sections; everything after it is chrome;
-- inside the body, lines that are only whitespace or a lone lowercase word are dropped;
+  ("Over de auteur:", "About the Author"), "Laatste weblogs", related articles, comment sections;
+- structure: chrome is never made a heading; a short standalone line without final punctuation becomes a "## "
+  heading (also a lowercase one: nothing is deleted for being lowercase); a paragraph the page broke in
+  mid-sentence (no final punctuation, then a line starting in lowercase) is joined again;
 - repairs: a missing space after a sentence end before a capital ("opportunist.De"), no-break spaces, bullets "•" as
-  Markdown "- ", short standalone lines without final punctuation between paragraphs as "## " headings, and a title
-  whose last word lost its last letter when the body has exactly one word that is that word plus one letter.
+  Markdown "- ", and a title whose last word lost its last letter when the body has exactly one word that is that
+  word plus one letter.
+Every other word stays verbatim.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+from bot.ingest.metadata import (
+    find_date,
+    is_date_line,
+    looks_like_code,
+    looks_like_name,
+    parse_byline,
+    title_problem,
+)
 
 # Lines that open the article's footer: everything from here on is site chrome.
 FOOTER_MARKERS = [
     r"about the author", r"over de auteur:?", r"doorsturen\b.*", r"reageer\b.*", r"reageren", r"reacties",
     r"laatste (weblogs|artikelen|berichten|nieuws)", r"lees ook:?", r"gerelateerde artikelen", r"deel dit artikel.*",
-    r"share this.*", r"comments?", r"leave a (reply|comment)", r"tags?:.*",
+    r"share this.*", r"comments?", r"leave a (reply|comment)", r"tags?:.*", r"related (articles|posts|stories)",
+    r"meer (artikelen|blogs|lezen)", r"you (may|might) also like:?", r"dit vind je misschien ook leuk:?",
 ]
-# Navigation and widget lines that may stand before the title or inside the page header.
+# Navigation and widget lines, wherever they stand.
 NAVIGATION = [
     r"terug naar (het )?overzicht", r"zoeken( nieuwsbrief)?", r"nieuwsbrief", r"home", r"menu", r"inloggen",
-    r"(?:(?:linkedin|twitter|facebook|instagram|youtube|x|rss|e-?mail)\s*)+",
-    r"weblog", r"blog", r"nieuws", r"artikel", r"column", r"opinie", r"home\s*[>»/].*", r"skip to content",
+    r"(?:(?:linkedin|twitter|facebook|instagram|youtube|x|rss|e-?mail|whatsapp|pinterest|xing)\s*)+",
+    r"weblog", r"blog", r"nieuws", r"artikel", r"column", r"opinie", r"home\s*[>»/›].*", r"skip to (main )?content",
+    # A back link names where it goes (an overview, the blog, the top); "Terug naar de basis" is a heading.
+    r"(?:.{0,30}\s)?(?:terug naar|back to)\s+(?:het |de |the |all |alle )?(?:overzicht|overview|blogs?|nieuws|news|"
+    r"artikelen|articles|posts|home|homepage|startpagina|vorige pagina|previous page|boven|top|zoekresultaten|"
+    r"search results|kennisbank|categorie|category)\b.{0,30}",
+    r"[←‹«]\s*\S+(?:\s+\S+){0,4}", r"(?:↑\s*)?(?:terug )?naar boven", r"↑.*",
+    r"(?:ga|spring) naar (de )?(inhoud|content)", r"(?:vorige|volgende|previous|next)(?: (?:artikel|bericht|post))?",
+    r"lees (meer|verder)", r"read more", r"(?:deel|share)(?: (?:dit|this)(?: \w+)?| (?:op|on) \w+)?:?",
 ]
 _FOOTER = re.compile(r"^(?:" + "|".join(FOOTER_MARKERS) + r")$", re.IGNORECASE)
 _NAV = re.compile(r"^(?:" + "|".join(NAVIGATION) + r")$", re.IGNORECASE)
-_BYLINE = re.compile(
-    r"^(?:door|by|auteur|geschreven door)\s*:?\s*(?P<author>[^,|]+?)\s*[,|]\s*(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.]"
-    r"(?P<y>\d{4})(?:\s*,?\s*\d{1,2}[:.]\d{2}(?:\s*uur)?)?\s*$",
-    re.IGNORECASE,
-)
-_BYLINE_NO_DATE = re.compile(r"^(?:door|by|geschreven door)\s*:\s*(?P<author>[^,|]{3,60})$", re.IGNORECASE)
-_LONE_WORD = re.compile(r"^[a-z0-9]+$")
+_READING_TIME = re.compile(
+    r"^(?:(?:leestijd|reading time|read time|tijd om te lezen)\s*:?\s*)?(?:ca\.?\s*|±\s*|about\s+)?"
+    r"\d+(?:\s*[-–]\s*\d+)?\s*(?:min(?:uten|uut|utes|ute|s)?\.?)"
+    r"(?:\s*(?:read|reading|leestijd|lezen|leesduur|to read))?$",
+    re.IGNORECASE)
+_LOGIN = re.compile(
+    r"\b(?:log(?:\s+hier)?\s+in|inloggen|uitloggen|log\s*out|login|sign\s+(?:in|up|out)|registreer|registreren|"
+    r"account aanmaken|create (?:an )?account|wachtwoord vergeten|forgot (?:your )?password|mijn account|"
+    r"my account|winkelwagen|shopping (?:cart|bag))\b", re.IGNORECASE)
+_ACCOUNT_AREA = re.compile(r"^(?:mijn|my)\s+\S+$", re.IGNORECASE)  # "Mijn Passie", "My Account": the account link
+_PHOTO_CREDIT = re.compile(
+    r"^(?:(?:photo|foto|fotografie|image|beeld|afbeelding|illustratie|illustration|credit|bron)\s*(?:\(cc\))?\s*"
+    r"(?:[:©]|by\b|door\b|credits?\b|van\b)|.*©|.*\b(?:via|on|op)\s+(?:flickr|unsplash|pexels|shutterstock|"
+    r"getty ?images|istock|pixabay|adobe stock)\b)", re.IGNORECASE)
+_IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)$", re.IGNORECASE)
+_CATEGORY = re.compile(
+    r"^(?:categorie(?:ën|en)?|category|categories|tags?|rubrieke?n?|labels?|onderwerpen|topics|filed under|"
+    r"geplaatst in|posted in|thema'?s?|kennisbank|sector)\s*:", re.IGNORECASE)
+_TOC = re.compile(r"^(?:inhoud|inhoudsopgave|table of contents|contents|in dit artikel|in this article|"
+                  r"op deze pagina|on this page)\s*:?$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^(?:(?:pagina|page|blz\.?|p\.)\s*)?\d{1,3}\s*(?:/|van|of)\s*\d{1,3}$", re.IGNORECASE)
+_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)  # a printed page's header or footer
+_TEMPLATE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")  # "sub-header", "main_content": a CSS class, not prose
+_BACK_TO_TOP = re.compile(r"\s*(?:[↑⬆]\s*(?:terug\s+)?(?:naar boven|to top|top|back to top)|"
+                          r"\s(?:terug naar boven|back to top))\s*$", re.IGNORECASE)
 # A sentence end glued to the next sentence: a word of 3+ lowercase letters (not an abbreviation such as "dr" or
 # "prof"), then . ! or ?, then a capitalised word. URLs and numbers never match (no capital right after the dot).
 _MISSING_SPACE = re.compile(
@@ -50,6 +96,17 @@ _SENTENCE_END = re.compile(r"[.!?:;…\"”’)]$")
 _SLUG_STOP = frozenset(
     "de het een in op van en waarom hoe wat wie is zijn raakt raak voor met aan te om bij of dat die dit".split()
 )
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+# Reasons that mark the site's header (navigation, login, scripts): a line right after them starts the article.
+SITE_CHROME = {"navigation", "navigation run (menu)", "login or account line", "script or style line",
+               "share or social links", "page template label"}
+
+HEADER_LINES = 80  # non-blank lines searched for a title
+# Reasons that mark the article's own metadata block (between the title and the text).
+ARTICLE_METADATA = {"date line", "reading time", "category line", "photo credit",
+                    "image caption (above a photo credit)", "image file name"}
 
 
 @dataclass
@@ -66,6 +123,9 @@ class Cleaned:
     date: str | None = None
     removed: list[Removal] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
+    title_evidence: str = ""
+    refusal: str | None = None  # why no title could be chosen; the importer then asks for --title
+    attention: list[str] = field(default_factory=list)  # what an operator should look at before trusting the import
 
     @property
     def slug(self) -> str:
@@ -88,16 +148,68 @@ def slugify(title: str, limit: int = 48) -> str:
     return slug or words[0][:limit]
 
 
+def chrome_reason(line: str, *, header: bool = False) -> str | None:
+    """Why a line is site chrome rather than article text, or None. `header`: the line stands before the article's
+    first paragraph, where account links ("Mijn ...") are chrome; in the body such a line may be a heading."""
+    text = line.strip()
+    if not text:
+        return None
+    heading = _MD_HEADING.match(text)
+    if heading:
+        text = heading.group(2)
+    words = len(text.split())
+    if looks_like_code(text):
+        return "script or style line"
+    if _READING_TIME.match(text):
+        return "reading time"
+    # A login line starts with its action ("Log hier in met je account", "Inloggen | Registreren"); a list item or
+    # a sentence that mentions logging in is the article's.
+    if words <= 8 and _LOGIN.match(text.lstrip("»›>|·•*-– ")) and not text.startswith("- ") \
+            and not re.search(r"[.?]$", text):
+        return "login or account line"
+    if header and _ACCOUNT_AREA.match(text):
+        return "login or account line"
+    if words <= 15 and _PHOTO_CREDIT.match(text):
+        return "photo credit"
+    if _IMAGE_FILE.match(text):
+        return "image file name"
+    if words <= 12 and _CATEGORY.match(text):
+        return "category line"
+    if _TOC.match(text):
+        return "table of contents label"
+    if words <= 8 and is_date_line(text):
+        return "date line"
+    if _PAGE_NUMBER.match(text):
+        return "page number"
+    if _ADDRESS.match(text):
+        return "address line (a printed page's header or footer)"
+    if _TEMPLATE.match(text) and re.search(r"[a-z]{2}", text):
+        return "page template label"
+    if _NAV.match(text):
+        return "navigation"
+    return None
+
+
 def _tidy(line: str) -> str:
-    line = line.replace("\u00a0", " ").replace("\u200b", "")
+    line = line.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
     return re.sub(r"[ \t]+", " ", line).strip()
+
+
+def _is_paragraph(line: str) -> bool:
+    """Running text, not a title or heading: long, or more than one sentence."""
+    return len(line) > 150 or len(line.split()) > 25 or bool(re.search(r"[.!?]\s+[A-ZÀ-Þ]", line.rstrip(".!?")))
+
+
+def _is_short_item(line: str) -> bool:
+    text = _BULLET.sub("", line).removeprefix("- ").strip()
+    return 0 < len(text.split()) <= 5 and not _SENTENCE_END.search(text)
 
 
 def _is_heading(line: str, before_blank: bool, after_blank: bool) -> bool:
     words = line.split()
     return (
         before_blank and after_blank and 1 <= len(words) <= 8 and len(line) <= 60
-        and not _SENTENCE_END.search(line) and line[0].isupper() and not line.startswith(("- ", "* "))
+        and not _SENTENCE_END.search(line) and line[0].isalpha() and not line.startswith(("- ", "* "))
     )
 
 
@@ -108,7 +220,7 @@ def _repair_title(title: str, body: str) -> tuple[str, str | None]:
         return title, None
     last = words[-1]
     known = {w.lower() for w in re.findall(r"\w+", body)}
-    if last.lower() in known:
+    if last.lower() in known or not last.isalpha():
         return title, None
     longer = {w for w in known if len(w) == len(last) + 1 and w.startswith(last.lower())}
     if len(longer) == 1:
@@ -118,56 +230,112 @@ def _repair_title(title: str, body: str) -> tuple[str, str | None]:
     return title, None
 
 
-def clean(raw: str) -> Cleaned:
-    """Clean one raw scrape. Never changes a word of the body except the documented repairs."""
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"^#+\s*", "", text).split()).casefold()
+
+
+def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
+          given_title: str | None = None) -> Cleaned:
+    """Clean one page's text. `known_title`: the title the file's format states (HTML metadata, a DOCX heading);
+    `given_title`: the operator's `--title`. Never changes a word of the body except the documented repairs."""
     raw = raw.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = [_tidy(line) for line in raw.split("\n")]
     removed: list[Removal] = []
     repairs: list[str] = []
+    attention: list[str] = []
+    for index, line in enumerate(lines):
+        stripped = _BACK_TO_TOP.sub("", line)
+        if stripped != line and stripped:
+            repairs.append(f"removed a 'back to top' link from {stripped!r}")
+            lines[index] = stripped
 
-    # 1. Header: skip navigation until the first substantial line, which is the title.
-    index = 0
+    # 1. The header: every line before the first paragraph, classified.
+    first_paragraph = next((i for i, line in enumerate(lines) if line and _is_paragraph(line)
+                            and not chrome_reason(line, header=True)), len(lines))
+    reasons: dict[int, str] = {}
+    for index, line in enumerate(lines):
+        reason = chrome_reason(line, header=index < first_paragraph)
+        if reason:
+            reasons[index] = reason
+    _mark_runs_and_captions(lines, reasons, first_paragraph)
+
+    # 2. The title.
     title = ""
-    while index < len(lines):
+    start = 0  # the first line of the body
+    wanted = given_title or known_title
+    if wanted:
+        title = wanted
+        title_evidence = "given with --title" if given_title else title_evidence
+        match = next((i for i, line in enumerate(lines) if line and _norm(line) == _norm(wanted)), None)
+        if match is not None:
+            start = match + 1
+            removed.append(Removal(lines[match], "the title line"))
+    else:
+        choice = _choose_title(lines, reasons, first_paragraph)
+        if isinstance(choice, str):
+            return Cleaned(title="", body="", refusal=choice)
+        start, title, title_evidence = choice[0] + 1, _MD_HEADING.sub(r"\2", lines[choice[0]]), choice[1]
+
+    # Header lines before the title: chrome by rule, or the site's header (tagline, site name) by position.
+    author = date = None
+    for index in range(start - 1 if title and start else 0):
         line = lines[index]
-        index += 1
         if not line:
             continue
-        if _NAV.match(line) or len(line.split()) < 2:
-            removed.append(Removal(line, "navigation before the title"))
+        reason = reasons.get(index)
+        byline = parse_byline(line) if reason is None else None
+        if reason == "date line" or byline:
+            found_author, found_date = byline if byline else (None, _date_of(line))
+            date, author = date or found_date, author or found_author
+            removed.append(Removal(line, "byline (kept as author/date)" if byline else "date line (kept as date)"))
             continue
-        title = line
-        break
+        removed.append(Removal(line, reason or "site header before the title"))
+        if reason is None and (_is_paragraph(line) or _SENTENCE_END.search(line)):
+            attention.append(f"a sentence before the title was removed as site header: {_short(line)!r}")
 
-    # 2. Byline right after the title.
-    author = date = None
-    while index < len(lines) and not lines[index]:
-        index += 1
-    if index < len(lines):
-        byline = _BYLINE.match(lines[index]) or _BYLINE_NO_DATE.match(lines[index])
-        if byline:
-            author = byline.group("author").strip()
-            if "y" in byline.groupdict() and byline.group("y"):
-                date = dt.date(int(byline.group("y")), int(byline.group("m")), int(byline.group("d"))).isoformat()
-            removed.append(Removal(lines[index], "byline (kept as author/date)"))
-            index += 1
-
-    # 3. Body until the first footer marker.
+    # 3. Body: bylines and dates near the title become metadata; chrome goes; the footer ends the article.
     body_lines: list[str] = []
-    for position in range(index, len(lines)):
+    seen_text = False
+    for position in range(start, len(lines)):
         line = lines[position]
-        if _FOOTER.match(line):
-            removed.extend(Removal(rest, "footer (after '" + line + "')") for rest in lines[position:] if rest)
+        if not line:
+            body_lines.append(line)
+            continue
+        heading = _MD_HEADING.match(line)
+        plain = heading.group(2) if heading else line
+        if _FOOTER.match(plain):
+            removed.extend(Removal(rest, "footer (after '" + plain + "')") for rest in lines[position:] if rest)
             break
-        if line and _LONE_WORD.match(line):
-            removed.append(Removal(line, "stray word"))
+        byline = parse_byline(plain) if not heading else None
+        if byline and (not seen_text or position < first_paragraph):
+            date, author = date or byline[1], author or byline[0]
+            removed.append(Removal(line, "byline (kept as author/date)"))
             continue
-        if line and _NAV.match(line):
-            removed.append(Removal(line, "navigation"))
+        reason = reasons.get(position)
+        if reason == "date line" and not seen_text:
+            date = date or _date_of(plain)
+            removed.append(Removal(line, "date line (kept as date)"))
             continue
-        body_lines.append(line)
+        if reason:
+            removed.append(Removal(line, reason))
+            continue
+        if heading and title and _norm(plain) == _norm(title):
+            removed.append(Removal(line, "the title line"))
+            continue
+        seen_text = True
+        body_lines.append(f"## {plain}" if heading else line)
     while body_lines and not body_lines[-1]:
         body_lines.pop()
+    signature = _signature(body_lines)
+    if signature:
+        name, taken = signature
+        removed.extend(Removal(line, "signature (kept as author)" if line == name else "signature")
+                       for line in body_lines[len(body_lines) - taken:] if line)
+        del body_lines[len(body_lines) - taken:]
+        while body_lines and not body_lines[-1]:
+            body_lines.pop()
+        author = author or name
+    body_lines = _join_broken(body_lines, repairs)
 
     # 4. Repairs and Markdown structure, paragraph by paragraph.
     out: list[str] = []
@@ -175,6 +343,11 @@ def clean(raw: str) -> Cleaned:
         if not line:
             if out and out[-1] != "":
                 out.append("")
+            continue
+        if line.startswith("## "):
+            if out and out[-1] != "":
+                out.append("")
+            out.extend([line, ""])
             continue
         fixed, count = _MISSING_SPACE.subn(r"\1\2 ", line)
         if count:
@@ -189,7 +362,8 @@ def clean(raw: str) -> Cleaned:
         before_blank = position == 0 or not body_lines[position - 1]
         after_blank = position + 1 >= len(body_lines) or not body_lines[position + 1]
         next_is_text = position + 1 < len(body_lines) and bool(body_lines[position + 1])
-        if _is_heading(line, before_blank, after_blank or next_is_text) and position > 0:
+        if _is_heading(line, before_blank, after_blank or next_is_text) and (position > 0 or next_is_text
+                                                                             or not after_blank):
             repairs.append(f"heading: {line!r}")
             if out and out[-1] != "":
                 out.append("")
@@ -197,10 +371,191 @@ def clean(raw: str) -> Cleaned:
             continue
         out.append(line)
     body = _paragraphs("\n".join(out))
-    title, title_fix = _repair_title(title, body)
-    if title_fix:
-        repairs.append(title_fix)
-    return Cleaned(title=title, body=body, author=author, date=date, removed=removed, repairs=repairs)
+    if not wanted:
+        title, title_fix = _repair_title(title, body)
+        if title_fix:
+            repairs.append(title_fix)
+    return Cleaned(title=title, body=body, author=author, date=date, removed=removed, repairs=repairs,
+                   title_evidence=title_evidence, attention=attention)
+
+
+def _date_of(line: str) -> str | None:
+    found = find_date(line)
+    return found[0] if found else None
+
+
+def _short(text: str, width: int = 70) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_paragraph: int) -> None:
+    """Context rules: a menu is a run of three or more short link-like lines before the article's first paragraph;
+    a caption or alt text is the short line right beside a photo credit."""
+    index = 0
+    while index < first_paragraph:
+        run = _menu_run(lines, reasons, index, first_paragraph)
+        if len(run) >= 3:
+            for item in run:
+                reasons[item] = "navigation run (menu)"
+        index = max([index + 1, *(i + 1 for i in run)])
+    # The caption or alt text stands right above the credit; the line below a credit is the article going on (a
+    # heading after an image is common), so it is left alone.
+    credits = [i for i, reason in reasons.items() if reason == "photo credit"]
+    for credit in credits:
+        near = credit - 1
+        while near >= 0 and not lines[near]:
+            near -= 1
+        if near >= 0 and near not in reasons and len(lines[near].split()) <= 10 \
+                and not _SENTENCE_END.search(lines[near]) and not _MD_HEADING.match(lines[near]):
+            reasons[near] = "image caption (above a photo credit)"
+
+
+def _menu_run(lines: list[str], reasons: dict[int, str], start: int, end: int) -> list[int]:
+    """The indexes of a menu starting at `start`: bulleted short items (blank lines between allowed), or
+    unbulleted items of at most three words on consecutive lines. An unbulleted last item that runs straight into
+    the text or a byline is the title, not a menu entry."""
+    in_menu = ("navigation", "login or account line")  # a "Home" or "Inloggen" entry is part of the menu around it
+    if not lines[start] or reasons.get(start, "navigation") not in in_menu or not _is_short_item(lines[start]):
+        return []
+    bulleted = bool(_BULLET.match(lines[start]) or lines[start].startswith("- "))
+    run: list[int] = []
+    probe = start
+    while probe < end:
+        line = lines[probe]
+        if not line:
+            if not bulleted:
+                break
+            probe += 1
+            continue
+        is_bullet = bool(_BULLET.match(line) or line.startswith("- "))
+        if reasons.get(probe, "navigation") not in in_menu or not _is_short_item(line) or is_bullet != bulleted or (
+                not bulleted and len(line.split()) > 3):
+            break
+        run.append(probe)
+        probe += 1
+    if run and not bulleted:
+        following = next((i for i in range(run[-1] + 1, len(lines)) if lines[i]), None)
+        if following is not None and (_is_paragraph(lines[following]) or parse_byline(lines[following])):
+            run.pop()
+    return run
+
+
+def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: int) -> tuple[int, str] | str:
+    """(index of the title line, the evidence) or, when no line before the first paragraph can be a title, the
+    refusal that says what the first lines are."""
+    body_words = {w.casefold() for w in _WORD.findall(" ".join(lines[first_paragraph:first_paragraph + 60]))}
+    best: tuple[int, int, str] | None = None
+    rejected: list[str] = []
+    previous_reason: str | None = None  # the nearest non-blank line above, when it is chrome
+    after_site_chrome: str | None = None
+    first_content = True
+    # A title is near the top: a page with no paragraph in its first 80 lines gets no title by guessing (and the
+    # search stays linear on a huge file).
+    nonblank = [i for i in range(min(first_paragraph + 1, len(lines))) if lines[i]][:HEADER_LINES]
+    for index in nonblank:
+        line = lines[index]
+        if not line:
+            continue
+        reason = reasons.get(index)
+        if reason:
+            if reason in SITE_CHROME:
+                after_site_chrome = line
+            previous_reason = reason
+            continue
+        if parse_byline(line):
+            previous_reason = "byline"
+            continue
+        problem = title_problem(_MD_HEADING.sub(r"\2", line))
+        if problem:
+            if len(rejected) < 3:
+                rejected.append(f"{_short(line, 60)!r} is {problem}")
+            first_content = False
+            after_site_chrome = None
+            continue
+        score, why = 0, []
+        if after_site_chrome is not None:
+            score += 3
+            why.append(f"the first line after the site's navigation ({_short(after_site_chrome, 40)!r})")
+        following = next((i for i in range(index + 1, len(lines)) if lines[i]), None)
+        if following is not None and (parse_byline(lines[following]) or reasons.get(following) in ARTICLE_METADATA):
+            score += 3
+            why.append("right above the byline, date or category line")
+        if first_content and previous_reason is None:
+            score += 2
+            why.append("the first line of the page")
+        if first_paragraph < len(lines) and all(not lines[i] or reasons.get(i) in ARTICLE_METADATA
+                                                or parse_byline(lines[i]) for i in range(index + 1, first_paragraph)):
+            score += 2
+            why.append("right above the first paragraph")
+        if len(line.split()) == 1:
+            score -= 1  # a lone word is more often a site or section name than an article's title
+        if _MD_HEADING.match(line):
+            score += 3
+            why.append("marked as a heading")
+        title_words = {w.casefold() for w in _WORD.findall(line)}
+        if title_words & body_words:
+            score += 1
+            why.append("its words recur in the text")
+        if best is None or score > best[0]:
+            best = (score, index, "; ".join(why) or "the only line before the first paragraph that can be a title")
+        first_content = False
+        after_site_chrome = None
+        previous_reason = None
+    if best is None:
+        skipped = sorted({reasons[i] for i in range(min(first_paragraph, len(lines))) if i in reasons})
+        if skipped:
+            rejected.insert(0, f"the lines above are site chrome ({', '.join(skipped)})")
+        shown = "; ".join(rejected) if rejected else "the text starts with a paragraph"
+        return f"no line is a plausible title ({shown}): give the title with --title"
+    return best[1], best[2]
+
+
+_CLOSING = re.compile(r"^(?:(?:met )?(?:vriendelijke |hartelijke |warme |veel )?groet(?:en)?|(?:kind |best |warm )?"
+                      r"regards|cheers|(?:yours )?sincerely|tot (?:de )?volgende keer)\s*[,!.]?$", re.IGNORECASE)
+
+
+def _signature(body: list[str]) -> tuple[str, int] | None:
+    """(name, number of lines) when the body ends in a signature: an optional closing ("Met vriendelijke groet,"),
+    a name line, then at most three short lines (job, company) and nothing else, after the last paragraph."""
+    content = [i for i, line in enumerate(body) if line]
+    for back in range(1, min(4, len(content)) + 1):
+        first = content[-back]
+        tail = content[len(content) - back + 1:]
+        if not looks_like_name(body[first]) or not all(
+                len(body[i].split()) <= 8 and not _SENTENCE_END.search(body[i]) for i in tail):
+            continue
+        before = [i for i in content if i < first]
+        start = first
+        if before and _CLOSING.match(body[before[-1]]):
+            start = before.pop()
+        separated = start == 0 or body[start - 1] == "" or start != first
+        if before and separated and _SENTENCE_END.search(body[before[-1]]):
+            return body[first], len(body) - start
+    return None
+
+
+def _join_broken(body: list[str], repairs: list[str]) -> list[str]:
+    """Join a paragraph the page broke in mid-sentence: a line of running text without final punctuation, then
+    (after blank lines or not) a line that starts in lowercase (a new paragraph never does)."""
+    out: list[list[str]] = []  # each output line as its parts, joined once at the end (no quadratic concatenation)
+    pending_blanks = 0
+    for line in body:
+        if not line:
+            pending_blanks += 1
+            continue
+        parts = out[-1] if out else []
+        previous = parts[-1] if parts else ""
+        if (previous and (len(parts) > 1 or len(previous.split()) >= 6) and not previous.startswith("#")
+                and line[:1].islower() and not _SENTENCE_END.search(previous) and not _BULLET.match(line)):
+            parts.append(line)
+            if len(repairs) < 200:  # the report stays readable on a pathological page
+                where = _short(previous[-30:] + " " + line, 70)
+                repairs.append(f"joined a paragraph the page broke mid-sentence: {where!r}")
+        else:
+            out.extend([""] for _ in range(pending_blanks))
+            out.append([line])
+        pending_blanks = 0
+    return [" ".join(parts) for parts in out]
 
 
 def _paragraphs(text: str) -> str:

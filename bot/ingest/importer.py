@@ -1,4 +1,12 @@
-"""`python -m bot corpus import FILE...`: turn raw scraped text files into corpus articles, showing what was removed."""
+"""`python -m bot corpus import FILE|FOLDER...`: turn operators' files into corpus articles, showing what was done.
+
+Per file: read the format (bot.ingest.formats), clean the text and choose the title by evidence (bot.ingest.cleaning),
+settle author, date, address and language (the operator's options first, then what the file states, then what the
+text shows; an address is never invented), and write `corpus/<id>.md`. A file that cannot become a trustworthy
+article (no plausible title, language unclear, unsupported format) is refused with what to do, and nothing is written
+for it. A summary at the end lists every file with its id, title, author, date, language, chunks and what needs
+attention. `--dry-run` prints the article and its first passages as the bot would quote them.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +14,47 @@ import argparse
 import json
 import sys
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from bot.ingest.cleaning import Cleaned, clean, slugify
+from bot.ingest.formats import SUPPORTED, Source, UnsupportedFormat, read_source
+from bot.ingest.metadata import LANGUAGES, detect_language, parse_date
 from bot.search.articles import ID_PATTERN, URL_PATTERN
-from bot.yamlfile import read_text
+from bot.search.chunking import chunk_article
+from bot.search.records import Article
+
+PASSAGES_SHOWN = 3
 
 
-def render_article(cleaned: Cleaned, article_id: str, url: str | None) -> str:
+@dataclass
+class Imported:
+    """What one file became (or why it did not)."""
+
+    path: Path
+    error: str | None = None
+    article: Article | None = None
+    cleaned: Cleaned | None = None
+    source: Source | None = None
+    chunks: int = 0
+    attention: list[str] = field(default_factory=list)
+    written: bool = False
+
+
+def render_article(article: Article) -> str:
     """Front matter (only known keys, in a fixed order) + body, as committed in corpus/."""
-    meta: dict[str, str] = {"id": article_id, "title": cleaned.title}
-    if cleaned.author:
-        meta["author"] = cleaned.author
-    if cleaned.date:
-        meta["date"] = cleaned.date
-    if url:
-        meta["url"] = url
-    meta["language"] = "nl"
+    meta: dict[str, str] = {"id": article.id, "title": article.title}
+    if article.author:
+        meta["author"] = article.author
+    if article.date:
+        meta["date"] = article.date
+    if article.url:
+        meta["url"] = article.url
+    meta["language"] = article.language
     front = "".join(f"{key}: {_scalar(key, value)}\n" for key, value in meta.items())
-    return f"---\n{front}---\n{cleaned.body}"
+    return f"---\n{front}---\n{article.body}"
 
 
 def _scalar(key: str, value: str) -> str:
@@ -59,46 +87,164 @@ def report(cleaned: Cleaned) -> str:
     return "\n".join(lines)
 
 
+def input_files(paths: list[Path]) -> list[Path]:
+    """The files named, and the files directly inside a folder named (hidden files skipped), in name order."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        else:
+            out.append(path)
+    return out
+
+
+def build(path: Path, args: argparse.Namespace) -> Imported:
+    """Read and clean one file into an Article; every refusal is a message that says what to do."""
+    result = Imported(path)
+    try:
+        source = read_source(path)
+    except FileNotFoundError:
+        result.error = "file not found"
+        return result
+    except UnsupportedFormat as exc:
+        result.error = f"unsupported format ({exc}); the importer reads {SUPPORTED}"
+        return result
+    except OSError as exc:
+        result.error = f"cannot read file: {exc.strerror or exc}"
+        return result
+    result.source = source
+    if not source.text.strip():
+        result.error = "the file holds no text"
+        return result
+    cleaned = clean(source.text, known_title=source.title, title_evidence=source.title_evidence or "",
+                    given_title=args.title)
+    result.cleaned = cleaned
+    if cleaned.refusal:
+        result.error = cleaned.refusal
+        return result
+    if not cleaned.body.strip():
+        result.error = f"no article text found (title {cleaned.title!r})"
+        return result
+    attention = [*source.notes, *cleaned.attention]
+
+    date = source.date or cleaned.date
+    if args.date:
+        date = parse_date(args.date)
+        if not date:
+            result.error = f"--date {args.date!r} is not a date (write 2025-06-03, 3-6-2025 or 3 juni 2025)"
+            return result
+    url = args.url or source.url
+    if url and not URL_PATTERN.match(url):
+        result.error = f"--url {url!r} must be an http(s) address"
+        return result
+    detected, evidence = detect_language(cleaned.title + "\n" + cleaned.body)
+    language = args.language or detected
+    if args.language and detected and detected != args.language:
+        attention.append(f"--language {args.language} given, but the text looks {detected} ({evidence})")
+    declared = (source.language or "").lower()[:2] or None
+    if not language and declared in LANGUAGES:
+        language = declared
+        attention.append(f"language {declared} as the file declares it; too little text to check ({evidence})")
+    elif declared and detected and declared != detected and not args.language:
+        attention.append(f"the file says language {declared!r}, its text is {detected} ({evidence}): {detected} used")
+    if language not in LANGUAGES:
+        result.error = f"cannot tell whether the text is Dutch or English ({evidence}): give --language nl or en"
+        return result
+
+    article_id = args.id or slugify(cleaned.title)
+    if not ID_PATTERN.match(article_id):
+        result.error = f"--id {article_id!r} must be 1-48 characters of A-Z, a-z, 0-9, '_' or '-'"
+        return result
+    article = Article(id=article_id, title=cleaned.title, body=cleaned.body,
+                      author=args.author or source.author or cleaned.author, date=date, url=url,
+                      language=str(language))
+    result.article = article
+    result.chunks = len(chunk_article(article))
+    if not url:
+        attention.append("no address in the file: the bot links to the article inside itself (give --url to link "
+                         "the page)")
+    result.attention = attention
+    return result
+
+
+def _describe(result: Imported) -> list[str]:
+    assert result.article is not None and result.cleaned is not None and result.source is not None
+    article, cleaned, source = result.article, result.cleaned, result.source
+    fmt = source.format + (f", {source.encoding}" if source.encoding and source.encoding != "UTF-8" else "")
+    lines = [f"  format: {fmt}",
+             f"  title: {article.title}  ({cleaned.title_evidence})",
+             f"  author: {article.author or '-'}; date: {article.date or '-'}; language: {article.language}; "
+             f"url: {article.url or '-'}; chunks: {result.chunks}",
+             report(cleaned)]
+    if result.attention:
+        lines.append(f"  needs attention ({len(result.attention)}):")
+        lines += [f"    - {note}" for note in result.attention]
+    return lines
+
+
+def _preview(article: Article) -> list[str]:
+    """The article as written, then its first passages as the bot would quote them (the engine's own chunking)."""
+    lines = ["  --- article as it would be written ---", *render_article(article).rstrip("\n").split("\n"),
+             f"  --- first passages as the bot would quote them ({PASSAGES_SHOWN} shown) ---"]
+    for chunk in chunk_article(article)[:PASSAGES_SHOWN]:
+        lines.append(f"  [{chunk.position + 1}] {chunk.kind}, section {chunk.section!r}:")
+        lines += [f"      {line}" for line in chunk.text.split("\n")]
+    return lines
+
+
 def main_import(args: argparse.Namespace) -> int:
-    failed = 0
     corpus: Path = args.corpus
-    for path in args.files:
-        text, problems = read_text(path)
-        if text is None:
-            for problem in problems:
-                print(problem, file=sys.stderr)  # "path:line: error: ..." already
-            failed += 1
+    files = input_files(args.files)
+    if len(files) > 1 and (args.id or args.title):
+        print("error: --id and --title name one article: give them with one file at a time", file=sys.stderr)
+        return 2
+    if args.language and args.language not in LANGUAGES:
+        print(f"error: --language must be one of {', '.join(LANGUAGES)}", file=sys.stderr)
+        return 2
+    results: list[Imported] = []
+    ids: dict[str, Path] = {}  # id -> the file of this run that has it
+    for path in files:
+        result = build(path, args)
+        results.append(result)
+        if result.article is not None and result.article.id in ids:
+            # Two files of one run with one id are the same article twice (a page and its PDF): --force must not
+            # let the second silently replace the first.
+            result.error = (f"same id '{result.article.id}' as {ids[result.article.id].name} in this run (the same "
+                            "article twice?); import it alone with --id to keep both")
+        if result.error or result.article is None:
+            print(f"{path}: error: {result.error}", file=sys.stderr)
             continue
-        cleaned = clean(text)
-        if args.title:
-            cleaned.title = args.title
-        if args.author:
-            cleaned.author = args.author
-        if not cleaned.title or not cleaned.body.strip():
-            print(f"error: {path}: no article text found (title {cleaned.title!r})", file=sys.stderr)
-            failed += 1
-            continue
-        article_id = args.id or slugify(cleaned.title)
-        if not ID_PATTERN.match(article_id):
-            print(f"error: --id {article_id!r} must be 1-48 characters of A-Z, a-z, 0-9, '_' or '-'", file=sys.stderr)
-            failed += 1
-            continue
-        if args.url and not URL_PATTERN.match(args.url):
-            print(f"error: --url {args.url!r} must be an http(s) address", file=sys.stderr)
-            failed += 1
-            continue
-        target = corpus / f"{article_id}.md"
+        ids[result.article.id] = path
+        target = corpus / f"{result.article.id}.md"
         print(f"{path} -> {target}")
-        print(f"  title: {cleaned.title}; author: {cleaned.author or '-'}; date: {cleaned.date or '-'}")
-        print(report(cleaned))
+        print("\n".join(_describe(result)))
         if args.dry_run:
+            print("\n".join(_preview(result.article)))
             print("  (dry run: nothing written)")
             continue
         if target.exists() and not args.force:
-            print(f"error: {target} exists; use --force to overwrite it", file=sys.stderr)
-            failed += 1
+            result.error = f"{target} exists; use --force to overwrite it"
+            print(f"{path}: error: {result.error}", file=sys.stderr)
             continue
         corpus.mkdir(parents=True, exist_ok=True)
-        target.write_text(render_article(cleaned, article_id, args.url), encoding="utf-8")
+        target.write_text(render_article(result.article), encoding="utf-8")
+        result.written = True
         print("  written.")
-    return 1 if failed else 0
+    print(summary(results, dry_run=args.dry_run))
+    return 1 if any(r.error for r in results) else 0
+
+
+def summary(results: list[Imported], *, dry_run: bool = False) -> str:
+    """One line per file: what it became, or why not."""
+    lines = [f"summary: {len(results)} file(s)"]
+    for result in results:
+        if result.error or result.article is None:
+            lines.append(f"  REFUSED  {result.path.name}: {_short(result.error or 'not imported', 110)}")
+            continue
+        article = result.article
+        removed = len(result.cleaned.removed) if result.cleaned else 0
+        state = "dry run " if dry_run else "written "
+        lines.append(f"  {state} {result.path.name} -> {article.id}: {_short(article.title, 50)!r}; "
+                     f"author {article.author or '-'}; date {article.date or '-'}; {article.language}; "
+                     f"{result.chunks} chunk(s); {removed} line(s) removed; {len(result.attention)} to check")
+    return "\n".join(lines)

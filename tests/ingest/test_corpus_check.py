@@ -92,3 +92,35 @@ def test_settings_problems_point_at_their_line(tmp_path: Path, capsys: pytest.Ca
                      "synonyms.yaml:4: error: synonyms entry 2 is ['alleen']",
                      "synonyms.yaml:7: error: translations entry 'bad'", "synonyms.yaml:8: warning: unknown key"):
         assert expected in out, out
+
+
+BODY = ("Een klant die zich gehoord voelt, blijft langer. Dat klinkt vanzelfsprekend, maar in de praktijk luisteren "
+        "we vooral naar onszelf. Stel daarom na elk gesprek één vraag die je nog niet eerder stelde, en kom er de "
+        "volgende keer op terug. Wie dat een jaar volhoudt, kent zijn klanten beter dan zijn concurrenten ze kennen.\n")
+
+
+def test_what_an_import_let_through_is_warned_about(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write(corpus, "a.md", f"---\nid: a\ntitle: Luisteren naar je klant\n---\n{BODY}")
+    _write(corpus, "b.md", f"---\nid: b\ntitle: Luisteren naar klanten\n---\n{BODY.replace('langer', 'lang')}")
+    _write(corpus, "c.md", "---\nid: c\ntitle: \"(function(w,d){var s=d.createElement('script');})(window);\"\n---\n"
+                           "4 minuten leestijd\n\n## Categorie: Sales\n\nOnderhandelen doe je samen, niet tegen elkaar."
+                           " Wie dat vergeet, wint één keer en verliest de klant.\n")
+    assert main(["corpus", "check", "--corpus", str(corpus), "--config", str(CONFIG)]) == 0  # warnings only
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith(f"{corpus / 'c.md'}:3: warning: title") and "script or style line" in line
+               for line in lines)
+    assert any(line.startswith(f"{corpus / 'c.md'}:5: warning: line '4 minuten leestijd' looks like site chrome "
+                               "(reading time)") for line in lines)
+    assert any(line.startswith(f"{corpus / 'c.md'}:7: warning: heading '## Categorie: Sales' looks like site chrome "
+                               "(category line)") for line in lines)
+    assert any(line.startswith(f"{corpus / 'b.md'}: warning: nearly the same text as 'a'") for line in lines)
+    assert not any("a.md" in line.split(":")[0] for line in lines)  # the first of the pair, and a good title, pass
+    assert lines[-1] == "3 article(s) OK, 0 error(s), 4 warning(s)"
+
+
+def test_articles_on_one_topic_are_not_duplicates(capsys: pytest.CaptureFixture[str]) -> None:
+    multi = CORPUS.parent / "multi_corpus"
+    assert main(["corpus", "check", "--corpus", str(multi), "--config", str(CONFIG)]) == 0
+    assert "nearly the same" not in capsys.readouterr().out

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from engine_support import CORPUS
+from ingest_support import shared_dir
 
 from bot.cli import main
 from bot.ingest.cleaning import clean, slugify
@@ -27,8 +28,8 @@ CHROME = [
 
 
 def test_seeds_are_kept_unchanged() -> None:
-    shared = ROOT.parent / "shared" / "seeds"
-    if not shared.is_dir():
+    shared = shared_dir("seeds")
+    if shared is None:
         pytest.skip("../shared/seeds is not beside this checkout")
     for name in SEEDS:
         assert (ROOT / "seeds" / name).read_bytes() == (shared / name).read_bytes()
@@ -133,13 +134,17 @@ def test_import_refuses_to_overwrite_and_dry_run_writes_nothing(tmp_path: Path,
     assert target.read_text(encoding="utf-8").startswith("---\nid: opportunist-mensen-kwijt\n")
 
 
-def test_import_reports_unreadable_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bad = tmp_path / "latin1.txt"
-    bad.write_bytes("Caf\xe9 titel\n\nTekst.".encode("latin-1"))
+def test_import_refuses_what_it_cannot_read_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Windows-1252 and Latin-1 used to be refused with advice to run iconv; they are read now (tests/ingest/
+    # test_formats.py). What is no text at all gets one line that names the formats, and nothing is written.
+    bad = tmp_path / "plaatje.png"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     assert main(["corpus", "import", "--corpus", str(tmp_path / "out"), str(bad)]) == 1
     err = capsys.readouterr().err
-    assert "not UTF-8" in err and "iconv" in err
+    assert "unsupported format (a PNG image)" in err and "HTML, PDF, DOCX, Markdown" in err
     assert err.count("error:") == 1  # one "error:", not "error: path: error: ..."
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
 
 
 def test_import_of_a_file_that_is_not_there_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

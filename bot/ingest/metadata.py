@@ -1,0 +1,204 @@
+"""Title, author, date and language by evidence: what a line looks like, never what a page is expected to hold.
+
+- dates: Dutch and English month names (full and short: "3 juni 2025", "Jan 22, 2019", "22nd January 2019") and the
+  numeric forms (2019-01-22, 22-01-2019, 22/01/2019, 22.01.2019; day first as in Dutch and British use, month
+  first only where the day cannot be a month: 01/22/2019);
+- bylines: "Door Naam", "By Name", "Door <date>", "Name | date | ...", "Door: Naam, 24-08-2012, 10:44 uur";
+- language: Dutch or English, from the words of the text (simplemma's dictionary-based detector, restricted to the
+  two languages the bot serves); too little evidence gives None, so the importer asks instead of assuming;
+- titles: a plausible title is one line, one sentence at most, of modest length, not a list item, script, banner,
+  site name or generic section word. `title_problem` says why a line is not one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_MONTHS = {
+    "januari": 1, "january": 1, "jan": 1, "februari": 2, "february": 2, "feb": 2, "maart": 3, "march": 3, "mrt": 3,
+    "mar": 3, "april": 4, "apr": 4, "mei": 5, "may": 5, "juni": 6, "june": 6, "jun": 6, "juli": 7, "july": 7,
+    "jul": 7, "augustus": 8, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9, "oktober": 10,
+    "october": 10, "okt": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<year>(?:19|20)\d{2})(?!\d)"
+_DATE_FORMS = [
+    re.compile(r"(?<!\d)(?P<day>\d{1,2})(?:st|nd|rd|th|e|ste|de)?\s+" + _MONTH + r",?\s+" + _YEAR, re.IGNORECASE),
+    re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR, re.IGNORECASE),
+    re.compile(r"(?<![\d.-])" + _YEAR.replace("(?!\\d)", "") + r"-(?P<nmonth>\d{1,2})-(?P<day>\d{1,2})(?!\d)"),
+    re.compile(r"(?<![\d.])(?P<day>\d{1,2})[-/.](?P<nmonth>\d{1,2})[-/.]" + _YEAR),
+]
+_WEEKDAYS = (r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|monday|tuesday|wednesday|thursday|"
+             r"friday|saturday|sunday|ma|di|wo|do|vr|za|zo|mon|tue|wed|thu|fri|sat|sun)\.?,?")
+_DATE_WORDS = (r"(?:gepubliceerd(?: op)?|geplaatst(?: op)?|bijgewerkt(?: op)?|laatst bijgewerkt|datum|published"
+               r"(?: on)?|posted(?: on)?|updated(?: on)?|last updated|date|op|on)\s*:?")
+_TIME = r"(?:,?\s*(?:om\s+|at\s+)?\d{1,2}[:.]\d{2}(?:\s*(?:uur|u|h|am|pm))?)"
+
+
+def find_date(text: str) -> tuple[str, re.Match[str]] | None:
+    """The first calendar date written in `text`, as (YYYY-MM-DD, the match), or None."""
+    found: list[tuple[int, str, re.Match[str]]] = []
+    for form in _DATE_FORMS:
+        for match in form.finditer(text):
+            iso = _iso(match)
+            if iso:
+                found.append((match.start(), iso, match))
+                break
+    if not found:
+        return None
+    _, iso, match = min(found, key=lambda item: item[0])
+    return iso, match
+
+
+def _iso(match: re.Match[str]) -> str | None:
+    groups = match.groupdict()
+    year, day = int(groups["year"]), int(groups["day"])
+    if groups.get("month"):
+        month = _MONTHS[groups["month"].lower().rstrip(".")]
+    else:
+        month = int(groups["nmonth"])
+        if month > 12 and day <= 12 and "-" not in match.group(0)[:5]:
+            day, month = month, day  # 01/22/2019: the second number cannot be a month, so the first is
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> str | None:
+    """A date option or field in any of the forms above, as YYYY-MM-DD; None when it holds no calendar date."""
+    found = find_date(text)
+    return found[0] if found else None
+
+
+def is_date_line(line: str) -> bool:
+    """A line that is only a date (with a weekday, a time or "Gepubliceerd op"/"Posted on" around it)."""
+    found = find_date(line)
+    if not found:
+        return False
+    rest = (line[: found[1].start()] + " " + line[found[1].end():]).strip(" ,|·•-–—()[]").lower()
+    rest = re.sub(_TIME, " ", rest, flags=re.IGNORECASE)
+    rest = re.sub(r"\b" + _DATE_WORDS, " ", rest, flags=re.IGNORECASE)
+    rest = re.sub(r"\b" + _WEEKDAYS + r"(?=\s|$)", " ", rest, flags=re.IGNORECASE)
+    return not rest.strip(" ,|·•-–—:()[]")
+
+
+# --- bylines ----------------------------------------------------------------------------------------------------
+
+_NAME = r"(?P<author>[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|van|de|der|den|het|ter|ten|von|da|le|la|'t)){0,4})"
+_BYLINE_WORD = r"(?i:door|by|geschreven door|written by|posted by|auteur|author|tekst)"
+_BYLINE_NAME = re.compile(r"^" + _BYLINE_WORD + r"\s*:?\s+" + _NAME +
+                          r"\s*(?:(?:[,|·•–—-]|\b(?:on|op|am)\b)\s*(?P<rest>.*))?$")
+_BYLINE_DATE = re.compile(r"^" + _BYLINE_WORD + r"\s*:?\s*(?=\d)(?P<rest>.*)$")
+_PIPE_BYLINE = re.compile(r"^" + _NAME + r"\s*[|·•]\s*(?P<rest>.+)$")
+
+
+def parse_byline(line: str) -> tuple[str | None, str | None] | None:
+    """(author, date) when `line` is a byline, else None. Either part may be None ("Door 2 juni 2014")."""
+    if len(line) > 120 or len(line.split()) > 16:
+        return None
+    match = _BYLINE_DATE.match(line)
+    if match:
+        date = parse_date(match.group("rest"))
+        return (None, date) if date else None
+    match = _BYLINE_NAME.match(line)
+    if match:
+        author = match.group("author").strip(" .,")
+        # The name pattern takes capitalised words, so a sentence ("Door Het Weer Heen") could pass; a name has at
+        # most five words and no function words at its start.
+        if author.split()[0].lower() in {"het", "de", "een", "the", "a", "an", "deze", "dit", "this"}:
+            return None
+        rest = match.group("rest") or ""
+        date = parse_date(rest) if rest else None
+        if rest and not date:
+            return None  # "Door Jan, die ..." is a sentence; a byline's tail is its date
+        return author, date
+    match = _PIPE_BYLINE.match(line)
+    if match:
+        date = parse_date(match.group("rest"))
+        if date:
+            return match.group("author").strip(), date
+    return None
+
+
+def looks_like_name(line: str) -> bool:
+    """Two to four capitalised words, as a signature or an author line: "Anna de Vries", "Jan Jansen"."""
+    words = line.split()
+    if not 2 <= len(words) <= 4 or re.search(r"[.!?:;,\d|@]", line):
+        return False
+    capitals = [w for w in words if w[:1].isupper()]
+    return len(capitals) >= 2 and all(w[:1].isupper() or w in {"van", "de", "der", "den", "ter", "von", "da"}
+                                      for w in words)
+
+
+# --- language ---------------------------------------------------------------------------------------------------
+
+LANGUAGES = ("nl", "en")
+
+
+def detect_language(text: str) -> tuple[str | None, str]:
+    """("nl" | "en" | None, the evidence). None when the text does not show one of the two clearly."""
+    from simplemma import langdetect
+
+    words = re.findall(r"[^\W\d_]+", text)
+    if len(words) < 8:
+        return None, f"only {len(words)} word(s) of text"
+    scores = dict(langdetect(" ".join(words[:2000]), lang=LANGUAGES))
+    nl, en = scores.get("nl", 0.0), scores.get("en", 0.0)
+    evidence = f"share of known words: Dutch {nl:.0%}, English {en:.0%}"
+    if max(nl, en) < 0.5 or abs(nl - en) < 0.25:
+        return None, evidence
+    return ("nl" if nl > en else "en"), evidence
+
+
+# --- titles -----------------------------------------------------------------------------------------------------
+
+MAX_TITLE_CHARS = 150
+MAX_TITLE_WORDS = 25
+# Words that name a part of an article, never a whole one.
+_SECTION_WORDS = re.compile(
+    r"^(?:inleiding|introductie|intro|inhoud|inhoudsopgave|samenvatting|conclusie|tot slot|afsluiting|voorwoord|"
+    r"introduction|contents|table of contents|summary|conclusion|overview|abstract|foreword|in short|in het kort)"
+    r"\s*:?$", re.IGNORECASE)
+# What only code has: braces, arrow functions, function definitions, variable declarations, markup tags.
+_CODE = re.compile(r"[{}]|=>|\bfunction\s*\(|\bvar\s+\w+\s*=|</?[a-z][\w-]*(?:\s[^>]*)?>")
+_BANNER = re.compile(r"\b(?:gratis verzending|free shipping|shop now|nu bestellen|bestel nu|koop nu|buy now|"
+                     r"\d+\s*% (?:korting|off)|uitverkoop|sale|aanbieding|cookies?|newsletter|nieuwsbrief)\b",
+                     re.IGNORECASE)
+_SITE = re.compile(r"^\S*\w\.(?:com|nl|org|net|be|eu|io|co|info|biz)\b\S*$", re.IGNORECASE)
+
+
+def looks_like_code(line: str) -> bool:
+    """A script or style line: braces and semicolons, function calls on window/document, tags."""
+    marks = sum(line.count(ch) for ch in "{}();=<>")
+    return bool(_CODE.search(line)) and marks >= 4
+
+
+def title_problem(line: str) -> str | None:
+    """Why `line` is not a plausible title, or None when it is one."""
+    text = line.strip()
+    if not text:
+        return "empty"
+    if looks_like_code(text):
+        return "a script or style line"
+    if len(text) > MAX_TITLE_CHARS or len(text.split()) > MAX_TITLE_WORDS:
+        return f"a paragraph ({len(text)} characters), not a title"
+    breaks = re.findall(r"([.!?])\s+[A-ZÀ-Þ]", text.rstrip(".!?"))
+    # A title may ask and answer ("Onderbeloven? Beloof precies"); two sentence breaks, or a full stop in a long
+    # line, is running text.
+    if len(breaks) >= 2 or (breaks and "." in breaks and len(text) > 60):
+        return "several sentences: the start of a paragraph"
+    if re.match(r"^(?:[-*•·▪◦●]\s|\d+[.)]\s)", text):
+        return "a list item"
+    if _SECTION_WORDS.match(text):
+        return "a section heading (names a part of an article, not a whole one)"
+    if _BANNER.search(text) or (text.isupper() and len(text.split()) >= 2):
+        return "a banner or widget line"
+    if _SITE.match(text) or re.match(r"^https?://", text):
+        return "a site name or address"
+    if text.endswith((":", ",", ";")):
+        return "an unfinished line (it ends in ':', ',' or ';')"
+    if not re.search(r"[^\W\d_]{2}", text):
+        return "no words"
+    return None

@@ -1,0 +1,235 @@
+"""Each cleaning rule on a small page written for the test: what goes, what stays, what becomes metadata."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.ingest.cleaning import chrome_reason, clean
+
+PARA_1 = ("Een klant die zich gehoord voelt, blijft langer. Dat klinkt vanzelfsprekend, maar in de praktijk luisteren "
+          "we vooral naar onszelf.")
+PARA_2 = ("Stel daarom na elk gesprek één vraag die je nog niet eerder stelde. Schrijf het antwoord op en kom er de "
+          "volgende keer op terug.")
+PARA_3 = "Wie dat een jaar volhoudt, kent zijn klanten beter dan zijn concurrenten ze kennen."
+
+
+def _page(*header: str, title: str = "Luisteren naar je klant", after_title: tuple[str, ...] = (),
+          tail: tuple[str, ...] = ()) -> str:
+    return "\n\n".join([*header, title, *after_title, PARA_1, PARA_2, PARA_3, *tail]) + "\n"
+
+
+def _reasons(cleaned_removed: list) -> dict[str, str]:  # type: ignore[type-arg]
+    return {r.line: r.reason for r in cleaned_removed}
+
+
+def _assert_body_intact(body: str) -> None:
+    for paragraph in (PARA_1, PARA_2, PARA_3):
+        assert paragraph in body
+
+
+@pytest.mark.parametrize("line", ["4 minutes read", "5-7 minuten leestijd", "Leestijd: 3 min", "2 min read",
+                                  "ca. 6 minuten leestijd"])
+def test_reading_times_go(line: str) -> None:
+    cleaned = clean(_page(after_title=(line,)))
+    assert cleaned.title == "Luisteren naar je klant"
+    assert _reasons(cleaned.removed)[line] == "reading time"
+    assert line not in cleaned.body
+    _assert_body_intact(cleaned.body)
+
+
+@pytest.mark.parametrize("line", ["Log in", "Inloggen | Registreren", "Log hier in met je klantaccount",
+                                  "Sign in", "Mijn account", "Winkelwagen (0)"])
+def test_login_and_account_lines_go(line: str) -> None:
+    cleaned = clean(_page(line, "Terug naar overzicht"))
+    assert cleaned.title == "Luisteren naar je klant"
+    assert _reasons(cleaned.removed)[line] == "login or account line"
+    assert line not in cleaned.body
+
+
+def test_a_menu_run_and_the_site_header_before_it_go() -> None:
+    cleaned = clean(_page("Klantwijs", "Het vakblad voor accountmanagers", "• Home", "• Artikelen", "• Over ons",
+                          "• Contact"))
+    assert cleaned.title == "Luisteren naar je klant"
+    assert "the first line after the site's navigation" in cleaned.title_evidence
+    reasons = _reasons(cleaned.removed)
+    assert reasons["• Over ons"] == "navigation run (menu)"
+    assert reasons["Klantwijs"] == reasons["Het vakblad voor accountmanagers"] == "site header before the title"
+    _assert_body_intact(cleaned.body)
+
+
+@pytest.mark.parametrize(
+    ("byline", "author", "date"),
+    [
+        ("Door: Karin Bos, 8 juli 2025", "Karin Bos", "2025-07-08"),
+        ("Door 2 juni 2014kennisbank", None, "2014-06-02"),
+        ("By Peter van Dam", "Peter van Dam", None),
+        ("Karin Bos | 3 juni 2025 | Klantrelaties", "Karin Bos", "2025-06-03"),
+        ("Door: Karin Bos, 24-08-2012, 10:44 uur", "Karin Bos", "2012-08-24"),
+        ("Written by Sam Lee on Jan 22, 2019", "Sam Lee", "2019-01-22"),
+    ],
+)
+def test_bylines_become_author_and_date(byline: str, author: str | None, date: str | None) -> None:
+    cleaned = clean(_page(after_title=(byline,)))
+    assert (cleaned.author, cleaned.date) == (author, date)
+    assert byline not in cleaned.body
+    _assert_body_intact(cleaned.body)
+
+
+@pytest.mark.parametrize(("line", "date"), [("Jan 22, 2019", "2019-01-22"), ("8 juli 2025", "2025-07-08"),
+                                            ("22-01-2019", "2019-01-22"), ("Gepubliceerd op 3 mrt. 2024", "2024-03-03"),
+                                            ("Tuesday, 22nd January 2019", "2019-01-22")])
+def test_a_lone_date_near_the_title_is_the_date(line: str, date: str) -> None:
+    for page in (_page("Terug naar blog", line), _page(after_title=(line,))):
+        cleaned = clean(page)
+        assert cleaned.title == "Luisteren naar je klant"
+        assert cleaned.date == date
+        assert line not in cleaned.body
+
+
+def test_photo_credits_captions_and_image_names_go_and_never_become_headings() -> None:
+    cleaned = clean(_page(after_title=("Handdruk na de deal", "Foto: Jan Klaassen", "handdruk-web.jpg"),
+                          tail=("Twee collega's in overleg", "Photo (CC) by someone, on Flickr")))
+    reasons = _reasons(cleaned.removed)
+    assert reasons["Foto: Jan Klaassen"] == reasons["Photo (CC) by someone, on Flickr"] == "photo credit"
+    assert reasons["Handdruk na de deal"] == reasons["Twee collega's in overleg"] == (
+        "image caption (above a photo credit)")
+    assert reasons["handdruk-web.jpg"] == "image file name"
+    assert "##" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+
+
+def test_scripts_style_category_template_and_toc_lines_go() -> None:
+    lines = ["window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);}",
+             ".nav a { margin: 0 8px; color: #333; }", "sub-header", "Inhoudsopgave"]
+    cleaned = clean(_page(*lines, after_title=("Categorie: Accountmanagement",)))
+    reasons = _reasons(cleaned.removed)
+    assert reasons[lines[0]] == reasons[lines[1]] == "script or style line"
+    assert reasons["sub-header"] == "page template label"
+    assert reasons["Inhoudsopgave"] == "table of contents label"
+    assert reasons["Categorie: Accountmanagement"] == "category line"
+    assert cleaned.title == "Luisteren naar je klant"
+    _assert_body_intact(cleaned.body)
+
+
+def test_printed_page_headers_and_footers_go() -> None:
+    cleaned = clean(_page("30-11-2026 10:04", after_title=("https://klantwijs.example.nl/blog/luisteren",),
+                          tail=("Pagina 1 van 2",)))
+    reasons = _reasons(cleaned.removed)
+    assert reasons["Pagina 1 van 2"] == "page number"
+    assert reasons["https://klantwijs.example.nl/blog/luisteren"].startswith("address line")
+    assert cleaned.title == "Luisteren naar je klant"
+    _assert_body_intact(cleaned.body)
+
+
+def test_a_signature_at_the_end_becomes_the_author() -> None:
+    cleaned = clean(_page(tail=("Karin Bos", "Senior accountmanager")))
+    assert cleaned.author == "Karin Bos"
+    assert "Karin Bos" not in cleaned.body and "Senior accountmanager" not in cleaned.body
+    assert cleaned.body.rstrip().endswith(PARA_3)
+
+
+def test_a_signature_with_a_closing_line_is_not_made_into_headings() -> None:
+    cleaned = clean(_page(tail=("Met vriendelijke groet,\nPeter van Dam\nDirecteur\nKlantwijs BV",)))
+    assert cleaned.author == "Peter van Dam"
+    assert "##" not in cleaned.body and "groet" not in cleaned.body and "Directeur" not in cleaned.body
+    assert cleaned.body.rstrip().endswith(PARA_3)
+
+
+def test_a_name_heading_inside_the_article_is_not_a_signature() -> None:
+    cleaned = clean(_page(tail=("Karin Bos", "Zij werkt al twintig jaar met klanten en weet wat werkt.")))
+    assert cleaned.author is None
+    assert "## Karin Bos" in cleaned.body
+
+
+def test_a_lowercase_heading_is_kept_as_a_heading() -> None:
+    page = "\n\n".join(["Luisteren naar je klant", PARA_1, "waarom dit werkt", PARA_2, "top3", PARA_3]) + "\n"
+    cleaned = clean(page)
+    assert "## waarom dit werkt" in cleaned.body
+    assert "## top3" in cleaned.body
+    assert cleaned.removed == []
+
+
+def test_a_paragraph_broken_mid_sentence_is_joined() -> None:
+    page = ("Luisteren naar je klant\n\nWie zijn klanten echt goed kent en regelmatig spreekt, weet\n\n"
+            "wat ze nodig hebben voordat ze het zelf vragen.\n\n" + PARA_2 + "\n")
+    cleaned = clean(page)
+    assert "regelmatig spreekt, weet wat ze nodig hebben voordat ze het zelf vragen." in cleaned.body
+    assert any("joined" in repair for repair in cleaned.repairs)
+
+
+def test_a_line_broken_mid_sentence_without_a_blank_line_is_joined() -> None:
+    page = ("Luisteren naar je klant\n\nWie zijn klanten echt goed kent en regelmatig spreekt, weet\n"
+            "wat ze nodig hebben voordat ze het zelf vragen.\n\n" + PARA_2 + "\n")
+    assert "regelmatig spreekt, weet wat ze nodig hebben" in clean(page).body
+
+
+def test_a_list_after_a_colon_is_not_joined() -> None:
+    page = ("Luisteren naar je klant\n\nEr zijn twee redenen om te luisteren:\n\n"
+            "de klant weet meer dan jij. Dat is zo.\n\n" + PARA_2 + "\n")
+    cleaned = clean(page)
+    assert "luisteren:\n\nde klant weet" in cleaned.body
+
+
+def test_back_to_top_links_are_cut_from_headings() -> None:
+    page = "\n\n".join(["Luisteren naar je klant", PARA_1, "Vragen stellen ↑Naar boven", PARA_2]) + "\n"
+    cleaned = clean(page)
+    assert "## Vragen stellen\n" in cleaned.body
+    assert "boven" not in cleaned.body
+
+
+@pytest.mark.parametrize(
+    ("first", "why"),
+    [
+        ("(function(w,d){var s=d.createElement('script');s.src='/a.js';d.head.appendChild(s);})(window,document);",
+         "script"),
+        (PARA_1 + " " + PARA_2 + " " + PARA_3 + " " + PARA_1, "paragraph"),
+        ("- Gratis verzending vanaf 50 euro", "list item"),
+        ("GRATIS VERZENDING BIJ ELKE BESTELLING", "banner"),
+        ("Inleiding", "section heading"),
+    ],
+)
+def test_no_plausible_title_is_a_refusal(first: str, why: str) -> None:
+    page = "\n\n".join([first, PARA_1 + " " + PARA_2, PARA_3]) + "\n"
+    cleaned = clean(page)
+    assert cleaned.refusal is not None
+    assert "no line is a plausible title" in cleaned.refusal and "--title" in cleaned.refusal
+    assert why in cleaned.refusal
+
+
+def test_the_title_is_chosen_by_evidence_not_position() -> None:
+    page = _page("Beter samenwerken begint hier", "Wij helpen teams met hun klantrelaties.", "Terug naar overzicht",
+                 after_title=("Door Karin Bos",))
+    cleaned = clean(page)
+    assert cleaned.title == "Luisteren naar je klant"
+    assert "navigation" in cleaned.title_evidence and "byline" in cleaned.title_evidence
+    # The sentence in the site header was removed: the report says so, so an operator can check it.
+    assert any("Wij helpen teams" in note for note in cleaned.attention)
+
+
+def test_a_site_name_above_the_title_without_navigation_is_not_the_title() -> None:
+    assert clean(_page("Klantwijs")).title == "Luisteren naar je klant"
+    subtitled = clean(_page(after_title=("Wat vaste klanten je leren over je eigen bedrijf",)))
+    assert subtitled.title == "Luisteren naar je klant"
+    assert "Wat vaste klanten je leren over je eigen bedrijf" in subtitled.body
+
+
+def test_given_title_takes_its_line_out_or_keeps_the_body_intact() -> None:
+    page = _page("Log in")
+    cleaned = clean(page, given_title="luisteren naar je KLANT")
+    assert cleaned.title == "luisteren naar je KLANT"
+    assert "Luisteren naar je klant" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+    other = clean(page, given_title="Een titel die niet op de pagina staat")
+    assert other.body.startswith("## Luisteren naar je klant") or "Luisteren naar je klant" in other.body
+    assert "Log in" not in other.body
+    _assert_body_intact(other.body)
+
+
+@pytest.mark.parametrize("line", ["Vakkundig onderhandelen", "Waarom dit werkt", "De klant als partner",
+                                  "Casus: een lastige klant", "Dit is een gewone zin in een alinea.",
+                                  "Terug naar de basis", "Back to basics", "Deel je kennis",
+                                  "- Log in op het klantportaal en bekijk je tickets",
+                                  "Wie inlogt op het portaal, ziet zijn facturen"])
+def test_real_text_is_never_chrome(line: str) -> None:
+    assert chrome_reason(line) is None
+    assert chrome_reason(f"## {line}") is None
