@@ -24,6 +24,7 @@ from telegram.ext import (
 
 from bot.serving.live import ReloadReport
 from bot.telegram import admin, handlers
+from bot.telegram.journal import JournalProcessor, JournalQueue, UpdateJournal, recover
 from bot.telegram.services import KEY, Services
 
 # PTB's Application is generic in six context types; this bot uses the defaults everywhere.
@@ -50,13 +51,16 @@ MENUS = {
 
 
 def build_application(token: str, base_url: str, services: Services, *, rate_limit: bool = True,
-                      poll_timeout: float = 30.0) -> App:
+                      poll_timeout: float = 30.0, journal: UpdateJournal | None = None) -> App:
+    """With a `journal`, every update is on disk before it is confirmed to Telegram and answered again after a crash
+    (bot/telegram/journal.py); without one (most tests), updates are handled exactly as PTB does."""
     builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url.rstrip("/"))
         .base_file_url(base_url.rstrip("/").removesuffix("/bot") + "/file/bot")
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .update_queue(JournalQueue(journal))
+        .concurrent_updates(JournalProcessor(CONCURRENT_UPDATES, journal))
         .get_updates_read_timeout(poll_timeout + 10)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -129,6 +133,11 @@ async def _post_init(application: App) -> None:
         services.live.start_watching()
     if services.store is not None:
         application.bot_data[PURGE_TASK] = asyncio.create_task(_purge_daily(services), name="usage-purge")
+    queue = application.update_queue
+    if isinstance(queue, JournalQueue) and queue.journal is not None:
+        # Before polling starts: what a crash left unanswered is answered first, in the order it was taken.
+        await recover(queue, application.bot)
+        await asyncio.to_thread(queue.journal.prune)
     log.info("bot @%s ready: %d articles, %d chunks", application.bot.username,
              len(services.holder.get().articles), len(services.holder.get().chunks))
 
@@ -145,6 +154,9 @@ async def _post_shutdown(application: App) -> None:
     close = getattr(services.store, "close", None)
     if close is not None:
         close()
+    queue = application.update_queue
+    if isinstance(queue, JournalQueue) and queue.journal is not None:
+        queue.journal.close()
     log.info("bot stopped")
 
 
