@@ -156,7 +156,8 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         topics = engine.topics(render.MAX_TOPICS_SHOWN)
         await reply(context, message, render.abstention_html(s.texts, lang, topics, note))
     else:
-        session = Session(answer.question, lang, question_id)
+        session = Session(answer.question, lang, question_id, chat_id=message.chat_id,
+                          user_id=sender_id(update) if is_private(message) else None)
         token = s.sessions.new(session)
         await _send_result(context, message, s, session, token, 0, answer.results, note)
     log.info("question in %s chat: %s (%s) in %.1f ms", message.chat.type,
@@ -360,7 +361,8 @@ async def on_button(update: Update, context: Context) -> None:
             await query.answer(url=render.deep_link(context.bot.username, callback.value))
         return
     session = s.sessions.get(callback.token)
-    if session is None:
+    if session is None or not session.belongs_to(message.chat_id, sender_id(update) or query.from_user.id):
+        # Another chat's token (forged or replayed): it must not show that chat's answer or store a vote on it.
         await query.answer(s.texts.get(lang, "expired"))
         return
     if callback.action == "m":

@@ -104,6 +104,37 @@ async def test_forged_callback_data_reveals_nothing_and_breaks_nothing(
     await fake.wait_sent(len(extra) + 2, chat["id"])
 
 
+async def test_a_callback_from_another_chat_or_user_gets_expired_and_leaves_no_trace(bot: Harness) -> None:
+    """A callback carrying chat A's session token, pressed in chat B, used to show B the next passage of A's answer
+    and to store feedback with A's question text."""
+    fake = bot.fake
+    anna, ben = fake.user(1), fake.user(2)
+    chat_a, chat_b = fake.private_chat(anna), fake.private_chat(ben)
+    group = fake.group_chat()
+    fake.send_message(chat_a, anna, QUESTION)
+    [answer_a] = await fake.wait_sent(1, chat_a["id"])
+    fake.send_message(chat_b, ben, "Hoe houd ik klanten trouw?")
+    [answer_b] = await fake.wait_sent(1, chat_b["id"])
+    fake.send_message(group, ben, "/vraag@RelatieBot Hoe houd ik klanten trouw?")
+    [answer_group] = await fake.wait_sent(1, group["id"])
+    rows = answer_a["reply_markup"]["inline_keyboard"]
+    a_data = [b["callback_data"] for row in rows for b in row if "callback_data" in b and not b["callback_data"]
+              .startswith("a")]
+    assert len(a_data) == 3  # Meer, 👍, 👎
+    for data in a_data:
+        fake.press_button(answer_b["result"], data, ben, check_button=False)  # in another private chat
+        fake.press_button(answer_a["result"], data, ben, check_button=False)  # in A's chat, by someone else
+        fake.press_button(answer_group["result"], data, ben, check_button=False)  # in a group
+    await fake.wait_for(lambda: len(fake.answered_callbacks()) == 3 * len(a_data), timeout=10)
+    assert {c.get("text") for c in fake.answered_callbacks()} == {"Dit antwoord is verlopen; stel de vraag opnieuw."}
+    await asyncio.sleep(0.3)
+    assert len(fake.sent(chat_a["id"])) == len(fake.sent(chat_b["id"])) == len(fake.sent(group["id"])) == 1
+    assert bot.store is not None
+    assert bot.store.feedback_totals() == (0, 0)
+    fake.press_button(answer_a["result"], a_data[1], anna)  # the asker in their own chat still may
+    await fake.wait_for(lambda: bot.store is not None and bot.store.feedback_totals() == (1, 0), timeout=5)
+
+
 @pytest.fixture
 def log_capture() -> Iterator[tuple[io.StringIO, io.StringIO]]:
     """Two handlers on the root logger at DEBUG: one raw (what libraries emit), one with the production filter."""
