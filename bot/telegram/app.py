@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import replace
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
@@ -177,10 +178,14 @@ async def _purge_daily(services: Services) -> None:
 async def on_reload(application: App, report: ReloadReport) -> None:
     """After every reload: pick up settings and texts, and tell the admin chat about changes and problems."""
     services: Services = application.bot_data[KEY]
-    services.reload_settings()
+    settings_problems = services.reload_settings()
+    if settings_problems:  # an emptied or broken telegram.yaml / texts.yaml is the admins' business too
+        report = replace(report, problems=report.problems + tuple(settings_problems))
     chat = services.settings.admin_chat
     if chat is None or not (report.changed or report.problems or not report.ok):
         return
+    if report.repeated and not settings_problems:
+        return  # the admins already know this reload is refused (a corpus folder still missing)
     if report.reason == "/reload":
         return  # the admin who asked gets the report as the command's answer
     try:

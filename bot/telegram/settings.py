@@ -235,12 +235,16 @@ def load_texts(config_dir: Path, in_use: Texts | None = None) -> tuple[Texts, li
             problems.append(Problem(where, f"unknown language '{language}' (known: {', '.join(LANGUAGES)})",
                                     file_key_line(path, str(language)), severity="warning"))
     for language in LANGUAGES:
-        table = dict(base.get(language) or DEFAULT_TEXTS[language])
+        # A key left out is the default (taking it out is how an operator goes back to it); a refused one keeps
+        # what it was.
+        table = dict(DEFAULT_TEXTS[language])
+        previous = base.get(language) or DEFAULT_TEXTS[language]
         raw = data.get(language) or {}
         if not isinstance(raw, dict):
-            problems.append(Problem(where, f"'{language}' must be a mapping of text keys",
+            problems.append(Problem(where, f"'{language}' must be a mapping of text keys {kept}",
                                     file_key_line(path, language)))
             raw = {}
+            table = dict(previous)
         for key, value in raw.items():
             if key not in table:
                 problems.append(Problem(where, f"unknown text '{language}.{key}'",
@@ -249,17 +253,20 @@ def load_texts(config_dir: Path, in_use: Texts | None = None) -> tuple[Texts, li
             if not isinstance(value, str) or not value.strip():
                 problems.append(Problem(where, f"'{language}.{key}' must be non-empty text {kept}",
                                         file_key_line(path, key, language)))
+                table[key] = previous.get(key, table[key])
                 continue
             fields = _fields(value)
             if fields is None:
                 problems.append(Problem(where, f"'{language}.{key}' has an unbalanced '{{' or '}}': placeholders are "
                                                "written {name}, a literal brace is doubled ({{ or }}) "
                                                f"{kept}", file_key_line(path, key, language)))
+                table[key] = previous.get(key, table[key])
                 continue
             if key in _SHORT_TEXTS and len(value) > MAX_SHORT_TEXT - 20:
                 problems.append(Problem(where, f"'{language}.{key}' is {len(value)} characters; at most "
                                                f"{MAX_SHORT_TEXT - 20} fit in a button's pop-up {kept}",
                                         file_key_line(path, key, language)))
+                table[key] = previous.get(key, table[key])
                 continue
             fancy = [(n, spec, conv) for n, spec, conv in fields if spec or conv]
             if fancy:
@@ -269,6 +276,7 @@ def load_texts(config_dir: Path, in_use: Texts | None = None) -> tuple[Texts, li
                 problems.append(Problem(where, f"'{language}.{key}' uses {shown}: only plain placeholders such as "
                                                f"{{{name}}} are allowed, without a format specification or "
                                                f"conversion {kept}", file_key_line(path, key, language)))
+                table[key] = previous.get(key, table[key])
                 continue
             found = {name for name, _, _ in fields}
             allowed = _PLACEHOLDERS.get(key, set())
@@ -277,6 +285,7 @@ def load_texts(config_dir: Path, in_use: Texts | None = None) -> tuple[Texts, li
                 hint = ", ".join("{" + name + "}" for name in sorted(allowed)) or "none"
                 problems.append(Problem(where, f"'{language}.{key}' uses {extra}; allowed placeholders: {hint} "
                                                f"{kept}", file_key_line(path, key, language)))
+                table[key] = previous.get(key, table[key])
                 continue
             table[key] = value
         tables[language] = table
