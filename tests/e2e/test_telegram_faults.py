@@ -135,6 +135,34 @@ async def test_a_callback_from_another_chat_or_user_gets_expired_and_leaves_no_t
     await fake.wait_for(lambda: bot.store is not None and bot.store.feedback_totals() == (1, 0), timeout=5)
 
 
+async def test_a_usage_database_damaged_while_running_is_repaired_and_the_bot_keeps_answering(
+        bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    import os
+
+    from bot.search.records import Answer
+
+    store = bot.store
+    assert store is not None
+    for i in range(2000):
+        store.record_question(question=f"eerdere vraag {i} " * 4, answer=Answer(f"q{i}", (), reason="no-match"),
+                              chat_type="private", user_id=i, chat_id=i)
+    store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with store.path.open("r+b") as file:  # a failing disk or a stray writer
+        for page in range(3, store.path.stat().st_size // 4096, 10):
+            file.seek(page * 4096)
+            file.write(os.urandom(4096))
+    fake = bot.fake
+    anna = fake.user(1)
+    chat = fake.private_chat(anna)
+    fake.send_message(chat, anna, QUESTION)
+    [sent] = await fake.wait_sent(1, chat["id"])
+    assert "<blockquote>" in sent["text"]
+    assert any("is damaged" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+    asked, _ = store.today()
+    assert 1400 < asked <= 2001  # most earlier rows salvaged, and this question recorded
+    assert list(store.path.parent.glob("usage.sqlite3.corrupt-*"))
+
+
 @pytest.fixture
 def log_capture() -> Iterator[tuple[io.StringIO, io.StringIO]]:
     """Two handlers on the root logger at DEBUG: one raw (what libraries emit), one with the production filter."""
