@@ -22,8 +22,10 @@ restart. That window is a few milliseconds per answer; losing a question silentl
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 
 RECOVER_WINDOW_S = 15 * 60  # taken and not answered for longer than this: logged, not answered
 KEEP_DONE_S = 24 * 3600  # done update ids are remembered this long, to recognise one Telegram delivers again
+PRUNE_EVERY = 5000  # updates handled between two prunes of done ids older than KEEP_DONE_S (also at every start)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS updates (
@@ -61,6 +64,8 @@ class UpdateJournal:
     def open(cls, path: Path) -> UpdateJournal:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=5.0)
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o600)  # it holds unanswered questions and user ids in clear, like the usage key
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             # FULL: every commit is fsynced, so a power cut cannot lose an update Telegram was told we have.
@@ -158,12 +163,16 @@ class JournalProcessor(SimpleUpdateProcessor):
     def __init__(self, max_concurrent_updates: int, journal: UpdateJournal | None) -> None:
         super().__init__(max_concurrent_updates)
         self.journal = journal
+        self._handled = 0
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         await coroutine  # PTB's process_update hands handler errors to the error handler; it does not raise them
         if isinstance(update, Update) and self.journal is not None:
             try:
                 await asyncio.to_thread(self.journal.done, update.update_id)
+                self._handled += 1
+                if self._handled % PRUNE_EVERY == 0:  # a bot that runs for months must not keep every id
+                    await asyncio.to_thread(self.journal.prune)
             except Exception:  # at worst the update is answered once more after a crash
                 log.warning("could not mark update %s done in the journal", update.update_id, exc_info=True)
 
