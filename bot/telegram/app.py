@@ -55,13 +55,14 @@ def build_application(token: str, base_url: str, services: Services, *, rate_lim
                       poll_timeout: float = 30.0, journal: UpdateJournal | None = None) -> App:
     """With a `journal`, every update is on disk before it is confirmed to Telegram and answered again after a crash
     (bot/telegram/journal.py); without one (most tests), updates are handled exactly as PTB does."""
+    queue = JournalQueue(journal)
     builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url.rstrip("/"))
         .base_file_url(base_url.rstrip("/").removesuffix("/bot") + "/file/bot")
-        .update_queue(JournalQueue(journal))
-        .concurrent_updates(JournalProcessor(CONCURRENT_UPDATES, journal))
+        .update_queue(queue)
+        .concurrent_updates(JournalProcessor(CONCURRENT_UPDATES, journal, queue))
         .get_updates_read_timeout(poll_timeout + 10)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

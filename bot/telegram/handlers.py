@@ -30,6 +30,7 @@ from telegram.ext import ContextTypes
 from bot.search.engine import Engine
 from bot.search.records import Result
 from bot.telegram import admin, render
+from bot.telegram.journal import not_delivered
 from bot.telegram.routing import command_names_bot, command_question, is_private, language_of, route_text
 from bot.telegram.services import KEY, Services
 from bot.telegram.sessions import Session
@@ -446,6 +447,7 @@ async def on_migrate(update: Update, context: Context) -> None:
 async def on_error(update: object, context: Context) -> None:
     """Log with enough context to act on (never the token: the log filter scrubs it) and apologise once."""
     error = context.error
+    not_delivered(context.application.update_queue, update, error)  # Telegram unreachable: the journal tries again
     where = ""
     if isinstance(update, Update):
         chat = update.effective_chat

@@ -8,7 +8,10 @@ How:
 - `JournalQueue.put` writes every update (fsynced, SQLite `synchronous=FULL`) before it enters the queue. The updater
   only confirms an update after `put` returned, and in webhook mode PTB only answers Telegram's POST after `put`
   returned, so no update is acknowledged before it is on disk.
-- `JournalProcessor` marks an update done once its handler has finished (answer sent, or the error handler ran).
+- `JournalProcessor` marks an update done once its handler has finished: the answer sent, or the error handler ran
+  for a failure that trying again would not fix (a bug, a blocked bot, a timed-out send that may have arrived). An
+  answer that could not be delivered because Telegram was unreachable (`not_delivered`) stays pending and is tried
+  again every RETRY_UNDELIVERED_S, up to MAX_DELIVERY_TRIES times; after that it waits for the next start.
 - At start, `recover` puts the messages taken and not done within `RECOVER_WINDOW_S` back into the queue. Older ones
   are logged, not answered: an answer an hour late, out of the conversation's context, confuses more than it helps.
   Callback and inline queries are not recovered: Telegram lets a bot answer them only within seconds.
@@ -34,12 +37,15 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import SimpleUpdateProcessor
 
 log = logging.getLogger(__name__)
 
 RECOVER_WINDOW_S = 15 * 60  # taken and not answered for longer than this: logged, not answered
 KEEP_DONE_S = 24 * 3600  # done update ids are remembered this long, to recognise one Telegram delivers again
+RETRY_UNDELIVERED_S = 30.0  # an answer Telegram could not take (unreachable) is tried again after this long
+MAX_DELIVERY_TRIES = 10  # ... this many times (5 minutes); then it is left for the next start
 PRUNE_EVERY = 5000  # updates handled between two prunes of done ids older than KEEP_DONE_S (also at every start)
 
 _SCHEMA = """
@@ -135,6 +141,7 @@ class JournalQueue(asyncio.Queue[object]):
     def __init__(self, journal: UpdateJournal | None) -> None:
         super().__init__()
         self.journal = journal
+        self.undelivered: set[int] = set()  # updates whose answer Telegram could not take; see not_delivered
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update) and self.journal is not None:
@@ -157,17 +164,41 @@ class JournalQueue(asyncio.Queue[object]):
         await super().put(update)
 
 
+def not_delivered(queue: object, update: object, error: object) -> None:
+    """Called by the error handler: when the failure means Telegram could not be reached (a network fault or a long
+    429 after the retries), the update stays pending and is tried again, instead of being marked done unanswered.
+
+    Not for a timeout (Telegram may have delivered the answer: the existing rule is that a duplicate is worse there)
+    nor for a refused request (BadRequest) or a bug: trying again would fail the same way.
+    """
+    if not isinstance(queue, JournalQueue) or queue.journal is None or not isinstance(update, Update):
+        return
+    unreachable = isinstance(error, RetryAfter) or (isinstance(error, NetworkError)
+                                                    and not isinstance(error, BadRequest | TimedOut))
+    if unreachable:
+        queue.undelivered.add(update.update_id)
+
+
 class JournalProcessor(SimpleUpdateProcessor):
     """Runs updates concurrently like PTB's default and marks each done in the journal once its handler finished."""
 
-    def __init__(self, max_concurrent_updates: int, journal: UpdateJournal | None) -> None:
+    def __init__(self, max_concurrent_updates: int, journal: UpdateJournal | None,
+                 queue: JournalQueue | None = None) -> None:
         super().__init__(max_concurrent_updates)
         self.journal = journal
+        self.queue = queue
         self._handled = 0
+        self._tries: dict[int, int] = {}
+        self._retries: set[asyncio.Task[None]] = set()  # referenced, so a pending retry is not garbage-collected
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         await coroutine  # PTB's process_update hands handler errors to the error handler; it does not raise them
+        if isinstance(update, Update) and self.queue is not None and update.update_id in self.queue.undelivered:
+            self.queue.undelivered.discard(update.update_id)
+            self._try_again_later(update)
+            return
         if isinstance(update, Update) and self.journal is not None:
+            self._tries.pop(update.update_id, None)
             try:
                 await asyncio.to_thread(self.journal.done, update.update_id)
                 self._handled += 1
@@ -175,6 +206,31 @@ class JournalProcessor(SimpleUpdateProcessor):
                     await asyncio.to_thread(self.journal.prune)
             except Exception:  # at worst the update is answered once more after a crash
                 log.warning("could not mark update %s done in the journal", update.update_id, exc_info=True)
+
+    def _try_again_later(self, update: Update) -> None:
+        tries = self._tries.get(update.update_id, 0) + 1
+        if tries > MAX_DELIVERY_TRIES:
+            self._tries.pop(update.update_id, None)
+            log.error("update %s: the answer could not be delivered in %d tries; it stays in the journal and is "
+                      "answered at the next start (within %.0f min of being taken)", update.update_id,
+                      MAX_DELIVERY_TRIES, RECOVER_WINDOW_S / 60)
+            return
+        self._tries[update.update_id] = tries
+        log.warning("update %s: the answer could not be delivered (Telegram unreachable); trying again in %.0f s "
+                    "(%d of %d)", update.update_id, RETRY_UNDELIVERED_S, tries, MAX_DELIVERY_TRIES)
+        task = asyncio.create_task(self._put_later(update), name=f"journal-retry-{update.update_id}")
+        self._retries.add(task)
+        task.add_done_callback(self._retries.discard)
+
+    async def _put_later(self, update: Update) -> None:
+        await asyncio.sleep(RETRY_UNDELIVERED_S)
+        if self.queue is not None:
+            await self.queue.put_recovered(update)
+
+    async def shutdown(self) -> None:
+        """Pending retries end with the bot; their updates stay in the journal for the next start."""
+        for task in list(self._retries):
+            task.cancel()
 
 
 async def recover(queue: JournalQueue, bot: Any, window_s: float = RECOVER_WINDOW_S,

@@ -119,3 +119,23 @@ async def test_in_webhook_mode_an_update_is_acknowledged_only_once_it_is_recorde
         await fake.wait_sent(1, 41)
     finally:
         await stop_bot(bot)
+
+
+async def test_an_answer_telegram_could_not_take_stays_pending_and_is_delivered_later(
+        fake: FakeBotAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Done" means the answer was sent: an answer lost to an outage longer than the send retries is tried again."""
+    import bot.telegram.journal as journal_module
+
+    monkeypatch.setattr(journal_module, "RETRY_UNDELIVERED_S", 0.3)
+    journal = UpdateJournal.open(tmp_path / "updates.sqlite3")
+    bot = await start_bot(fake, tmp_path, journal=journal)
+    try:
+        fake.fail("sendMessage", "500", times=8)  # the answer's four attempts and the apology's four
+        anna = fake.user(51)
+        chat = fake.private_chat(anna)
+        fake.send_message(chat, anna, "Wat is de belangrijkste regel?")
+        sent = await fake.wait_sent(1, chat["id"], timeout=15)
+        assert "<blockquote>" in sent[0]["text"]
+        await fake.wait_for(lambda: journal.pending() == [], what="marked done once delivered")
+    finally:
+        await stop_bot(bot)
