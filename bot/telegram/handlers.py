@@ -152,15 +152,18 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     engine = s.holder.get()  # one engine for the whole question, even if a reload swaps in another meanwhile
     answer = engine.ask(question, limit=s.settings.results_per_question)
     note = s.texts.get(lang, "truncated", limit=engine.settings.answer.max_question_chars) if answer.truncated else ""
-    question_id = await _record(s, update, answer)
+    # Recorded once the answer was sent: an answer lost to an outage (tried again by the update journal) or to a
+    # crash (answered again after the restart) is then counted once, and only as what the user actually got.
     if not answer.answered:
         topics = engine.topics(render.MAX_TOPICS_SHOWN)
         await reply(context, message, render.abstention_html(s.texts, lang, topics, note))
+        await _record(s, update, answer)
     else:
-        session = Session(answer.question, lang, question_id, chat_id=message.chat_id,
+        session = Session(answer.question, lang, None, chat_id=message.chat_id,
                           user_id=sender_id(update) if is_private(message) else None)
         token = s.sessions.new(session)
         await _send_result(context, message, s, session, token, 0, answer.results, note)
+        session.question_id = await _record(s, update, answer)
     log.info("question in %s chat: %s (%s) in %.1f ms", message.chat.type,
              f"answered from {answer.results[0].article}" if answer.answered else "not answered",
              answer.reason or answer.results[0].kind, (time.perf_counter() - started) * 1000)

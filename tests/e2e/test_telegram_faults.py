@@ -157,7 +157,9 @@ async def test_a_usage_database_damaged_while_running_is_repaired_and_the_bot_ke
     fake.send_message(chat, anna, QUESTION)
     [sent] = await fake.wait_sent(1, chat["id"])
     assert "<blockquote>" in sent["text"]
-    assert any("is damaged" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+    # The question is recorded right after its answer was sent; that write finds the damage.
+    await fake.wait_for(lambda: any("is damaged" in r.getMessage() for r in caplog.records if r.levelname == "ERROR"),
+                        what="the damage logged")
     asked, _ = store.today()
     assert 1400 < asked <= 2001  # most earlier rows salvaged, and this question recorded
     assert list(store.path.parent.glob("usage.sqlite3.corrupt-*"))

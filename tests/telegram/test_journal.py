@@ -137,5 +137,6 @@ async def test_an_answer_telegram_could_not_take_stays_pending_and_is_delivered_
         sent = await fake.wait_sent(1, chat["id"], timeout=15)
         assert "<blockquote>" in sent[0]["text"]
         await fake.wait_for(lambda: journal.pending() == [], what="marked done once delivered")
+        assert bot.store is not None and bot.store.today()[0] == 1  # recorded once: the answer that was delivered
     finally:
         await stop_bot(bot)
