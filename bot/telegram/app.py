@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from bot.serving.live import ReloadReport
-from bot.telegram import admin, handlers
+from bot.telegram import admin, handlers, sending
 from bot.telegram.journal import JournalProcessor, JournalQueue, UpdateJournal, recover
 from bot.telegram.services import KEY, Services
 
@@ -191,8 +191,8 @@ async def on_reload(application: App, report: ReloadReport) -> None:
         return  # the admin who asked gets the report as the command's answer
     try:
         for part in handlers.split_html_lines(admin.reload_html(report)):
-            await handlers.deliver(application.bot.send_message, part, chat_id=chat,
-                                   link_preview_options=handlers.NO_PREVIEW)
+            await sending.deliver(application.bot.send_message, part, chat_id=chat,
+                                  link_preview_options=sending.NO_PREVIEW)
     except Exception:
         log.warning("could not send the reload report to the admin chat %s", chat, exc_info=True)
 

@@ -365,7 +365,7 @@ async def test_inline_query_offers_formatted_quotes(bot: Harness) -> None:
 # --- faults in rendering and delivery ---------------------------------------------------------------------------
 
 async def test_unparseable_html_falls_back_to_plain_text(bot: Harness) -> None:
-    from bot.telegram.handlers import deliver
+    from bot.telegram.sending import deliver
 
     fake = bot.fake
     anna = fake.user(1)
