@@ -68,7 +68,9 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
     from telegram.error import InvalidToken
 
     from bot.serving.live import start_live
+    from bot.telegram.address import refused_because
     from bot.telegram.app import build_application
+    from bot.telegram.journal import open_journal
     from bot.telegram.services import Services
     from bot.telegram.settings import load_telegram_settings, load_texts
     from bot.usage.settings import load_usage_settings
@@ -87,7 +89,14 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
         log.warning("config problem: %s", text)
     if refused:
         return _fail("fix the settings above (config/telegram.yaml, config/usage.yaml) and start again")
+    from bot.telegram.address import address_problem
+
     base_url = os.environ.get(BASE_URL_ENV, "").strip() or settings.base_url
+    wrong = address_problem(base_url)
+    if wrong is not None:
+        # Retrying a malformed address forever as "cannot reach Telegram" would hide a typo behind an outage.
+        source = BASE_URL_ENV if os.environ.get(BASE_URL_ENV, "").strip() else "base_url in config/telegram.yaml"
+        return _fail(f"{source} {wrong}: expected the Bot API address such as https://api.telegram.org/bot")
     if settings.mode == "webhook" and not SECRET_FORM.match(secret):
         return _fail(f"webhook mode needs {SECRET_ENV} (16-256 characters: letters, digits, '_' or '-'); Telegram "
                      "sends it with every update and the bot refuses updates without it")
@@ -101,7 +110,9 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
     usage_settings = replace(usage_settings, path=str(usage_settings.location(config_dir)))
     store = UsageStore.from_settings(usage_settings, config_dir.resolve().parent)
     services = Services(holder, config_dir, settings, texts, store=store, live=live, started_at=live.started_at)
-    application = build_application(token, base_url, services)
+    # One journal per bot (the id is the token's public part before the colon): another bot's update ids mean nothing.
+    journal = open_journal(data / f"updates-{token.split(':', 1)[0]}.sqlite3")
+    application = build_application(token, base_url, services, journal=journal)
     log.info("starting in %s mode against %s", settings.mode, base_url.split("/bot")[0])
     try:
         if not asyncio.run(wait_for_telegram(token, base_url)):
@@ -109,6 +120,11 @@ def run_telegram(corpus_dir: Path, config_dir: Path, token: str) -> int:
             return 0
         serve(application, settings, secret)
     except InvalidToken:
+        # PTB raises InvalidToken for a 404 as well as a 401: a 404 means no Bot API at that path, not a bad token.
+        if asyncio.run(refused_because(base_url, token)) == "address":
+            source = BASE_URL_ENV if os.environ.get(BASE_URL_ENV, "").strip() else "base_url in config/telegram.yaml"
+            return _fail(f"the server at {base_url.split('/bot')[0]} answered 404 Not Found: {source} is probably "
+                         "the wrong address (it ends in /bot, e.g. https://api.telegram.org/bot)")
         # PTB's message quotes the token; say it in our words (the log filter would scrub it, stderr would not).
         return _fail(f"Telegram refused {TOKEN_ENV} (revoked or mistyped); get the current token from @BotFather")
     except Exception as exc:

@@ -167,3 +167,20 @@ def check_keys(raw: dict[str, Any], rules: Rules, path: Path | str, section: str
             continue
         values[key] = value
     return values, problems
+
+
+def blank_settings(path: Path) -> bool:
+    """True for a settings file that exists and holds no YAML value at all: 0 bytes, only blanks or comments.
+
+    That is what an editor's truncate-then-write save looks like while it is underway (or a disk that filled up), so a
+    reload must not take it as "every default": the admins would lose their commands and the throttles would reset.
+    A file meant to give every default says so with `{}`.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    try:
+        return yaml.safe_load(text) is None
+    except (yaml.YAMLError, ValueError):
+        return False  # unparsable: the loader reports that itself

@@ -18,6 +18,7 @@ from telegram.ext import Application
 
 from bot.serving.live import LiveCorpus, start_live
 from bot.telegram.app import build_application, on_reload, start_polling_in_loop, stop_polling_in_loop
+from bot.telegram.journal import UpdateJournal
 from bot.telegram.services import Services
 from bot.telegram.settings import load_telegram_settings, load_texts
 from bot.usage.store import UsageStore
@@ -52,8 +53,8 @@ def copy_tree(tmp: Path) -> tuple[Path, Path]:
 
 
 async def start_bot(fake: FakeBotAPI, tmp: Path, *, watch: bool = False, store: bool = True,
-                    rate_limit: bool = True, **settings: Any) -> Harness:
-    corpus, config = copy_tree(tmp)
+                    rate_limit: bool = True, journal: UpdateJournal | None = None, **settings: Any) -> Harness:
+    corpus, config = (tmp / "corpus", tmp / "config") if (tmp / "corpus").exists() else copy_tree(tmp)
     if settings:
         # Overrides go into the copied telegram.yaml, so a live reload of the config keeps them.
         path = config / "telegram.yaml"
@@ -66,7 +67,8 @@ async def start_bot(fake: FakeBotAPI, tmp: Path, *, watch: bool = False, store: 
     live, holder = start_live(corpus, config, tmp / "cache")
     usage = UsageStore.open(tmp / "usage.sqlite3", b"test-key", 30) if store else None
     services = Services(holder, config, telegram_settings, texts, store=usage, live=live)
-    app = build_application(fake.token, fake.base_url, services, rate_limit=rate_limit, poll_timeout=1)
+    app = build_application(fake.token, fake.base_url, services, rate_limit=rate_limit, poll_timeout=1,
+                            journal=journal)
     if not watch:
         services.live = None  # post_init would start the file watcher; most tests do not want it
     await start_polling_in_loop(app, poll_timeout=1)

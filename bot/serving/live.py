@@ -6,6 +6,10 @@ What happens to a bad file (the README repeats this):
 - A removed article disappears with the next swap and is never quoted again.
 - A config file with an error keeps its last good version (or the defaults, if it never loaded); reported.
 - If the build itself fails, the whole reload is refused and the last good engine keeps serving.
+- A reload that would go from some articles to none (the folder removed, replaced by an empty one, unreadable, a
+  symlink to an empty folder) is refused: the last good corpus keeps serving until articles are back. Emptying the
+  corpus on purpose takes a file named EMPTY_MARKER in the folder.
+- An empty settings file (an editor's save caught midway) keeps the last good settings, like a broken one.
 
 The build runs off the event loop; questions in flight finish on the engine they started with, because handlers
 take `holder.get()` once per question and engines are immutable. A small corpus is rebuilt in a worker thread; from
@@ -23,7 +27,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -36,7 +40,7 @@ from bot.search.settings import SearchSettings, Synonyms, load_search_settings, 
 from bot.serving.build_process import build_in_process
 from bot.serving.cache import cache_key, read_cache, remove_stale_temporaries, write_cache
 from bot.serving.holder import EngineHolder
-from bot.yamlfile import read_text
+from bot.yamlfile import blank_settings, read_text
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +49,15 @@ DEBOUNCE_MS = 800  # editors write a file in several steps; wait for them to set
 # start, which a small corpus does not repay. Longest event-loop stall measured (`python -m bot bench` reload worker):
 # thread 26-39 ms at 10k chunks, 60 ms at 20k, 280-660 ms at 100k; child process 8-12, 16 and 23-37 ms.
 PROCESS_BUILD_FROM_CHUNKS = 5_000
+# A file of this name in the corpus folder says "no articles" is meant: without it, a reload to an empty corpus is
+# refused, because a vanished or emptied folder is far more often an accident (rm -rf, a failed sync, a symlink
+# switched to an empty checkout) than a decision, and an empty engine answers every question with "not covered".
+EMPTY_MARKER = ".empty-on-purpose"
+FOLDER_CHECK_S = 1.0  # how often the watcher checks whether the corpus or config folder was removed or replaced
+
+
+class CorpusVanished(Exception):
+    """A reload found no articles where the last good corpus had some, and no EMPTY_MARKER."""
 
 
 class EngineSink(Protocol):
@@ -91,6 +104,7 @@ class ReloadReport:
     changed: bool
     reason: str
     error: str = ""
+    repeated: bool = False  # refused for the same reason as the reload before: already reported
 
     def summary(self) -> str:
         if not self.ok:
@@ -177,18 +191,29 @@ def load_articles_keeping_good(corpus_dir: Path, last: LastGood) -> tuple[list[A
     return [a for _, a in good.values()], problems
 
 
+def _empty_file(path: Path, what: str) -> Problem:
+    return Problem(str(path), f"the file is empty (an editor still saving it?): kept the last good {what}; write {{}} "
+                              "in it to go back to the defaults", severity="warning")
+
+
 def load_config_keeping_good(config_dir: Path, last: LastGood) -> tuple[SearchSettings, Synonyms, list[Problem]]:
     settings, problems = load_search_settings(config_dir)
     # Only when there is a last good version is it kept; at the first load the per-key defaults named in each
     # problem are what is used, and saying "kept the last good" then would contradict them.
-    if any(p.severity == "error" for p in problems) and last.settings is not None:
+    if last.settings is not None and blank_settings(config_dir / "search.yaml"):
+        settings = last.settings
+        problems.append(_empty_file(config_dir / "search.yaml", "search settings"))
+    elif any(p.severity == "error" for p in problems) and last.settings is not None:
         settings = last.settings
         problems.append(Problem(str(config_dir / "search.yaml"), "kept the last good search settings",
                                 severity="warning"))
     elif not any(p.severity == "error" for p in problems):
         last.settings = settings
     synonyms, more = load_synonyms(config_dir)
-    if any(p.severity == "error" for p in more) and last.synonyms is not None:
+    if last.synonyms is not None and blank_settings(config_dir / "synonyms.yaml"):
+        synonyms = last.synonyms
+        more.append(_empty_file(config_dir / "synonyms.yaml", "synonyms"))
+    elif any(p.severity == "error" for p in more) and last.synonyms is not None:
         synonyms = last.synonyms
         more.append(Problem(str(config_dir / "synonyms.yaml"), "kept the last good synonyms", severity="warning"))
     elif not any(p.severity == "error" for p in more):
@@ -237,10 +262,29 @@ class LiveCorpus:
         self._watch_task: asyncio.Task[None] | None = None
 
     def _read_files(self) -> tuple[list[Article], SearchSettings, Synonyms, list[Problem]]:
-        """What a build needs, each file keeping its last good version."""
+        """What a build needs, each file keeping its last good version. Raises CorpusVanished rather than go from
+        some articles to none by accident (the per-file memory is left as it was, so nothing is forgotten)."""
+        had = len(self.last_good.articles)
+        before = dict(self.last_good.articles), dict(self.last_good.reads)
         articles, problems = load_articles_keeping_good(self.corpus_dir, self.last_good)
+        if not articles and had and not (self.corpus_dir / EMPTY_MARKER).is_file():
+            self.last_good.articles, self.last_good.reads = before
+            raise CorpusVanished(self._why_empty(had))
         settings, synonyms, more = load_config_keeping_good(self.config_dir, self.last_good)
         return articles, settings, synonyms, problems + more
+
+    def _why_empty(self, had: int) -> str:
+        folder = self.corpus_dir
+        if not folder.exists():
+            what = f"the corpus folder {folder} is gone" + (" (a dangling symlink)" if folder.is_symlink() else "")
+        elif not folder.is_dir():
+            what = f"{folder} is no longer a folder"
+        elif folder.is_symlink():
+            what = f"the corpus folder {folder} is a symlink to {folder.resolve()}, which holds no articles"
+        else:
+            what = f"the corpus folder {folder} holds no readable articles"
+        return (f"{what}; keeping the last good corpus ({had} articles) until articles are back (to empty the corpus "
+                f"on purpose, put a file named {EMPTY_MARKER} in the folder)")
 
     def build(self) -> Engine:
         """Synchronous build in this thread (at start-up, and for reloads of a small corpus)."""
@@ -326,6 +370,10 @@ class LiveCorpus:
                     engine, cached = await asyncio.to_thread(self.build_elsewhere)
                 else:
                     engine, cached = await asyncio.to_thread(self.build), False
+            except CorpusVanished as exc:
+                log.error("reload (%s) refused: %s", reason, exc)
+                report = ReloadReport(dt.datetime.now(dt.UTC), False, current.version, len(current.articles),
+                                      len(current.chunks), (), time.perf_counter() - started, False, reason, str(exc))
             except Exception as exc:  # never let a reload take the bot down
                 log.exception("reload (%s) failed; keeping corpus %s", reason, current.version)
                 report = ReloadReport(dt.datetime.now(dt.UTC), False, current.version, len(current.articles),
@@ -341,6 +389,9 @@ class LiveCorpus:
                 report = self._report(engine, started, changed, reason)
                 log.info("reload (%s): %s", reason, report.summary())
                 self._log_problems(report.problems)
+            if (not report.ok and self.last_report is not None and not self.last_report.ok
+                    and self.last_report.error == report.error):
+                report = replace(report, repeated=True)  # a folder still missing is told once, not at every event
             self.last_report = report
         if self.on_report is not None:
             result = self.on_report(report)
@@ -353,13 +404,55 @@ class LiveCorpus:
                             tuple(engine.problems), time.perf_counter() - started, changed, reason)
 
     async def watch(self, debounce_ms: int = DEBOUNCE_MS, force_polling: bool | None = None) -> None:
-        """Reload whenever something under the corpus or config folder changes (until cancelled)."""
+        """Reload whenever something under the corpus or config folder changes (until cancelled).
+
+        A file watcher watches folders, not names: once `corpus/` is removed (or a symlink to it switched) it sees
+        nothing of the folder that comes back, and live reloads ended until the next restart. So the folders' identity
+        is checked every FOLDER_CHECK_S; when one is removed, replaced or back, the watcher is started again on what
+        exists now and a reload picks up the change.
+        """
+        while True:
+            identity = self._folder_identity()
+            folders = [str(p) for p in (self.corpus_dir, self.config_dir) if p.is_dir()]
+            stop = asyncio.Event()
+            watcher = asyncio.create_task(self._watch_folders(folders, stop, debounce_ms, force_polling)) \
+                if folders else None
+            try:
+                while True:
+                    await asyncio.sleep(FOLDER_CHECK_S)
+                    if self._folder_identity() != identity or (watcher is not None and watcher.done()):
+                        break
+            finally:
+                stop.set()
+                if watcher is not None:
+                    await asyncio.wait([watcher], timeout=5)
+                    if not watcher.done():
+                        watcher.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await watcher
+            if watcher is not None and watcher.done() and not watcher.cancelled() and watcher.exception():
+                log.warning("file watcher stopped (%s); starting it again", watcher.exception())
+            if self._folder_identity() != identity:
+                await self.reload(reason="corpus or config folder removed, replaced or back")
+
+    async def _watch_folders(self, folders: list[str], stop: asyncio.Event, debounce_ms: int,
+                             force_polling: bool | None) -> None:
         from watchfiles import awatch
 
-        folders = [str(p) for p in (self.corpus_dir, self.config_dir) if p.is_dir()]
         async for changes in awatch(*folders, debounce=debounce_ms, step=50, force_polling=force_polling,
-                                    recursive=True, ignore_permission_denied=True):
+                                    recursive=True, ignore_permission_denied=True, stop_event=stop):
             await self.reload(reason=describe_changes((change.name, path) for change, path in changes))
+
+    def _folder_identity(self) -> tuple[tuple[str, int, int] | None, ...]:
+        """Where each watched folder really is (symlinks followed) and which inode it is; None when missing."""
+        out: list[tuple[str, int, int] | None] = []
+        for folder in (self.corpus_dir, self.config_dir):
+            try:
+                st = folder.stat()
+                out.append((str(folder.resolve()), st.st_dev, st.st_ino))
+            except OSError:
+                out.append(None)
+        return tuple(out)
 
     def start_watching(self, force_polling: bool | None = None) -> asyncio.Task[None]:
         self._watch_task = asyncio.create_task(self._watch_forever(force_polling), name="corpus-watch")

@@ -3,5 +3,5 @@
 import os
 
 # Opt in to PTB's future behaviour (RetryAfter.retry_after as a timedelta) instead of a deprecation warning on every
-# 429; `handlers.deliver` accepts both forms.
+# 429; `sending.deliver` accepts both forms.
 os.environ.setdefault("PTB_TIMEDELTA", "1")

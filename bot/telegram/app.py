@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import replace
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
@@ -23,7 +24,8 @@ from telegram.ext import (
 )
 
 from bot.serving.live import ReloadReport
-from bot.telegram import admin, handlers
+from bot.telegram import admin, handlers, sending
+from bot.telegram.journal import JournalProcessor, JournalQueue, UpdateJournal, recover
 from bot.telegram.services import KEY, Services
 
 # PTB's Application is generic in six context types; this bot uses the defaults everywhere.
@@ -50,13 +52,17 @@ MENUS = {
 
 
 def build_application(token: str, base_url: str, services: Services, *, rate_limit: bool = True,
-                      poll_timeout: float = 30.0) -> App:
+                      poll_timeout: float = 30.0, journal: UpdateJournal | None = None) -> App:
+    """With a `journal`, every update is on disk before it is confirmed to Telegram and answered again after a crash
+    (bot/telegram/journal.py); without one (most tests), updates are handled exactly as PTB does."""
+    queue = JournalQueue(journal)
     builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url.rstrip("/"))
         .base_file_url(base_url.rstrip("/").removesuffix("/bot") + "/file/bot")
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .update_queue(queue)
+        .concurrent_updates(JournalProcessor(CONCURRENT_UPDATES, journal, queue))
         .get_updates_read_timeout(poll_timeout + 10)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -129,6 +135,11 @@ async def _post_init(application: App) -> None:
         services.live.start_watching()
     if services.store is not None:
         application.bot_data[PURGE_TASK] = asyncio.create_task(_purge_daily(services), name="usage-purge")
+    queue = application.update_queue
+    if isinstance(queue, JournalQueue) and queue.journal is not None:
+        # Before polling starts: what a crash left unanswered is answered first, in the order it was taken.
+        await recover(queue, application.bot)
+        await asyncio.to_thread(queue.journal.prune)
     log.info("bot @%s ready: %d articles, %d chunks", application.bot.username,
              len(services.holder.get().articles), len(services.holder.get().chunks))
 
@@ -145,6 +156,9 @@ async def _post_shutdown(application: App) -> None:
     close = getattr(services.store, "close", None)
     if close is not None:
         close()
+    queue = application.update_queue
+    if isinstance(queue, JournalQueue) and queue.journal is not None:
+        queue.journal.close()
     log.info("bot stopped")
 
 
@@ -165,16 +179,20 @@ async def _purge_daily(services: Services) -> None:
 async def on_reload(application: App, report: ReloadReport) -> None:
     """After every reload: pick up settings and texts, and tell the admin chat about changes and problems."""
     services: Services = application.bot_data[KEY]
-    services.reload_settings()
+    settings_problems = services.reload_settings()
+    if settings_problems:  # an emptied or broken telegram.yaml / texts.yaml is the admins' business too
+        report = replace(report, problems=report.problems + tuple(settings_problems))
     chat = services.settings.admin_chat
     if chat is None or not (report.changed or report.problems or not report.ok):
         return
+    if report.repeated and not settings_problems:
+        return  # the admins already know this reload is refused (a corpus folder still missing)
     if report.reason == "/reload":
         return  # the admin who asked gets the report as the command's answer
     try:
         for part in handlers.split_html_lines(admin.reload_html(report)):
-            await handlers.deliver(application.bot.send_message, part, chat_id=chat,
-                                   link_preview_options=handlers.NO_PREVIEW)
+            await sending.deliver(application.bot.send_message, part, chat_id=chat,
+                                  link_preview_options=sending.NO_PREVIEW)
     except Exception:
         log.warning("could not send the reload report to the admin chat %s", chat, exc_info=True)
 

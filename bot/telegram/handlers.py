@@ -1,7 +1,7 @@
 """Update handlers: decide (routing), ask the engine, render, send. The only place engine and Telegram meet.
 
-Every send goes through `deliver`, which falls back to plain text when Telegram cannot parse our HTML and retries
-network faults a bounded number of times, so a question gets one answer even when Telegram hiccups.
+Every send goes through `bot.telegram.sending.deliver`, which falls back to plain text when Telegram cannot parse our
+HTML and retries network faults a bounded number of times, so a question gets one answer even when Telegram hiccups.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import (
@@ -18,26 +17,23 @@ from telegram import (
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
-    LinkPreviewOptions,
     Message,
-    ReplyParameters,
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import Forbidden, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
 from bot.search.engine import Engine
 from bot.search.records import Result
 from bot.telegram import admin, render
+from bot.telegram.journal import not_delivered
 from bot.telegram.routing import command_names_bot, command_question, is_private, language_of, route_text
+from bot.telegram.sending import NO_PREVIEW, reply
 from bot.telegram.services import KEY, Services
 from bot.telegram.sessions import Session
 
 log = logging.getLogger(__name__)
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-SEND_ATTEMPTS = 4
-MAX_RETRY_WAIT = 30.0
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -45,56 +41,6 @@ Context = ContextTypes.DEFAULT_TYPE
 def services(context: Context) -> Services:
     found: Services = context.application.bot_data[KEY]
     return found
-
-
-# --- sending ----------------------------------------------------------------------------------------------------------
-
-async def deliver(send: Callable[..., Awaitable[Message]], text: str, **kwargs: Any) -> Message | None:
-    """Send HTML; on "can't parse entities" resend as plain text; wait out 429s and retry network faults.
-
-    A timeout is not retried: Telegram may have delivered the message, and a duplicate answer is worse than a
-    missing one (the error handler apologises instead).
-    """
-    parse_mode: str | None = ParseMode.HTML
-    for attempt in range(1, SEND_ATTEMPTS + 1):
-        try:
-            return await send(text=text, parse_mode=parse_mode, **kwargs)
-        except BadRequest as exc:
-            if parse_mode is not None and "can't parse entities" in str(exc).lower():
-                log.warning("Telegram could not parse our HTML (%s); sending plain text instead", exc)
-                text, parse_mode = render.plain_of(text), None
-                continue
-            raise
-        except RetryAfter as exc:
-            wait = exc.retry_after if isinstance(exc.retry_after, int | float) else exc.retry_after.total_seconds()
-            if attempt == SEND_ATTEMPTS or wait > MAX_RETRY_WAIT:
-                raise
-            log.warning("Telegram asked to slow down; retrying in %.1f s", wait)
-            await asyncio.sleep(wait)
-        except TimedOut:
-            raise
-        except NetworkError as exc:
-            if attempt == SEND_ATTEMPTS:
-                raise
-            log.warning("sending failed (%s); retry %d of %d", exc, attempt, SEND_ATTEMPTS - 1)
-            await asyncio.sleep(0.2 * 2 ** (attempt - 1))
-    return None
-
-
-def reply_kwargs(message: Message, quote: bool) -> dict[str, Any]:
-    """Answer in the same chat and forum topic; in groups as a reply to the question (also if it was deleted)."""
-    kwargs: dict[str, Any] = {"chat_id": message.chat_id, "link_preview_options": NO_PREVIEW}
-    if message.is_topic_message and message.message_thread_id is not None:
-        kwargs["message_thread_id"] = message.message_thread_id
-    if quote:
-        kwargs["reply_parameters"] = ReplyParameters(message.message_id, allow_sending_without_reply=True)
-    return kwargs
-
-
-async def reply(context: Context, message: Message, html: str, quote: bool | None = None,
-                markup: InlineKeyboardMarkup | None = None) -> Message | None:
-    quote = (not is_private(message)) if quote is None else quote
-    return await deliver(context.bot.send_message, html, reply_markup=markup, **reply_kwargs(message, quote))
 
 
 def sender_id(update: Update) -> int | None:
@@ -160,14 +106,18 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         log.info("small talk (%s) in %s chat", answer.smalltalk, message.chat.type)
         return
     note = s.texts.get(lang, "truncated", limit=engine.settings.answer.max_question_chars) if answer.truncated else ""
-    question_id = await _record(s, update, answer)
+    # Recorded once the answer was sent: an answer lost to an outage (tried again by the update journal) or to a
+    # crash (answered again after the restart) is then counted once, and only as what the user actually got.
     if not answer.answered:
         topics = engine.topics(render.MAX_TOPICS_SHOWN)
         await reply(context, message, render.abstention_html(s.texts, lang, topics, note))
+        await _record(s, update, answer)
     else:
-        session = Session(answer.question, lang, question_id)
+        session = Session(answer.question, lang, None, chat_id=message.chat_id,
+                          user_id=sender_id(update) if is_private(message) else None)
         token = s.sessions.new(session)
         await _send_result(context, message, s, session, token, 0, answer.results, note)
+        session.question_id = await _record(s, update, answer)
     log.info("question in %s chat: %s (%s) in %.1f ms", message.chat.type,
              f"answered from {answer.results[0].article}" if answer.answered else "not answered",
              answer.reason or answer.results[0].kind, (time.perf_counter() - started) * 1000)
@@ -369,7 +319,8 @@ async def on_button(update: Update, context: Context) -> None:
             await query.answer(url=render.deep_link(context.bot.username, callback.value))
         return
     session = s.sessions.get(callback.token)
-    if session is None:
+    if session is None or not session.belongs_to(message.chat_id, sender_id(update) or query.from_user.id):
+        # Another chat's token (forged or replayed): it must not show that chat's answer or store a vote on it.
         await query.answer(s.texts.get(lang, "expired"))
         return
     if callback.action == "m":
@@ -453,6 +404,7 @@ async def on_migrate(update: Update, context: Context) -> None:
 async def on_error(update: object, context: Context) -> None:
     """Log with enough context to act on (never the token: the log filter scrubs it) and apologise once."""
     error = context.error
+    not_delivered(context.application.update_queue, update, error)  # Telegram unreachable: the journal tries again
     where = ""
     if isinstance(update, Update):
         chat = update.effective_chat

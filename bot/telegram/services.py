@@ -12,12 +12,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot.problems import Problem
 from bot.search.records import Answer
 from bot.serving.holder import EngineHolder
 from bot.serving.live import LiveCorpus
 from bot.telegram.sessions import Sessions
-from bot.telegram.settings import TelegramSettings, Texts, load_telegram_settings, load_texts
+from bot.telegram.settings import (
+    TELEGRAM_FILE,
+    TEXTS_FILE,
+    TelegramSettings,
+    Texts,
+    load_telegram_settings,
+    load_texts,
+)
 from bot.telegram.throttle import Throttle
+from bot.yamlfile import blank_settings
 
 log = logging.getLogger(__name__)
 KEY = "services"
@@ -57,20 +66,43 @@ class Services:
         self.inline_throttle = Throttle(self.settings.user_messages_per_minute * INLINE_FACTOR)
         self.group_throttle = Throttle(self.settings.group_answers_per_minute)
 
-    def reload_settings(self) -> None:
-        """Pick up edited telegram.yaml / texts.yaml; a file with errors keeps the version in use (reported)."""
+    def reload_settings(self) -> list[Problem]:
+        """Pick up edited telegram.yaml / texts.yaml; returns the problems, for the log and the admin chat.
+
+        A file that is empty (an editor's truncate-then-write save caught midway) or unparsable keeps the version in
+        use, texts included: taking it as "every default" would cost the admins their commands, forget the admin
+        chat and reset the throttles. A text refused on its own keeps the text in use too.
+        """
+        reported: list[Problem] = []
+        path = self.config_dir / TELEGRAM_FILE
         settings, problems = load_telegram_settings(self.config_dir)
-        if any(p.severity == "error" for p in problems):
-            for problem in problems:
-                log.warning("config problem (keeping the telegram settings in use): %s", problem)
+        if blank_settings(path):
+            reported.append(_empty(path, "telegram settings"))
+        elif any(p.severity == "error" for p in problems):
+            reported += problems
+            reported.append(Problem(str(path), "kept the telegram settings in use", severity="warning"))
         else:
+            reported += problems
             if settings.user_messages_per_minute != self.settings.user_messages_per_minute:
                 self.user_throttle.limit = settings.user_messages_per_minute
                 self.inline_throttle.limit = settings.user_messages_per_minute * INLINE_FACTOR
             if settings.group_answers_per_minute != self.settings.group_answers_per_minute:
                 self.group_throttle.limit = settings.group_answers_per_minute
             self.settings = settings
-        texts, problems = load_texts(self.config_dir)
-        for problem in problems:
+        path = self.config_dir / TEXTS_FILE
+        if blank_settings(path):
+            reported.append(_empty(path, "texts"))
+        else:
+            texts, problems = load_texts(self.config_dir, in_use=self.texts)
+            reported += problems
+            if texts is self.texts and problems:  # the file as a whole could not be read
+                reported.append(Problem(str(path), "kept the texts in use", severity="warning"))
+            self.texts = texts  # an unparsable file gives the texts in use back; a refused key keeps its text
+        for problem in reported:
             log.warning("config problem: %s", problem)
-        self.texts = texts  # broken keys already fell back to their defaults, one by one
+        return reported
+
+
+def _empty(path: Path, what: str) -> Problem:
+    return Problem(str(path), f"the file is empty (an editor still saving it?): kept the {what} in use; write {{}} in "
+                              "it to go back to the defaults", severity="warning")

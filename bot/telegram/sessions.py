@@ -3,6 +3,10 @@
 Callback data is limited to 64 bytes, too small for a question, so buttons carry a token. Entries live in memory,
 bounded; after a restart or eviction the button says "expired" instead of guessing. "Meer" re-asks the current
 engine, so a passage removed by a reload is never shown again.
+
+A session belongs to the chat it was answered in, and for a private answer to its user: a callback carrying its token
+from anywhere else (a forged or replayed callback) gets "expired", so one chat never sees another's answer or votes
+on it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,11 @@ class Session:
     language: str
     question_id: int | None = None
     shown: dict[int, tuple[str, str]] = field(default_factory=dict)  # index -> (article id, quote)
+    chat_id: int | None = None  # where the answer was sent
+    user_id: int | None = None  # who asked, for an answer in a private chat; None in groups (anyone there may vote)
+
+    def belongs_to(self, chat_id: int, user_id: int | None) -> bool:
+        return chat_id == self.chat_id and (self.user_id is None or user_id == self.user_id)
 
 
 class Sessions:

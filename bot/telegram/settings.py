@@ -211,23 +211,41 @@ class Texts:
     def get(self, language: str, key: str, **values: object) -> str:
         """Plain text (the renderer escapes it) for a user's language, falling back to Dutch."""
         table = self.by_language.get(language) or self.by_language["nl"]
-        return table[key].format(**values) if values else table[key]
+        return fill(table[key], values) if values else table[key]
 
 
-def _placeholders(text: str) -> set[str] | None:
+def fill(template: str, values: dict[str, object]) -> str:
+    """`template` with each {name} replaced by str(value). Not str.format: a format specification or conversion in
+    an operator's text ({count:>99999999}) would run as code and build a 100 MB message. The loader refuses them;
+    this applies none even if one got through."""
+    out: list[str] = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        out.append(literal)
+        if name is not None:
+            out.append(str(values[name]))
+    return "".join(out)
+
+
+def _fields(text: str) -> list[tuple[str, str, str | None]] | None:
+    """(name, format spec, conversion) of each placeholder; None when the braces do not balance."""
     try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        return [(name, spec or "", conversion) for _, name, spec, conversion in string.Formatter().parse(text)
+                if name is not None]
     except ValueError:
         return None
 
 
-def load_texts(config_dir: Path) -> tuple[Texts, list[Problem]]:
+def load_texts(config_dir: Path, in_use: Texts | None = None) -> tuple[Texts, list[Problem]]:
+    """Texts from texts.yaml; a text that is missing or refused is the built-in default, or with `in_use` (a reload)
+    the text in use, so a bad edit never replaces an operator's good text with the shipped one."""
     path = config_dir / TEXTS_FILE
     if not path.exists():
         return Texts(), []
     data, problems = load_mapping(path)
     if data is None:
-        return Texts(), problems
+        return (in_use or Texts()), problems
+    base = (in_use or Texts()).by_language
+    kept = "(keeping the text in use)" if in_use is not None else "(using the default)"
     where = str(path)
     tables: dict[str, dict[str, str]] = {}
     for language in data:
@@ -235,38 +253,57 @@ def load_texts(config_dir: Path) -> tuple[Texts, list[Problem]]:
             problems.append(Problem(where, f"unknown language '{language}' (known: {', '.join(LANGUAGES)})",
                                     file_key_line(path, str(language)), severity="warning"))
     for language in LANGUAGES:
+        # A key left out is the default (taking it out is how an operator goes back to it); a refused one keeps
+        # what it was.
         table = dict(DEFAULT_TEXTS[language])
+        previous = base.get(language) or DEFAULT_TEXTS[language]
         raw = data.get(language) or {}
         if not isinstance(raw, dict):
-            problems.append(Problem(where, f"'{language}' must be a mapping of text keys",
+            problems.append(Problem(where, f"'{language}' must be a mapping of text keys {kept}",
                                     file_key_line(path, language)))
             raw = {}
+            table = dict(previous)
         for key, value in raw.items():
             if key not in table:
                 problems.append(Problem(where, f"unknown text '{language}.{key}'",
                                         file_key_line(path, str(key), language), severity="warning"))
                 continue
             if not isinstance(value, str) or not value.strip():
-                problems.append(Problem(where, f"'{language}.{key}' must be non-empty text (using the default)",
+                problems.append(Problem(where, f"'{language}.{key}' must be non-empty text {kept}",
                                         file_key_line(path, key, language)))
+                table[key] = previous.get(key, table[key])
                 continue
-            found = _placeholders(value)
-            if found is None:
+            fields = _fields(value)
+            if fields is None:
                 problems.append(Problem(where, f"'{language}.{key}' has an unbalanced '{{' or '}}': placeholders are "
                                                "written {name}, a literal brace is doubled ({{ or }}) "
-                                               "(using the default)", file_key_line(path, key, language)))
+                                               f"{kept}", file_key_line(path, key, language)))
+                table[key] = previous.get(key, table[key])
                 continue
             if key in _SHORT_TEXTS and len(value) > MAX_SHORT_TEXT - 20:
                 problems.append(Problem(where, f"'{language}.{key}' is {len(value)} characters; at most "
-                                               f"{MAX_SHORT_TEXT - 20} fit in a button's pop-up (using the default)",
+                                               f"{MAX_SHORT_TEXT - 20} fit in a button's pop-up {kept}",
                                         file_key_line(path, key, language)))
+                table[key] = previous.get(key, table[key])
                 continue
+            fancy = [(n, spec, conv) for n, spec, conv in fields if spec or conv]
+            if fancy:
+                # {count:>5000} made /start too long to send, {count!r:^99999999} a 100 MB message: templates only.
+                name, spec, conv = fancy[0]
+                shown = "{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}"
+                problems.append(Problem(where, f"'{language}.{key}' uses {shown}: only plain placeholders such as "
+                                               f"{{{name}}} are allowed, without a format specification or "
+                                               f"conversion {kept}", file_key_line(path, key, language)))
+                table[key] = previous.get(key, table[key])
+                continue
+            found = {name for name, _, _ in fields}
             allowed = _PLACEHOLDERS.get(key, set())
             if not found <= allowed:
                 extra = ", ".join("{" + name + "}" for name in sorted(found - allowed))
                 hint = ", ".join("{" + name + "}" for name in sorted(allowed)) or "none"
                 problems.append(Problem(where, f"'{language}.{key}' uses {extra}; allowed placeholders: {hint} "
-                                               "(using the default)", file_key_line(path, key, language)))
+                                               f"{kept}", file_key_line(path, key, language)))
+                table[key] = previous.get(key, table[key])
                 continue
             table[key] = value
         tables[language] = table

@@ -8,29 +8,36 @@ truncated), with a key that lives outside the database (env `RELATIEBOT_HASH_KEY
 it). The same person hashes the same way across restarts, so "one vote per user" works, but someone who only has the
 database cannot recover ids by hashing every possible number. Rows older than `retention_days` are purged.
 
-A corrupt database never stops the bot: it is moved aside (`<name>.corrupt-<UTC timestamp>`, never deleted, so an
-operator can still rescue it) and a fresh one is created.
+A damaged database never stops the bot: it is moved aside (`<name>.corrupt-<UTC timestamp>`, never deleted) and a
+fresh one is created with every row that could still be read from it (bot/usage/repair.py). At start that is found by
+an integrity check; while running, by the write that fails: each write first lets SQLite drop its cached pages
+(`PRAGMA shrink_memory`, microseconds), so a file damaged under the bot shows at the next write instead of taking
+writes into a cache until the next start.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.search.records import Answer
 from bot.usage.aside import move_aside
 from bot.usage.grouping import UnansweredGroup, group_questions
 from bot.usage.keys import hash_id, load_hash_key
+from bot.usage.repair import is_damage, salvage
 from bot.usage.settings import UsageSettings
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
+T = TypeVar("T")
 MAX_UNANSWERED_SCAN = 5000  # grouping looks at this many most recent unanswered questions at most
 
 
@@ -144,6 +151,21 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _replace_with_salvage(path: Path) -> sqlite3.Connection:
+    """Move the damaged database aside (kept) and start a fresh one holding every row that can still be read."""
+    moved = move_aside(path, "usage database")
+    # The WAL and shared-memory files belong to the damaged database: replaying them into the fresh one would corrupt
+    # it again, so they go aside with it (and the salvage reads the newest rows from its WAL).
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(moved.with_name(moved.name + suffix))
+    conn = _connect(path)
+    saved = salvage(moved, conn)
+    log.warning("usage store: %s salvaged from %s into a fresh %s", saved.summary(), moved.name, path.name)
+    return conn
+
+
 class UsageStore:
     """Thread-safe synchronous store; every method holds one lock for one or two short statements."""
 
@@ -158,7 +180,8 @@ class UsageStore:
 
     @classmethod
     def open(cls, path: Path, key: bytes, retention_days: int, store_question_text: bool = True) -> UsageStore:
-        """Open or create the database; a corrupt file is moved aside and replaced. Purges old rows."""
+        """Open or create the database; a damaged file is moved aside and its readable rows salvaged into a fresh
+        one. Purges old rows."""
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             conn = _connect(path)
@@ -166,14 +189,7 @@ class UsageStore:
             raise
         except sqlite3.DatabaseError as exc:
             log.warning("usage database %s cannot be used (%s)", path, exc)
-            moved = move_aside(path, "usage database")
-            # The WAL and shared-memory files belong to the damaged database: replaying them into the fresh one
-            # would corrupt it again, so they go aside with it.
-            for suffix in ("-wal", "-shm", "-journal"):
-                side = path.with_name(path.name + suffix)
-                if side.exists():
-                    side.rename(moved.with_name(moved.name + suffix))
-            conn = _connect(path)
+            conn = _replace_with_salvage(path)
         store = cls(conn, path, key, retention_days, store_question_text)
         removed = store.purge()
         if removed:
@@ -203,6 +219,45 @@ class UsageStore:
 
     # -- writes ---------------------------------------------------------------------------------------------------
 
+    def _write(self, statements: Callable[[sqlite3.Connection], T]) -> T:
+        """Run a write; if it fails because the file is damaged, repair the store at once and write again.
+
+        Called from worker threads, so a repair (a second or so for a large file) never stalls the event loop, and
+        the bot keeps answering meanwhile: the store is bookkeeping.
+        """
+        with self._lock:
+            try:
+                # Drop the cached pages: a write then reads its path through the file from disk (the OS cache), so a
+                # file damaged under the bot fails this write instead of taking writes until the next start.
+                self._conn.execute("PRAGMA shrink_memory")
+                return statements(self._conn)
+            except sqlite3.DatabaseError as exc:
+                if not (is_damage(exc) or self._check_fails()):
+                    raise
+                log.error("usage database %s is damaged (%s): salvaging its readable rows into a fresh one now",
+                          self.path, exc)
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
+                self._conn = _replace_with_salvage(self.path)
+                return statements(self._conn)  # the row that found the damage goes into the repaired store
+
+    def _check_fails(self) -> bool:
+        """After an error that does not name damage (e.g. "no such table" when the schema page was overwritten):
+        does an integrity check on a fresh connection fail? A lock or a full disk is no damage and not repaired."""
+        try:
+            probe = sqlite3.connect(self.path, timeout=1.0)
+        except sqlite3.Error:
+            return True
+        try:
+            row = probe.execute("PRAGMA quick_check").fetchone()
+            return row is None or row[0] != "ok"
+        except sqlite3.OperationalError as exc:
+            return not ("locked" in str(exc) or "busy" in str(exc))
+        except sqlite3.DatabaseError:
+            return True
+        finally:
+            probe.close()
+
     def record_question(self, *, question: str, answer: Answer, chat_type: str, user_id: int | None,
                         chat_id: int | None, at: dt.datetime | None = None) -> int:
         """Store one question and the passage shown first; returns the row id (for feedback to refer to)."""
@@ -219,12 +274,11 @@ class UsageStore:
             self.hash(user_id),
             self.hash(chat_id),
         )
-        with self._lock:
-            cursor = self._conn.execute(
-                "INSERT INTO questions (at, question, answered, reason, article, section, quote, chat_type, "
-                "user_hash, chat_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
+        cursor = self._write(lambda conn: conn.execute(
+            "INSERT INTO questions (at, question, answered, reason, article, section, quote, chat_type, "
+            "user_hash, chat_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            row,
+        ))
         return int(cursor.lastrowid or 0)
 
     def record_feedback(self, *, question_id: int | None, vote: int, question: str, article: str, quote: str,
@@ -236,37 +290,44 @@ class UsageStore:
         user_hash = self.hash(user_id)
         row = (_stamp(_utc(at)), question_id, vote, question if self.store_question_text else "", article, quote,
                chat_type, user_hash, self.hash(chat_id))
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+        def vote_once(conn: sqlite3.Connection) -> None:
+            conn.execute("BEGIN IMMEDIATE")
             try:
                 # `IS` rather than `=` so an unknown question id or user (NULL) still matches its earlier vote.
-                self._conn.execute(
+                conn.execute(
                     "DELETE FROM feedback WHERE user_hash IS ? AND question_id IS ? AND article = ? AND quote = ?",
                     (user_hash, question_id, article, quote),
                 )
-                self._conn.execute(
+                conn.execute(
                     "INSERT INTO feedback (at, question_id, vote, question, article, quote, chat_type, user_hash, "
                     "chat_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     row,
                 )
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
+            conn.execute("COMMIT")
+
+        self._write(vote_once)
 
     def purge(self, now: dt.datetime | None = None) -> int:
         """Delete rows older than retention_days from both tables; returns how many went."""
         cutoff = _stamp(_utc(now) - dt.timedelta(days=self.retention_days))
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+
+        def delete_old(conn: sqlite3.Connection) -> int:
+            conn.execute("BEGIN IMMEDIATE")
             try:
-                removed = self._conn.execute("DELETE FROM questions WHERE at < ?", (cutoff,)).rowcount
-                removed += self._conn.execute("DELETE FROM feedback WHERE at < ?", (cutoff,)).rowcount
+                removed = int(conn.execute("DELETE FROM questions WHERE at < ?", (cutoff,)).rowcount)
+                removed += int(conn.execute("DELETE FROM feedback WHERE at < ?", (cutoff,)).rowcount)
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
-        return removed
+            conn.execute("COMMIT")
+            return removed
+
+        return self._write(delete_old)
 
     # -- reads ----------------------------------------------------------------------------------------------------
 

@@ -112,6 +112,32 @@ def test_revoked_token_is_a_clear_error_without_the_token(tmp_path: Path) -> Non
     assert any(c.status == 401 for c in fake.calls), "the fake was asked and refused the token"
 
 
+def test_a_malformed_base_url_ends_the_bot_naming_the_variable(tmp_path: Path) -> None:
+    """It used to be retried forever as "cannot reach Telegram", sending the operator after an outage."""
+    for wrong, said in [("http://127.0.0.1:99999/bot", "is not a valid address"),
+                        ("ftp://127.0.0.1/bot", "must start with http:// or https://, not ftp://"),
+                        ("not an address", "must start with http:// or https://")]:
+        result = run_bot(tmp_path, {"TELEGRAM_BOT_TOKEN": FakeBotAPI().token, "TELEGRAM_BASE_URL": wrong}, timeout=30)
+        assert result.returncode == 2, result.stderr
+        assert f"error: TELEGRAM_BASE_URL {said}" in result.stderr
+        assert "cannot reach Telegram" not in result.stderr
+
+
+def test_a_404_from_the_api_path_is_a_wrong_address_and_a_401_a_refused_token(tmp_path: Path) -> None:
+    fake = FakeBotAPI()
+    fake.start()
+    try:
+        wrong_path = fake.base_url.replace("/bot", "/api/bot")  # the fake, like Telegram, answers 404 there
+        result = run_bot(tmp_path, {"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_BASE_URL": wrong_path})
+    finally:
+        fake.stop()
+    assert result.returncode == 2, result.stderr
+    assert "answered 404 Not Found: TELEGRAM_BASE_URL is probably the wrong address" in result.stderr
+    assert "refused TELEGRAM_BOT_TOKEN" not in result.stderr
+    assert fake.token.split(":", 1)[1] not in result.stderr + result.stdout
+    # The 401 half is test_revoked_token_is_a_clear_error_without_the_token.
+
+
 def test_usage_data_follows_relatiebot_data(tmp_path: Path) -> None:
     """With RELATIEBOT_DATA set, nothing is written beside the config (the repository in production)."""
     fake = FakeBotAPI()

@@ -117,6 +117,8 @@ async def test_feedback_buttons_are_acknowledged_and_stored(bot: Harness) -> Non
     chat = fake.private_chat(anna)
     fake.send_message(chat, anna, RULE_Q)
     [first] = await fake.wait_sent(1, chat["id"])
+    assert bot.store is not None
+    await fake.wait_for(lambda: bot.store is not None and bot.store.today()[0] == 1, what="the question recorded")
     fake.press_button(first["result"], button(first, "👎")["callback_data"], anna)
     await fake.wait_for(lambda: len(fake.answered_callbacks()) == 1)
     assert fake.answered_callbacks()[0]["text"] == "Dank u, dat nemen we mee."
@@ -183,7 +185,10 @@ async def test_abstention_says_so_and_lists_topics_without_a_quote(bot: Harness)
     for title in [a.title for a in real_engine().articles.values()]:
         assert html.escape(title, quote=False) in sent["text"]
     assert buttons(sent) == []
-    assert bot.store is not None and bot.store.unanswered()[0].representative == OFF_TOPIC
+    store = bot.store
+    assert store is not None
+    await fake.wait_for(lambda: store.unanswered() != [], what="recorded (right after the answer was sent)")
+    assert store.unanswered()[0].representative == OFF_TOPIC
 
 
 async def test_english_user_gets_english_texts_and_the_dutch_quote(bot: Harness) -> None:
@@ -229,6 +234,9 @@ async def test_admin_commands_for_admins(bot: Harness) -> None:
     chat = fake.private_chat(boss)
     fake.send_message(chat, boss, OFF_TOPIC)
     await fake.wait_sent(1, chat["id"])
+    store = bot.store
+    assert store is not None
+    await fake.wait_for(lambda: store.today()[0] == 1, what="recorded (right after the answer was sent)")
     fake.send_message(chat, boss, "/status")
     sent = await fake.wait_sent(2, chat["id"])
     engine = real_engine()
@@ -357,7 +365,7 @@ async def test_inline_query_offers_formatted_quotes(bot: Harness) -> None:
 # --- faults in rendering and delivery ---------------------------------------------------------------------------
 
 async def test_unparseable_html_falls_back_to_plain_text(bot: Harness) -> None:
-    from bot.telegram.handlers import deliver
+    from bot.telegram.sending import deliver
 
     fake = bot.fake
     anna = fake.user(1)

@@ -104,6 +104,67 @@ async def test_forged_callback_data_reveals_nothing_and_breaks_nothing(
     await fake.wait_sent(len(extra) + 2, chat["id"])
 
 
+async def test_a_callback_from_another_chat_or_user_gets_expired_and_leaves_no_trace(bot: Harness) -> None:
+    """A callback carrying chat A's session token, pressed in chat B, used to show B the next passage of A's answer
+    and to store feedback with A's question text."""
+    fake = bot.fake
+    anna, ben = fake.user(1), fake.user(2)
+    chat_a, chat_b = fake.private_chat(anna), fake.private_chat(ben)
+    group = fake.group_chat()
+    fake.send_message(chat_a, anna, QUESTION)
+    [answer_a] = await fake.wait_sent(1, chat_a["id"])
+    fake.send_message(chat_b, ben, "Hoe houd ik klanten trouw?")
+    [answer_b] = await fake.wait_sent(1, chat_b["id"])
+    fake.send_message(group, ben, "/vraag@RelatieBot Hoe houd ik klanten trouw?")
+    [answer_group] = await fake.wait_sent(1, group["id"])
+    rows = answer_a["reply_markup"]["inline_keyboard"]
+    a_data = [b["callback_data"] for row in rows for b in row if "callback_data" in b and not b["callback_data"]
+              .startswith("a")]
+    assert len(a_data) == 3  # Meer, 👍, 👎
+    for data in a_data:
+        fake.press_button(answer_b["result"], data, ben, check_button=False)  # in another private chat
+        fake.press_button(answer_a["result"], data, ben, check_button=False)  # in A's chat, by someone else
+        fake.press_button(answer_group["result"], data, ben, check_button=False)  # in a group
+    await fake.wait_for(lambda: len(fake.answered_callbacks()) == 3 * len(a_data), timeout=10)
+    assert {c.get("text") for c in fake.answered_callbacks()} == {"Dit antwoord is verlopen; stel de vraag opnieuw."}
+    await asyncio.sleep(0.3)
+    assert len(fake.sent(chat_a["id"])) == len(fake.sent(chat_b["id"])) == len(fake.sent(group["id"])) == 1
+    assert bot.store is not None
+    assert bot.store.feedback_totals() == (0, 0)
+    fake.press_button(answer_a["result"], a_data[1], anna)  # the asker in their own chat still may
+    await fake.wait_for(lambda: bot.store is not None and bot.store.feedback_totals() == (1, 0), timeout=5)
+
+
+async def test_a_usage_database_damaged_while_running_is_repaired_and_the_bot_keeps_answering(
+        bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    import os
+
+    from bot.search.records import Answer
+
+    store = bot.store
+    assert store is not None
+    for i in range(2000):
+        store.record_question(question=f"eerdere vraag {i} " * 4, answer=Answer(f"q{i}", (), reason="no-match"),
+                              chat_type="private", user_id=i, chat_id=i)
+    store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with store.path.open("r+b") as file:  # a failing disk or a stray writer
+        for page in range(3, store.path.stat().st_size // 4096, 10):
+            file.seek(page * 4096)
+            file.write(os.urandom(4096))
+    fake = bot.fake
+    anna = fake.user(1)
+    chat = fake.private_chat(anna)
+    fake.send_message(chat, anna, QUESTION)
+    [sent] = await fake.wait_sent(1, chat["id"])
+    assert "<blockquote>" in sent["text"]
+    # The question is recorded right after its answer was sent; that write finds the damage.
+    await fake.wait_for(lambda: any("is damaged" in r.getMessage() for r in caplog.records if r.levelname == "ERROR"),
+                        what="the damage logged")
+    asked, _ = store.today()
+    assert 1400 < asked <= 2001  # most earlier rows salvaged, and this question recorded
+    assert list(store.path.parent.glob("usage.sqlite3.corrupt-*"))
+
+
 @pytest.fixture
 def log_capture() -> Iterator[tuple[io.StringIO, io.StringIO]]:
     """Two handlers on the root logger at DEBUG: one raw (what libraries emit), one with the production filter."""

@@ -515,3 +515,24 @@ def test_popup_texts_longer_than_telegram_allows_are_refused(tmp_path: Path) -> 
     texts, problems = load_texts(tmp_path)
     assert any("'nl.expired'" in p.message and "pop-up" in p.message for p in problems)
     assert texts.get("nl", "expired") == DEFAULT_TEXTS["nl"]["expired"]
+
+
+def test_format_specifications_and_conversions_in_texts_are_refused_naming_the_key(tmp_path: Path) -> None:
+    """`{count:>5000}` made /start too long to send and `{count!r:^99999999}` built a 100 MB message."""
+    texts, problems = load_texts(_write(tmp_path, "texts.yaml",
+                                        "nl:\n  welcome: 'Welkom {count:>5000}'\n"
+                                        "en:\n  welcome: 'Hi {count!r:^99999999}'\n  truncated: 'max {limit!s}'\n"))
+    by_line = {p.line: p.message for p in problems}
+    assert by_line[2] == ("'nl.welcome' uses {count:>5000}: only plain placeholders such as {count} are allowed, "
+                          "without a format specification or conversion (using the default)")
+    assert by_line[4].startswith("'en.welcome' uses {count!r:^99999999}: only plain placeholders")
+    assert by_line[5].startswith("'en.truncated' uses {limit!s}: only plain placeholders")
+    assert texts.get("nl", "welcome", count=7) == DEFAULT_TEXTS["nl"]["welcome"].format(count=7)
+    assert len(texts.get("en", "welcome", count=7)) < 300
+
+
+def test_a_format_specification_that_got_through_is_not_applied() -> None:
+    from bot.telegram.settings import Texts
+
+    texts = Texts({"nl": {**DEFAULT_TEXTS["nl"], "welcome": "{count:>99999999} {{echt}}"}})
+    assert texts.get("nl", "welcome", count=7) == "7 {echt}"

@@ -315,7 +315,7 @@ def test_random_bytes_are_moved_aside_and_a_fresh_database_works(tmp_path: Path,
     assert any("moved aside" in r.message for r in caplog.records if r.levelname == "WARNING")
 
 
-def test_truncated_database_is_moved_aside(tmp_path: Path) -> None:
+def test_truncated_database_is_moved_aside_and_its_first_half_salvaged(tmp_path: Path) -> None:
     path = tmp_path / "usage.sqlite3"
     opened = UsageStore.open(path, KEY, retention_days=3650)
     for i in range(2000):
@@ -326,10 +326,11 @@ def test_truncated_database_is_moved_aside(tmp_path: Path) -> None:
     assert len(data) > 100_000
     path.write_bytes(data[: len(data) // 2])
     reopened = UsageStore.open(path, KEY, retention_days=3650)
-    assert reopened.today(now=NOW) == (0, 0.0)  # fresh
+    salvaged = reopened.today(now=NOW)[0]
+    assert 500 < salvaged < 2000  # a fresh database with the rows of the half that is still there
     reopened.record_question(question="na herstel", answer=unanswered(""), chat_type="private", user_id=1,
                              chat_id=1, at=NOW)
-    assert reopened.today(now=NOW) == (1, 0.0)
+    assert reopened.today(now=NOW) == (salvaged + 1, 0.0)
     reopened.close()
     aside = _aside_files(tmp_path, "usage.sqlite3")
     assert [p.stat().st_size for p in aside] == [len(data) // 2]
@@ -473,3 +474,42 @@ def test_malformed_settings_file_is_a_problem_not_a_crash(tmp_path: Path) -> Non
     settings, problems = load_usage_settings(tmp_path)
     assert settings == UsageSettings()
     assert len(problems) == 1 and "malformed YAML" in problems[0].message
+
+
+def _damage_pages(path: Path, every: int, first: int = 3) -> int:
+    """Overwrite every `every`-th page from page `first` on with random bytes, as a failing disk or a stray writer
+    would; returns how many pages."""
+    size = path.stat().st_size
+    damaged = 0
+    with path.open("r+b") as file:
+        for page in range(first, size // 4096, every):
+            file.seek(page * 4096)
+            file.write(os.urandom(4096))
+            damaged += 1
+    return damaged
+
+
+def test_a_database_damaged_while_running_is_repaired_at_the_next_write_and_keeps_its_readable_rows(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """It used to take writes into SQLite's page cache with no error until the next start, which then moved the whole
+    file aside and began empty, although most rows could still be read."""
+    path = tmp_path / "usage.sqlite3"
+    store = UsageStore.open(path, KEY, retention_days=3650)
+    for i in range(3000):
+        store.record_question(question=f"vraag nummer {i} " * 4, answer=unanswered(""), chat_type="private",
+                              user_id=i, chat_id=i, at=NOW)
+    store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the rows are in the file, not only in its WAL
+    assert _damage_pages(path, every=10) >= 10
+    qid = store.record_question(question="na de schade", answer=unanswered(""), chat_type="private", user_id=1,
+                                chat_id=1, at=NOW)  # no exception: repaired, then written
+    asked, _ = store.today(now=NOW)
+    assert 0.7 * 3000 < asked - 1 < 3000, f"{asked - 1} of 3000 rows salvaged"
+    assert qid > 3000  # ids are kept, so a vote still points at its question
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert any("is damaged" in e and "salvaging" in e for e in errors), errors
+    assert len(_aside_files(tmp_path, "usage.sqlite3")) == 1  # the damaged file is kept beside the fresh one
+    store.close()
+    reopened = UsageStore.open(path, KEY, retention_days=3650)  # the repaired file is whole
+    assert reopened.today(now=NOW) == (asked, 0.0)
+    reopened.close()
+    print(f"salvaged {asked - 1} of 3000 rows")
