@@ -184,3 +184,13 @@ def blank_settings(path: Path) -> bool:
         return yaml.safe_load(text) is None
     except (yaml.YAMLError, ValueError):
         return False  # unparsable: the loader reports that itself
+
+
+def is_whole_number(value: Any) -> bool:
+    """An int that is not a bool: YAML's `yes`/`true` load as bools, and Python counts a bool as an int."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_number(value: Any) -> bool:
+    """An int or a float that is not a bool (`k1: 1` is as good as `k1: 1.0`)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from engine_support import CONFIG, CORPUS
 from fake_bot_api import FakeBotAPI
 from telegram_support import Harness, start_bot, stop_bot
 
+# As the bot sets it when it builds its application: tests that call the sending code directly see the same PTB.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 @pytest.fixture
 def fake() -> Iterator[FakeBotAPI]:

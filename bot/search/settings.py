@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.problems import Problem
 from bot.search.index import BM25Params
-from bot.yamlfile import Rules, check_keys, file_key_line, list_item_line, load_mapping
+from bot.yamlfile import Rules, check_keys, file_key_line, is_number, is_whole_number, list_item_line, load_mapping
 
 SEARCH_FILE = "search.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
@@ -66,8 +66,10 @@ def _typed(rules: dict[str, tuple[type, Any, str]]) -> Rules:
     """Typed rules as `check_keys` rules: a float setting takes any number (not a bool), others their exact type."""
     def check(kind: type, test: Any) -> Any:
         if kind is float:
-            return lambda v: isinstance(v, int | float) and not isinstance(v, bool) and test(v)
-        return lambda v: isinstance(v, kind) and not isinstance(v, bool) and test(v)
+            return lambda v: is_number(v) and test(v)
+        if kind is int:
+            return lambda v: is_whole_number(v) and test(v)
+        return lambda v: isinstance(v, kind) and test(v)
 
     return {key: (check(kind, test), expected) for key, (kind, test, expected) in rules.items()}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from dataclasses import replace
 from typing import Any
 
@@ -26,6 +27,7 @@ from telegram.ext import (
 from bot.serving.live import ReloadReport
 from bot.telegram import admin, handlers, sending
 from bot.telegram.journal import JournalProcessor, JournalQueue, UpdateJournal, recover
+from bot.telegram.routing import ASK_COMMANDS
 from bot.telegram.services import KEY, Services
 
 # PTB's Application is generic in six context types; this bot uses the defaults everywhere.
@@ -33,7 +35,6 @@ App = Application[Any, Any, Any, Any, Any, Any]
 
 log = logging.getLogger(__name__)
 
-ASK_COMMANDS = ["vraag", "ask"]
 ADMIN_COMMANDS = ["status", "reload", "onbeantwoord", "unanswered"]
 PURGE_TASK = "usage-purge-task"
 PURGE_EVERY_S = 24 * 3600
@@ -42,11 +43,11 @@ CONCURRENT_UPDATES = 64  # questions are answered concurrently; one slow send mu
 MENUS = {
     "nl": {
         "private": [("start", "Welkom en voorbeeldvragen"), ("help", "Wat ik kan en welke artikelen ik ken")],
-        "group": [("vraag", "Stel een vraag: /vraag Hoe houd ik klanten trouw?"), ("help", "Wat ik kan")],
+        "group": [(ASK_COMMANDS[0], "Stel een vraag: /vraag Hoe houd ik klanten trouw?"), ("help", "Wat ik kan")],
     },
     "en": {
         "private": [("start", "Welcome and example questions"), ("help", "What I can do, which articles I know")],
-        "group": [("ask", "Ask a question: /ask How do I keep customers loyal?"), ("help", "What I can do")],
+        "group": [(ASK_COMMANDS[1], "Ask a question: /ask How do I keep customers loyal?"), ("help", "What I can do")],
     },
 }
 
@@ -55,6 +56,9 @@ def build_application(token: str, base_url: str, services: Services, *, rate_lim
                       poll_timeout: float = 30.0, journal: UpdateJournal | None = None) -> App:
     """With a `journal`, every update is on disk before it is confirmed to Telegram and answered again after a crash
     (bot/telegram/journal.py); without one (most tests), updates are handled exactly as PTB does."""
+    # Opt in to PTB's future behaviour (RetryAfter.retry_after as a timedelta) instead of a deprecation warning on
+    # every 429; `sending.deliver` accepts both forms. Set when the bot is built, not as a side effect of an import.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     queue = JournalQueue(journal)
     builder = (
         ApplicationBuilder()
@@ -79,7 +83,7 @@ def build_application(token: str, base_url: str, services: Services, *, rate_lim
 def add_handlers(application: App) -> None:
     application.add_handler(CommandHandler("start", handlers.on_start))
     application.add_handler(CommandHandler("help", handlers.on_help))
-    application.add_handler(CommandHandler(ASK_COMMANDS, handlers.on_ask_command))
+    application.add_handler(CommandHandler(list(ASK_COMMANDS), handlers.on_ask_command))
     application.add_handler(CommandHandler(ADMIN_COMMANDS, handlers.on_admin))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migrate))
     application.add_handler(MessageHandler(filters.COMMAND, handlers.on_unknown_command))

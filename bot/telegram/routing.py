@@ -12,7 +12,9 @@ from typing import Literal
 from telegram import Message, MessageEntity
 
 Reason = Literal["private", "mention", "reply", "command"]
-ASK_COMMANDS = ("vraag", "ask")
+ASK_COMMANDS = ("vraag", "ask")  # the Dutch and the English name of the one command that asks a question
+# Without "@bot" a group command may be meant for another bot: "/ask" is common, "/vraag" is ours.
+UNADDRESSED_ASK = ASK_COMMANDS[0]
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def route_text(message: Message, bot_username: str, bot_id: int) -> Route | None
         if command is not None:
             name, _, target = command.lstrip("/").partition("@")
             ours = target.casefold() == bot_username.casefold() or (not target and (
-                is_private(message) or name.casefold() == "vraag"))
+                is_private(message) or name.casefold() == UNADDRESSED_ASK))
             if name.casefold() in ASK_COMMANDS and ours:
                 return Route(command_question(message, bot_id), "command")
             return None

@@ -9,10 +9,9 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from bot.problems import Problem
-from bot.yamlfile import Rules, check_keys, file_key_line, load_mapping
+from bot.yamlfile import Rules, check_keys, file_key_line, is_whole_number, load_mapping
 
 TELEGRAM_FILE = "telegram.yaml"
 TEXTS_FILE = "texts.yaml"
@@ -41,24 +40,21 @@ class TelegramSettings:
     inline_results: int = 5
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 _TOP_RULES: Rules = {
     "mode": (lambda v: v in ("polling", "webhook"), "polling or webhook"),
     "base_url": (lambda v: isinstance(v, str) and v.startswith(("http://", "https://")),
                  "an http(s) address such as https://api.telegram.org/bot"),
-    "admins": (lambda v: isinstance(v, list) and all(_is_int(x) for x in v), "a list of Telegram user ids (numbers)"),
-    "admin_chat": (lambda v: v is None or _is_int(v), "a chat id (a number) or empty"),
-    "group_answers_per_minute": (lambda v: _is_int(v) and 1 <= v <= 60, "a whole number from 1 to 60"),
-    "user_messages_per_minute": (lambda v: _is_int(v) and 1 <= v <= 600, "a whole number from 1 to 600"),
-    "results_per_question": (lambda v: _is_int(v) and 1 <= v <= 20, "a whole number from 1 to 20"),
-    "inline_results": (lambda v: _is_int(v) and 1 <= v <= 50, "a whole number from 1 to 50"),
+    "admins": (lambda v: isinstance(v, list) and all(is_whole_number(x) for x in v),
+               "a list of Telegram user ids (numbers)"),
+    "admin_chat": (lambda v: v is None or is_whole_number(v), "a chat id (a number) or empty"),
+    "group_answers_per_minute": (lambda v: is_whole_number(v) and 1 <= v <= 60, "a whole number from 1 to 60"),
+    "user_messages_per_minute": (lambda v: is_whole_number(v) and 1 <= v <= 600, "a whole number from 1 to 600"),
+    "results_per_question": (lambda v: is_whole_number(v) and 1 <= v <= 20, "a whole number from 1 to 20"),
+    "inline_results": (lambda v: is_whole_number(v) and 1 <= v <= 50, "a whole number from 1 to 50"),
 }
 _WEBHOOK_RULES: Rules = {
     "listen": (lambda v: isinstance(v, str) and bool(v), "an address to listen on, e.g. 0.0.0.0"),
-    "port": (lambda v: _is_int(v) and 1 <= v <= 65535, "a port number from 1 to 65535"),
+    "port": (lambda v: is_whole_number(v) and 1 <= v <= 65535, "a port number from 1 to 65535"),
     "url": (lambda v: isinstance(v, str) and (v == "" or v.startswith("https://")), "an https:// address"),
     "path": (lambda v: isinstance(v, str) and v.strip("/") != "" and " " not in v, "a URL path such as telegram"),
 }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.problems import Problem
-from bot.yamlfile import Rules, check_keys, load_mapping
+from bot.yamlfile import Rules, check_keys, is_whole_number, load_mapping
 
 DATA_ENV = "RELATIEBOT_DATA"  # the folder for the bot's data (cache, usage database) outside the checkout
 USAGE_FILE = "usage.yaml"
@@ -37,7 +37,7 @@ _RULES: Rules = {
     "enabled": (lambda v: isinstance(v, bool), "true or false"),
     "path": (lambda v: isinstance(v, str) and bool(v.strip()) and "\x00" not in v,
              "a file path, e.g. data/usage.sqlite3"),
-    "retention_days": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 3650,
+    "retention_days": (lambda v: is_whole_number(v) and 1 <= v <= 3650,
                        "a whole number from 1 to 3650"),
     "store_question_text": (lambda v: isinstance(v, bool), "true or false"),
 }
