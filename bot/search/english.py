@@ -10,8 +10,6 @@ both sides to the same terms. Words whose Dutch translation mostly appears in id
 
 from __future__ import annotations
 
-import hashlib
-
 TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "supplier": ("leverancier",), "vendor": ("leverancier",), "suspicious": ("wantrouwig", "argwaan"),
     "distrust": ("wantrouwen",), "centre": ("centraal",), "center": ("centraal",), "central": ("centraal",),
@@ -50,7 +48,3 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "followup": ("opvolgen",), "refuse": ("weigeren", "nee"), "decline": ("weigeren",),
 }
 
-
-def digest() -> str:
-    """A fingerprint of this table: cached engines hold the translations they were built with."""
-    return hashlib.sha256(repr(sorted(TRANSLATIONS.items())).encode()).hexdigest()[:12]

@@ -14,6 +14,7 @@ worst refused. File layout: FORMAT, the cache key (64 hex), the payload digest (
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -21,7 +22,7 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
-from bot.search import english
+from bot import search
 from bot.search.articles import ARTICLE_SUFFIXES
 from bot.search.engine import Engine
 from bot.search.gc_policy import gc_paused
@@ -38,8 +39,18 @@ FORMAT = b"relatiebot-engine-cache/4\n"
 _MAGIC_LEN = len(FORMAT)
 
 
+@functools.lru_cache(maxsize=1)
+def _engine_code() -> str:
+    """Digest of the engine's source. A cached engine is the output of this code: a change to chunking, analysis or
+    a class's attributes must rebuild it, and a digest cannot be forgotten the way a version number can be."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(search.__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _package_versions() -> str:
-    parts = [f"english={english.digest()}"]
+    parts = [f"engine={_engine_code()}"]
     for name in ("simplemma", "PyStemmer", "numpy"):
         try:
             parts.append(f"{name}={metadata.version(name)}")

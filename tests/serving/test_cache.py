@@ -148,3 +148,12 @@ def test_an_engine_attribute_of_a_type_the_format_does_not_know_is_refused_not_g
         engine_file.dump(engine)
     assert not write_cache(tmp_path, "k" * 64, engine)
     assert not cache_path(tmp_path).exists()
+
+
+def test_a_change_to_the_engine_code_is_a_new_cache_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunking or analysis that changed makes a cached engine wrong: the engine's source is part of the key."""
+    from bot.serving import cache
+
+    before = cache_key(CORPUS, CONFIG)
+    monkeypatch.setattr(cache, "_engine_code", lambda: "changed-code")
+    assert cache_key(CORPUS, CONFIG) != before
