@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_paths(ev)
     ev.add_argument("file", type=Path)
     ev.add_argument("--verbose", "-v", action="store_true", help="show every question's outcome")
+    ev.add_argument("--semantic", choices=("config", "on", "off"), default="config",
+                    help="the semantic signal as search.yaml says (default), or forced on or off")
 
     corpus = sub.add_parser("corpus", help="import raw scrapes, check articles and settings")
     csub = corpus.add_subparsers(dest="corpus_command", required=True)
