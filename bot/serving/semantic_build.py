@@ -112,6 +112,9 @@ class SemanticBuilder:
         self._task: asyncio.Task[None] | None = None
         self._stop: threading.Event | None = None
         self.pending: Engine | None = None  # lexical engine serving until its vectors are ready
+        # False: an engine with too many chunks to embed inline stays lexical (the benchmark's reload worker
+        # measures the lexical reload's stalls, not a 100k-chunk embedding running beside it).
+        self.background = True
 
     def prepare(self, engine: Engine) -> Engine:
         """Blocking (a worker thread or start-up): the engine with the signal when few chunks need embedding;
@@ -127,7 +130,7 @@ class SemanticBuilder:
             log.exception("semantic signal: embedding failed; answering with BM25 alone")
             self.pending = None
             return engine
-        self.pending = engine
+        self.pending = engine if self.background else None
         return engine
 
     def start(self, sink: Sink) -> asyncio.Task[None] | None:
