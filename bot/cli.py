@@ -91,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"error: {'; '.join(missing)} (give --corpus / --config, or run from the repository)", file=sys.stderr)
         return 2
+    if command in ("run", "ask", "chat", "eval"):
+        from bot.run import data_dir
+
+        # Where the semantic signal's vectors are kept: the bot's cache folder, so `ask`, `chat` and `eval` reuse
+        # what the bot (or an earlier run) embedded.
+        args.embeddings = data_dir(args.config) / "cache"
     if command == "run":
         from bot.run import main_run
 

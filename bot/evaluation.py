@@ -141,12 +141,10 @@ ROWS = (("hit@1", "hit_at_1"), ("MRR@5", "mrr_at_5"), ("abstain precision", "abs
         ("abstain recall", "abstain_recall"), ("wrong-quote rate", "wrong_quote_rate"), ("handled right", "right"))
 
 
-def load_engine(corpus: Path, config: Path, semantic: str = "config") -> Engine:
+def load_engine(corpus: Path, config: Path, semantic: str = "config", embeddings: Path | None = None) -> Engine:
     """The engine to score: as configured, or with the semantic signal forced on or off (`--semantic`), so one
-    settings folder gives the figures with and without it. Vectors are cached in the data folder's cache, like the
-    bot's, so a second run embeds nothing."""
-    from bot.run import data_dir
-
+    settings folder gives the figures with and without it. Vectors are kept in `embeddings` (the command line passes
+    the bot's cache folder), so a second run embeds nothing."""
     articles, problems = load_articles(corpus)
     settings, more = load_search_settings(config)
     synonyms, even_more = load_synonyms(config)
@@ -155,7 +153,7 @@ def load_engine(corpus: Path, config: Path, semantic: str = "config") -> Engine:
     engine = Engine(articles, settings, synonyms, problems + more + even_more)
     if semantic == "on" and not engine.wants_semantic():
         raise SystemExit(f"--semantic on: the model package {settings.semantic.model!r} is not installed")
-    return engine.embedded(data_dir(config) / "cache")
+    return engine.embedded(embeddings)
 
 
 def main_eval(args: argparse.Namespace) -> int:
@@ -164,7 +162,8 @@ def main_eval(args: argparse.Namespace) -> int:
     except (OSError, ValueError, yaml.YAMLError) as exc:
         print(f"cannot read judgments: {exc}", file=sys.stderr)
         return 2
-    engine = load_engine(args.corpus, args.config, getattr(args, "semantic", "config"))
+    engine = load_engine(args.corpus, args.config, getattr(args, "semantic", "config"),
+                         getattr(args, "embeddings", None))
     scores = evaluate(engine, judgments)
     for outcome in scores.outcomes:
         j = outcome.judgment

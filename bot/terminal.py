@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 import textwrap
-from pathlib import Path
 
 from bot.search.engine import Engine
 from bot.search.records import Answer, Result
@@ -47,15 +46,8 @@ def format_answer(answer: Answer, engine: Engine, show: int = 1, more: str = MOR
     return "\n\n".join(lines) if len(lines) > 1 else lines[0]
 
 
-def _embeddings(config: Path) -> Path:
-    """The semantic signal's vectors are kept where the bot keeps them: a second `ask` embeds nothing."""
-    from bot.run import data_dir
-
-    return data_dir(config) / "cache"
-
-
 def main_ask(args: argparse.Namespace) -> int:
-    engine = Engine.load(args.corpus, args.config, _embeddings(args.config))
+    engine = Engine.load(args.corpus, args.config, getattr(args, "embeddings", None))
     _warn(engine)
     for question in args.questions:
         answer = engine.ask(question, limit=args.limit)
@@ -72,7 +64,7 @@ def _warn(engine: Engine) -> None:
 
 
 def main_chat(args: argparse.Namespace) -> int:
-    engine = Engine.load(args.corpus, args.config, _embeddings(args.config))
+    engine = Engine.load(args.corpus, args.config, getattr(args, "embeddings", None))
     _warn(engine)
     print(f"Terminal chat met {len(engine.articles)} artikelen ({len(engine.chunks)} passages). {CHAT_HELP}")
     last: Answer | None = None

@@ -256,7 +256,11 @@ class Engine:
         spare = 0 < settings.veto_spare_words <= words  # a passage holding every word of a longer question stays
         kept = [c for c in accepted
                 if cosines[c.chunk_index] >= settings.veto_below or (spare and c.coverage >= 1.0)]
-        top = np.argsort(-cosines, kind="stable")[: settings.candidates]
+        # The best `candidates` by cosine, best first (ties by chunk order): a partition, not a sort of every chunk
+        # (a full argsort cost ~8 ms a question at 100k chunks).
+        count = min(settings.candidates, len(cosines))
+        top = np.argpartition(-cosines, count - 1)[:count]
+        top = top[np.lexsort((top, -cosines[top]))]
         semantic_rank = {int(i): rank for rank, i in enumerate(top.tolist(), start=1)}
         shown = {c.chunk_index for c in kept}
         found = {c.chunk_index: c for c in candidates}

@@ -243,7 +243,7 @@ def test_the_store_holds_no_pickle(tmp_path: Path) -> None:
 def test_fusion_vetoes_rescues_and_orders(monkeypatch: pytest.MonkeyPatch) -> None:
     """With hand-made vectors: a BM25 passage far in meaning is dropped, a passage BM25 missed is shown above the
     bar, and nothing else changes hands."""
-    engine = _engine(_settings(veto_below=0.5, answer_above=0.9))
+    engine = _engine(_settings(veto_below=0.5, answer_above=0.9, veto_spare_words=0))
     question = "Wat willen klanten eigenlijk van mij?"
     lexical = engine.ask(question)
     assert lexical.answered
@@ -267,3 +267,30 @@ def test_fusion_vetoes_rescues_and_orders(monkeypatch: pytest.MonkeyPatch) -> No
     assert bm25_top not in shown
     assert elsewhere in shown
     assert set(shown) - {elsewhere} <= {r.chunk_index for r in engine.ask(question, limit=50).results}
+
+
+def test_a_passage_with_every_word_of_a_longer_question_escapes_the_veto() -> None:
+    """`veto_spare_words`: the exact phrase a user typed is kept even where the small model finds it far."""
+    question = "Wat willen klanten eigenlijk van mij?"
+    engine = _engine(_settings(veto_below=0.99, answer_above=1.0, veto_spare_words=2))
+    groups = engine.queries.groups(question)
+    assert len(groups) >= 2
+
+    class Far:
+        model_id = "far"
+
+        def question(self, text: str) -> np.ndarray:
+            return np.array([1.0, 0.0], dtype=np.float32)
+
+        def passages(self, texts: Sequence[str]) -> np.ndarray:
+            raise AssertionError("not used")
+
+    far = engine.with_semantic(SemanticIndex(Far(), np.tile(np.array([0.0, 1.0], np.float32),
+                                                           (len(engine.chunks), 1))))
+    full = [c.chunk_index for c in engine.rank(groups) if c.coverage >= 1.0]
+    shown = {r.chunk_index for r in far.ask(question, limit=50).results}
+    assert full and shown and shown <= set(full)  # only passages with every word survive a cosine of 0
+    never = engine.with_semantic(far.semantic) if far.semantic else far
+    never.settings = dataclasses.replace(never.settings, semantic=dataclasses.replace(never.settings.semantic,
+                                                                                      veto_spare_words=0))
+    assert not never.ask(question).answered
