@@ -27,7 +27,7 @@ from bot.search.query import QueryAnalyzer, QueryGroup
 from bot.search.quotes import ELLIPSIS, select_quote
 from bot.search.records import Answer, Article, Chunk, Kind, Result
 from bot.search.scheduling import questions_first
-from bot.search.semantic import EmbeddingStore, SemanticIndex, embed_passages, embedder
+from bot.search.semantic import EmbeddingStore, Progress, SemanticIndex, embed_passages, embedder
 from bot.search.settings import (
     SearchSettings,
     SemanticSettings,
@@ -109,7 +109,8 @@ class Engine:
         self.__dict__.setdefault("semantic", None)  # pickled before the signal existed
 
     @classmethod
-    def load(cls, corpus_dir: Path, config_dir: Path, embeddings_dir: Path | None = None) -> Engine:
+    def load(cls, corpus_dir: Path, config_dir: Path, embeddings_dir: Path | None = None,
+             progress: Progress | None = None) -> Engine:
         """Build from folders; bad files are skipped and listed in `engine.problems`. With the semantic signal on,
         its vectors come from (and go to) the store in `embeddings_dir`, or are computed in memory without one."""
         articles, problems = load_articles(corpus_dir)
@@ -119,7 +120,7 @@ class Engine:
         engine = cls(articles, settings, synonyms, problems)
         log.info("engine %s built: %d articles, %d chunks in %.2f s, %d problems", engine.version,
                  len(engine.articles), len(engine.chunks), engine.build_seconds, len(problems))
-        return engine.embedded(embeddings_dir)
+        return engine.embedded(embeddings_dir, progress)
 
     # --- the semantic signal ---------------------------------------------------------------------------------------
 
@@ -140,15 +141,15 @@ class Engine:
         engine.semantic = index
         return engine
 
-    def embedded(self, embeddings_dir: Path | None = None) -> Engine:
-        """This engine with the semantic signal, embedding here and now what the store lacks; itself when the
-        signal is off or its model missing."""
+    def embedded(self, embeddings_dir: Path | None = None, progress: Progress | None = None) -> Engine:
+        """This engine with the semantic signal, embedding here and now what the store lacks (reporting to
+        `progress`); itself when the signal is off or its model missing."""
         if not self.wants_semantic():
             return self
         model = embedder(self.settings.semantic.model)
         assert model is not None
         store = EmbeddingStore(embeddings_dir, model.model_id) if embeddings_dir is not None else None
-        vectors, count = embed_passages(self.passage_texts(), model, store)
+        vectors, count = embed_passages(self.passage_texts(), model, store, progress=progress)
         log.info("semantic signal on: %d chunks, %d embedded now", len(vectors), count)
         return self.with_semantic(SemanticIndex(model, vectors))
 

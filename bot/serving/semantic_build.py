@@ -44,8 +44,9 @@ class Sink(Protocol):
 class Progress:
     """Counts for the log every LOG_EVERY_S, and a bar redrawn in place when `stream` is a terminal."""
 
-    def __init__(self, stream: IO[str] | None = None, every_s: float = LOG_EVERY_S) -> None:
+    def __init__(self, stream: IO[str] | None = None, every_s: float = LOG_EVERY_S, background: bool = True) -> None:
         self.stream = stream if stream is not None else sys.stderr
+        self.background = background
         self.bar = bool(getattr(self.stream, "isatty", lambda: False)())
         self.every_s = every_s
         self.started = time.monotonic()
@@ -56,8 +57,11 @@ class Progress:
         elapsed = max(now - self.started, 1e-9)
         rate = done / elapsed
         left = (total - done) / rate if rate > 0 else float("nan")
+        if total == 0:
+            return
         if done == 0:
-            log.info("semantic signal: embedding %d chunks in the background; answering with BM25 meanwhile", total)
+            log.info("semantic signal: embedding %d chunks%s", total,
+                     " in the background; answering with BM25 meanwhile" if self.background else "")
         elif done == total or now - self.logged >= self.every_s:
             log.info("semantic signal: embedded %d of %d chunks (%.1f chunks/s, ~%.0f s left)", done, total, rate,
                      left if done < total else 0.0)
