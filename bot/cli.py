@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_paths(ev)
     ev.add_argument("file", type=Path)
     ev.add_argument("--verbose", "-v", action="store_true", help="show every question's outcome")
+    ev.add_argument("--semantic", choices=("config", "on", "off"), default="config",
+                    help="the semantic signal as search.yaml says (default), or forced on or off")
 
     corpus = sub.add_parser("corpus", help="import raw scrapes, check articles and settings")
     csub = corpus.add_subparsers(dest="corpus_command", required=True)
@@ -92,6 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"error: {'; '.join(missing)} (give --corpus / --config, or run from the repository)", file=sys.stderr)
         return 2
+    if command in ("run", "ask", "chat", "eval"):
+        from bot.run import data_dir
+
+        # Where the semantic signal's vectors are kept: the bot's cache folder, so `ask`, `chat` and `eval` reuse
+        # what the bot (or an earlier run) embedded.
+        args.embeddings = data_dir(args.config) / "cache"
     if command == "run":
         from bot.run import main_run
 

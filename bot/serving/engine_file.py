@@ -32,18 +32,20 @@ from bot.search.engine import Engine
 from bot.search.index import BM25Index, BM25Params, Vocabulary
 from bot.search.query import QueryAnalyzer
 from bot.search.records import Article
-from bot.search.settings import AnswerSettings, SearchSettings, Synonyms
+from bot.search.settings import AnswerSettings, SearchSettings, SemanticSettings, Synonyms
 
 # Every class an engine file may instantiate, by a stable name (not the module path: modules move).
 CLASSES: dict[str, type] = {
     cls.__name__: cls
-    for cls in (Engine, Article, Problem, SearchSettings, AnswerSettings, BM25Params, Synonyms, ChunkStore, BM25Index,
-                Vocabulary, Lexicon, CompoundSplitter, QueryAnalyzer)
+    for cls in (Engine, Article, Problem, SearchSettings, AnswerSettings, SemanticSettings, BM25Params, Synonyms,
+                ChunkStore, BM25Index, Vocabulary, Lexicon, CompoundSplitter, QueryAnalyzer)
 }
 _NAMES = {cls: name for name, cls in CLASSES.items()}
-# Attributes rebuilt from the others after loading instead of stored: the chunk store's per-article ranges are one
-# small list per article (20k JSON values at 100k chunks) that its arrays give back in milliseconds.
-_DERIVED: dict[type, tuple[str, ...]] = {ChunkStore: ("_ranges",)}
+# Attributes rebuilt after loading instead of stored: the chunk store's per-article ranges are one small list per
+# article (20k JSON values at 100k chunks) that its arrays give back in milliseconds; an engine's semantic signal
+# (the model and its vectors) has a store of its own and is attached again by the serving layer, so an engine from
+# the cache is lexical, as one that was just built.
+_DERIVED: dict[type, tuple[str, ...]] = {ChunkStore: ("_ranges",), Engine: ("semantic",)}
 _BULK = 32  # string lists and instance lists at least this long go to the blob / columns
 _ALIGN = 64
 _LONG = 256  # characters: a string this long is stored and decoded on its own
@@ -67,6 +69,8 @@ def _attributes(obj: object) -> dict[str, Any]:
 def _restore_derived(obj: object) -> None:
     if isinstance(obj, ChunkStore):
         obj._index_articles()
+    elif isinstance(obj, Engine):
+        obj.semantic = None
 
 
 @dataclass

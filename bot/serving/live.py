@@ -40,6 +40,7 @@ from bot.search.settings import SearchSettings, Synonyms, load_search_settings, 
 from bot.serving.build_process import build_in_process
 from bot.serving.cache import cache_key, read_cache, remove_stale_temporaries, write_cache
 from bot.serving.holder import EngineHolder
+from bot.serving.semantic_build import SemanticBuilder
 from bot.yamlfile import blank_settings, read_text
 
 log = logging.getLogger(__name__)
@@ -260,6 +261,8 @@ class LiveCorpus:
         self.started_at = dt.datetime.now(dt.UTC)
         self._lock = asyncio.Lock()
         self._watch_task: asyncio.Task[None] | None = None
+        # The semantic signal's vectors live in their own store in the cache folder, never in the engine cache.
+        self.semantic = SemanticBuilder(cache_dir)
 
     def _read_files(self) -> tuple[list[Article], SearchSettings, Synonyms, list[Problem]]:
         """What a build needs, each file keeping its last good version. Raises CorpusVanished rather than go from
@@ -326,6 +329,9 @@ class LiveCorpus:
             engine = self.build()
             if self.cache_dir:
                 written = write_cache(self.cache_dir, key, engine)
+        # With the signal on: attached now when the store has (nearly) every vector; else embedded in the background
+        # once the event loop runs (`start_watching`), while this lexical engine answers.
+        engine = self.semantic.prepare(engine)
         self.last_report = self._report(engine, started, changed=True, reason="start")
         if from_cache:
             source = "index read from the cache"
@@ -382,7 +388,9 @@ class LiveCorpus:
             else:
                 changed = engine.version != current.version
                 if changed:
+                    engine = await asyncio.to_thread(self.semantic.prepare, engine)
                     self.sink.swap(engine)
+                    self.semantic.start(self.sink)
                     if self.cache_dir and not cached:
                         await asyncio.to_thread(write_cache, self.cache_dir,
                                                 cache_key(self.corpus_dir, self.config_dir), engine)
@@ -455,6 +463,8 @@ class LiveCorpus:
         return tuple(out)
 
     def start_watching(self, force_polling: bool | None = None) -> asyncio.Task[None]:
+        if self.sink is not None:
+            self.semantic.start(self.sink)  # the first engine's vectors, when the start left them to embed
         self._watch_task = asyncio.create_task(self._watch_forever(force_polling), name="corpus-watch")
         return self._watch_task
 
@@ -470,6 +480,7 @@ class LiveCorpus:
             await asyncio.sleep(5)
 
     async def stop(self) -> None:
+        await self.semantic.stop()
         if self._watch_task is not None:
             self._watch_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -65,7 +65,8 @@ def test_json_report_on_a_tiny_corpus_has_the_documented_keys(monkeypatch: pytes
         assert key in report
     figures = report["chunks_300"]
     for key in ("query_p50_ms", "query_p99_ms", "build_s", "build_peak_mb", "serving_mb", "restart_s",
-                "rank_bm25_p50_ms", "bm25s_p50_ms", "speedup_vs_rank_bm25_p50", "top5_parity"):
+                "rank_bm25_p50_ms", "bm25s_p50_ms", "speedup_vs_rank_bm25_p50", "top5_parity",
+                "semantic_embed_chunks_per_s", "semantic_query_p95_ms", "semantic_serving_mb", "semantic_vectors_mb"):
         assert key in figures, key
     assert figures["chunks"] == 300
     assert figures["top5_parity"] == 1.0

