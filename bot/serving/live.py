@@ -29,7 +29,6 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
 
 from bot.problems import Problem
 from bot.search.articles import ARTICLE_SUFFIXES, parse_article
@@ -59,12 +58,6 @@ FOLDER_CHECK_S = 1.0  # how often the watcher checks whether the corpus or confi
 
 class CorpusVanished(Exception):
     """A reload found no articles where the last good corpus had some, and no EMPTY_MARKER."""
-
-
-class EngineSink(Protocol):
-    def get(self) -> Engine: ...
-
-    def swap(self, engine: Engine) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -238,13 +231,13 @@ def describe_changes(changes: Iterable[tuple[str, str]], shown: int = 5) -> str:
 
 
 class LiveCorpus:
-    """Owns reloads: one at a time, in a worker thread, swapped into `sink` only when the build succeeded."""
+    """Owns reloads: one at a time, in a worker thread, swapped into its `holder` only when the build succeeded."""
 
     def __init__(
         self,
         corpus_dir: Path,
         config_dir: Path,
-        sink: EngineSink | None = None,  # may be bound after `initial()`, see `start_live`
+        holder: EngineHolder | None = None,  # may be bound after `initial()`, see `start_live`
         cache_dir: Path | None = None,
         on_report: Callable[[ReloadReport], Awaitable[None] | None] | None = None,
         build_in_process: bool | None = None,  # None: from PROCESS_BUILD_FROM_CHUNKS on
@@ -252,7 +245,7 @@ class LiveCorpus:
         self.corpus_dir = corpus_dir
         self.config_dir = config_dir
         self.cache_dir = cache_dir
-        self.sink = sink
+        self.holder = holder
         self.on_report = on_report
         self.build_in_process = build_in_process
         self.last_good = LastGood()
@@ -366,11 +359,11 @@ class LiveCorpus:
                 self.last_good.articles[path] = (digest, same)
 
     async def reload(self, reason: str = "manual") -> ReloadReport:
-        if self.sink is None:
-            raise RuntimeError("LiveCorpus.reload needs a sink to swap into (see start_live)")
+        if self.holder is None:
+            raise RuntimeError("LiveCorpus.reload needs a holder to swap into (see start_live)")
         async with self._lock:
             started = time.perf_counter()
-            current = self.sink.get()
+            current = self.holder.get()
             try:
                 if self._use_process(current):
                     engine, cached = await asyncio.to_thread(self.build_elsewhere)
@@ -389,8 +382,8 @@ class LiveCorpus:
                 changed = engine.version != current.version
                 if changed:
                     engine = await asyncio.to_thread(self.semantic.prepare, engine)
-                    self.sink.swap(engine)
-                    self.semantic.start(self.sink)
+                    self.holder.swap(engine)
+                    self.semantic.start(self.holder)
                     if self.cache_dir and not cached:
                         await asyncio.to_thread(write_cache, self.cache_dir,
                                                 cache_key(self.corpus_dir, self.config_dir), engine)
@@ -463,8 +456,8 @@ class LiveCorpus:
         return tuple(out)
 
     def start_watching(self, force_polling: bool | None = None) -> asyncio.Task[None]:
-        if self.sink is not None:
-            self.semantic.start(self.sink)  # the first engine's vectors, when the start left them to embed
+        if self.holder is not None:
+            self.semantic.start(self.holder)  # the first engine's vectors, when the start left them to embed
         self._watch_task = asyncio.create_task(self._watch_forever(force_polling), name="corpus-watch")
         return self._watch_task
 
@@ -491,10 +484,10 @@ class LiveCorpus:
 def start_live(corpus_dir: Path, config_dir: Path, cache_dir: Path | None) -> tuple[LiveCorpus, EngineHolder]:
     """The first engine (from the on-disk cache when it matches) in a holder that later reloads swap into.
 
-    The holder needs that first engine and the LiveCorpus builds it, so the sink is bound here, once, for every
+    The holder needs that first engine and the LiveCorpus builds it, so the holder is bound here, once, for every
     caller (the bot, the end-to-end tests, the benchmark).
     """
     live = LiveCorpus(corpus_dir, config_dir, cache_dir=cache_dir)
     holder = EngineHolder(live.initial())
-    live.sink = holder
+    live.holder = holder
     return live, holder

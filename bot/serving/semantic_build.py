@@ -23,22 +23,17 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO
 
 from bot.search.engine import Engine
 from bot.search.scheduling import questions_first
 from bot.search.semantic import EmbeddingStore, SemanticIndex, Stopped, embed_passages, embedder, passage_key
+from bot.serving.holder import EngineHolder
 
 log = logging.getLogger(__name__)
 
 INLINE_MAX = 64  # chunks to embed (~3 s) that a reload or a start embeds before answering with the new engine
 LOG_EVERY_S = 10.0
-
-
-class Sink(Protocol):
-    def get(self) -> Engine: ...
-
-    def swap(self, engine: Engine) -> None: ...
 
 
 class Progress:
@@ -137,7 +132,7 @@ class SemanticBuilder:
         self.pending = engine if self.background else None
         return engine
 
-    def start(self, sink: Sink) -> asyncio.Task[None] | None:
+    def start(self, holder: EngineHolder) -> asyncio.Task[None] | None:
         """Embed the pending engine in the background and swap it in when done. An older job is stopped in any
         case: its engine has been replaced."""
         if self._stop is not None:
@@ -146,10 +141,10 @@ class SemanticBuilder:
         if engine is None:
             return None
         stop = self._stop = threading.Event()
-        self._task = asyncio.create_task(self._run(engine, sink, stop), name="semantic-embed")
+        self._task = asyncio.create_task(self._run(engine, holder, stop), name="semantic-embed")
         return self._task
 
-    async def _run(self, engine: Engine, sink: Sink, stop: threading.Event) -> None:
+    async def _run(self, engine: Engine, holder: EngineHolder, stop: threading.Event) -> None:
         try:
             ready = await asyncio.to_thread(embed, engine, self.cache_dir, Progress(), stop)
         except Stopped:
@@ -158,8 +153,8 @@ class SemanticBuilder:
         except Exception:
             log.exception("semantic signal: background embedding failed; answering with BM25 alone")
             return
-        if sink.get() is engine:
-            sink.swap(ready)
+        if holder.get() is engine:
+            holder.swap(ready)
             log.info("semantic signal: swapped in for corpus %s", engine.version)
         else:
             log.info("semantic signal: corpus %s was replaced while embedding; its vectors are kept in the store",

@@ -29,12 +29,12 @@ def live(tmp_path: Path) -> LiveCorpus:
     shutil.copytree(CORPUS, tmp_path / "corpus")
     shutil.copytree(CONFIG, tmp_path / "config")
     live = LiveCorpus(tmp_path / "corpus", tmp_path / "config", Holder())
-    live.sink.swap(live.initial())
+    live.holder.swap(live.initial())
     return live
 
 
 def _serving(live: LiveCorpus) -> bool:
-    engine = live.sink.get()
+    engine = live.holder.get()
     return engine.ask("Wat ging er mis bij Aventeon?").answered and engine.ask("Doe wat u belooft").answered
 
 
@@ -84,7 +84,7 @@ async def test_file_removed_mid_reload(live: LiveCorpus, monkeypatch: pytest.Mon
     monkeypatch.setattr(Path, "stat", vanish)
     report = await live.reload("test")
     assert report.ok
-    assert "vluchtig" not in live.sink.get().articles
+    assert "vluchtig" not in live.holder.get().articles
     assert _serving(live)
 
 
@@ -105,7 +105,7 @@ async def test_thousands_of_files(live: LiveCorpus) -> None:
     report = await live.reload("test")
     assert report.ok and report.articles == 2002
     # "woord1234" alone occurs once in the corpus, so it is incidental and cannot carry an answer on its own.
-    assert live.sink.get().ask("woord1234 en klanten").results[0].article == "a1234"
+    assert live.holder.get().ask("woord1234 en klanten").results[0].article == "a1234"
     assert _serving(live)
 
 
@@ -130,8 +130,8 @@ async def test_impossible_date_is_one_bad_file_not_a_failed_reload(live: LiveCor
     report = await live.reload("test")
     assert report.ok and report.changed
     assert [(p.line, "impossible date" in p.message) for p in report.problems if p.path == str(path)] == [(4, True)]
-    assert live.sink.get().ask("zeilboten regattas").answered  # the good edit went live
-    assert "scheve-datum" not in live.sink.get().articles
+    assert live.holder.get().ask("zeilboten regattas").answered  # the good edit went live
+    assert "scheve-datum" not in live.holder.get().articles
     assert _serving(live)
 
 

@@ -36,7 +36,7 @@ def _live(folders: tuple[Path, Path], tmp_path: Path, reports: list[ReloadReport
     corpus, config = folders
     live = LiveCorpus(corpus, config, Holder(Engine([])), cache_dir=tmp_path / "cache",
                       on_report=(reports.append if reports is not None else None))
-    live.sink.swap(live.initial())
+    live.holder.swap(live.initial())
     return live
 
 
@@ -46,7 +46,7 @@ async def test_reload_under_load_adds_removes_and_survives_a_broken_file(
     corpus, _ = folders
     reports: list[ReloadReport] = []
     live = _live(folders, tmp_path, reports)
-    holder = live.sink
+    holder = live.holder
     assert not holder.get().ask("zeepbel van frustratie").answered
 
     answered: list[bool] = []
@@ -86,7 +86,7 @@ async def test_an_article_that_breaks_keeps_its_last_good_version(folders: tuple
     report = await live.reload("test")
     assert any("not UTF-8" in p.message and p.path == str(path) for p in report.problems)
     assert any("kept the last good version" in p.message for p in report.problems)
-    assert live.sink.get().ask("Wat ging er mis bij Aventeon?").answered
+    assert live.holder.get().ask("Wat ging er mis bij Aventeon?").answered
 
 
 async def test_broken_config_keeps_last_good_settings(folders: tuple[Path, Path], tmp_path: Path) -> None:
@@ -96,14 +96,14 @@ async def test_broken_config_keeps_last_good_settings(folders: tuple[Path, Path]
     report = await live.reload("test")
     assert any(p.path.endswith("synonyms.yaml") and "malformed YAML" in p.message for p in report.problems)
     # English still reaches Dutch articles: the last good synonyms are still in use.
-    assert live.sink.get().ask("How do I keep my customers loyal?").answered
+    assert live.holder.get().ask("How do I keep my customers loyal?").answered
 
 
 async def test_failed_build_refuses_the_reload_and_keeps_serving(
     folders: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     live = _live(folders, tmp_path)
-    before = live.sink.get()
+    before = live.holder.get()
 
     def explode() -> Engine:
         raise MemoryError("simulated")
@@ -111,7 +111,7 @@ async def test_failed_build_refuses_the_reload_and_keeps_serving(
     monkeypatch.setattr(live, "build", explode)
     report = await live.reload("test")
     assert not report.ok and "MemoryError" in report.error
-    assert live.sink.get() is before
+    assert live.holder.get() is before
 
 
 async def test_file_watcher_picks_up_a_new_article(folders: tuple[Path, Path], tmp_path: Path) -> None:
@@ -122,10 +122,10 @@ async def test_file_watcher_picks_up_a_new_article(folders: tuple[Path, Path], t
         await asyncio.sleep(0.3)
         (corpus / "telefoon.md").write_text(NEW_ARTICLE, encoding="utf-8")
         for _ in range(100):
-            if "telefoon-tips" in live.sink.get().articles:
+            if "telefoon-tips" in live.holder.get().articles:
                 break
             await asyncio.sleep(0.1)
-        assert "telefoon-tips" in live.sink.get().articles
+        assert "telefoon-tips" in live.holder.get().articles
     finally:
         await live.stop()
     assert task.done()

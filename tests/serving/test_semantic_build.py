@@ -71,8 +71,8 @@ def folders(tmp_path: Path) -> tuple[Path, Path]:
 def _live(folders: tuple[Path, Path], tmp_path: Path) -> LiveCorpus:
     corpus, config = folders
     live = LiveCorpus(corpus, config, Holder(Engine([])), cache_dir=tmp_path / "cache", build_in_process=False)
-    assert live.sink is not None
-    live.sink.swap(live.initial())
+    assert live.holder is not None
+    live.holder.swap(live.initial())
     return live
 
 
@@ -83,14 +83,14 @@ async def test_a_first_build_answers_lexically_then_swaps_in_the_signal(
     monkeypatch.setattr(semantic_build, "INLINE_MAX", 0)  # the two articles count as "a large corpus" here
     caplog.set_level(logging.INFO)
     live = _live(folders, tmp_path)
-    assert live.sink is not None
-    lexical = live.sink.get()
+    assert live.holder is not None
+    lexical = live.holder.get()
     assert lexical.semantic is None and model.calls == 0
     assert lexical.ask("Wat ging er mis bij Aventeon?").answered  # answering before a single vector exists
-    task = live.semantic.start(live.sink)
+    task = live.semantic.start(live.holder)
     assert task is not None
     await task
-    engine = live.sink.get()
+    engine = live.holder.get()
     assert engine.semantic is not None and engine.version == lexical.version
     assert model.calls == len(engine.chunks)
     assert f"embedding {len(engine.chunks)} chunks in the background" in caplog.text
@@ -104,8 +104,8 @@ async def test_a_first_build_answers_lexically_then_swaps_in_the_signal(
     # A restart finds every vector in the store: the signal is on at once and nothing is embedded.
     calls = model.calls
     again = _live(folders, tmp_path)
-    assert again.sink is not None and again.sink.get().semantic is not None
-    assert model.calls == calls and again.semantic.start(again.sink) is None
+    assert again.holder is not None and again.holder.get().semantic is not None
+    assert model.calls == calls and again.semantic.start(again.holder) is None
     await live.stop()
 
 
@@ -113,7 +113,7 @@ async def test_a_reload_embeds_only_the_changed_chunk_before_its_swap(
     folders: tuple[Path, Path], tmp_path: Path, model: FakeModel
 ) -> None:
     live = _live(folders, tmp_path)
-    assert live.sink is not None and live.sink.get().semantic is not None  # 21 chunks: embedded at start
+    assert live.holder is not None and live.holder.get().semantic is not None  # 21 chunks: embedded at start
     calls = model.calls
     corpus, _ = folders
     path = corpus / "belangrijkste-regel-zakelijke-relaties.md"
@@ -121,7 +121,7 @@ async def test_a_reload_embeds_only_the_changed_chunk_before_its_swap(
                     encoding="utf-8")
     report = await live.reload("test")
     assert report.ok and report.changed
-    assert live.sink.get().semantic is not None
+    assert live.holder.get().semantic is not None
     assert model.calls - calls == 1
 
 
@@ -130,8 +130,8 @@ async def test_a_newer_corpus_stops_the_older_background_job(
 ) -> None:
     monkeypatch.setattr(semantic_build, "INLINE_MAX", 0)
     live = _live(folders, tmp_path)
-    assert live.sink is not None
-    first = live.semantic.start(live.sink)
+    assert live.holder is not None
+    first = live.semantic.start(live.holder)
     corpus, _ = folders
     (corpus / "extra.md").write_text("---\nid: extra\ntitle: Extra\n---\nKlanten bellen helpt altijd.\n",
                                      encoding="utf-8")
@@ -140,7 +140,7 @@ async def test_a_newer_corpus_stops_the_older_background_job(
     assert first is not None
     await first
     await live.semantic.stop()
-    assert live.sink.get().version == report.version  # the old job never swapped its engine back in
+    assert live.holder.get().version == report.version  # the old job never swapped its engine back in
 
 
 def test_progress_draws_a_bar_on_a_terminal(caplog: pytest.LogCaptureFixture) -> None:

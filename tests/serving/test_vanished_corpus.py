@@ -40,7 +40,7 @@ def folders(tmp_path: Path) -> tuple[Path, Path]:
 def _live(folders: tuple[Path, Path], tmp_path: Path, reports: list[ReloadReport]) -> LiveCorpus:
     corpus, config = folders
     live = LiveCorpus(corpus, config, Holder(Engine([])), cache_dir=tmp_path / "cache", on_report=reports.append)
-    live.sink.swap(live.initial())
+    live.holder.swap(live.initial())
     return live
 
 
@@ -50,7 +50,7 @@ async def test_a_reload_from_some_articles_to_none_keeps_the_last_good_corpus(
     corpus, _ = folders
     reports: list[ReloadReport] = []
     live = _live(folders, tmp_path, reports)
-    before = live.sink.get()
+    before = live.holder.get()
     assert before.articles
     if how == "removed":
         shutil.rmtree(corpus)
@@ -68,7 +68,7 @@ async def test_a_reload_from_some_articles_to_none_keeps_the_last_good_corpus(
     assert not report.ok
     assert f"keeping the last good corpus ({len(before.articles)} articles)" in report.error
     assert EMPTY_MARKER in report.error  # says how to empty it on purpose
-    assert live.sink.get() is before and live.sink.get().ask(QUESTION).answered
+    assert live.holder.get() is before and live.holder.get().ask(QUESTION).answered
     assert reports == [report] and not report.repeated  # the admin chat hears of it (on_report)
     again = await live.reload("again")
     assert again.repeated, "a folder still missing is told once, not at every event"
@@ -81,7 +81,7 @@ async def test_the_corpus_comes_back_by_itself_when_the_folder_is_re_created(
     corpus, _ = folders
     reports: list[ReloadReport] = []
     live = _live(folders, tmp_path, reports)
-    before = live.sink.get()
+    before = live.holder.get()
     live.start_watching()
     try:
         await asyncio.sleep(0.3)
@@ -91,15 +91,15 @@ async def test_the_corpus_comes_back_by_itself_when_the_folder_is_re_created(
                 break
             await asyncio.sleep(0.1)
         assert reports and not reports[-1].ok and "is gone" in reports[-1].error
-        assert live.sink.get() is before
+        assert live.holder.get() is before
         corpus.mkdir()
         await asyncio.sleep(0.5)
         (corpus / "telefoon.md").write_text(NEW_ARTICLE, encoding="utf-8")
         for _ in range(100):
-            if "telefoon-tips" in live.sink.get().articles:
+            if "telefoon-tips" in live.holder.get().articles:
                 break
             await asyncio.sleep(0.1)
-        assert list(live.sink.get().articles) == ["telefoon-tips"]
+        assert list(live.holder.get().articles) == ["telefoon-tips"]
         assert reports[-1].ok and reports[-1].changed
     finally:
         await live.stop()
@@ -114,8 +114,8 @@ async def test_emptying_the_corpus_on_purpose_takes_the_marker_file(folders: tup
     (corpus / EMPTY_MARKER).write_text("", encoding="utf-8")
     report = await live.reload("test")
     assert report.ok and report.articles == 0
-    assert live.sink.get().articles == {}
-    assert not live.sink.get().ask(QUESTION).answered
+    assert live.holder.get().articles == {}
+    assert not live.holder.get().ask(QUESTION).answered
 
 
 @pytest.mark.parametrize("name", ["search.yaml", "synonyms.yaml"])
@@ -124,12 +124,12 @@ async def test_an_emptied_settings_file_keeps_the_last_good_settings(
     _, config = folders
     reports: list[ReloadReport] = []
     live = _live(folders, tmp_path, reports)
-    before = live.sink.get()
+    before = live.holder.get()
     (config / name).write_text("", encoding="utf-8")  # an editor's truncate-then-write, caught midway
     report = await live.reload("test")
     assert report.ok
     assert any(p.path.endswith(name) and "the file is empty" in p.message and "kept the last good" in p.message
                for p in report.problems)
-    assert live.sink.get().version == before.version  # nothing changed: the same settings, the same engine
-    assert live.sink.get().ask("How do I keep my customers loyal?").answered  # synonyms still in use
+    assert live.holder.get().version == before.version  # nothing changed: the same settings, the same engine
+    assert live.holder.get().ask("How do I keep my customers loyal?").answered  # synonyms still in use
     assert reports == [report]  # with a problem, the admin chat hears of it
