@@ -17,6 +17,7 @@ from bot.search import semantic
 from bot.search.engine import Engine
 from bot.serving import semantic_build
 from bot.serving.cache import cache_key, read_cache
+from bot.serving.holder import EngineHolder
 from bot.serving.live import LiveCorpus
 from bot.serving.semantic_build import Progress
 
@@ -41,17 +42,6 @@ class FakeModel:
         return np.stack([self._vector(t) for t in texts])
 
 
-class Holder:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    def get(self) -> Engine:
-        return self.engine
-
-    def swap(self, engine: Engine) -> None:
-        self.engine = engine
-
-
 @pytest.fixture
 def model(monkeypatch: pytest.MonkeyPatch) -> FakeModel:
     fake = FakeModel()
@@ -70,7 +60,7 @@ def folders(tmp_path: Path) -> tuple[Path, Path]:
 
 def _live(folders: tuple[Path, Path], tmp_path: Path) -> LiveCorpus:
     corpus, config = folders
-    live = LiveCorpus(corpus, config, Holder(Engine([])), cache_dir=tmp_path / "cache", build_in_process=False)
+    live = LiveCorpus(corpus, config, EngineHolder(Engine([])), cache_dir=tmp_path / "cache", build_in_process=False)
     assert live.holder is not None
     live.holder.swap(live.initial())
     return live

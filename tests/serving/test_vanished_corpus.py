@@ -16,20 +16,10 @@ from engine_support import NEW_ARTICLE, copy_folders
 
 import bot.serving.live as live_module
 from bot.search.engine import Engine
+from bot.serving.holder import EngineHolder
 from bot.serving.live import EMPTY_MARKER, LiveCorpus, ReloadReport
 
 QUESTION = "Wat is de belangrijkste regel?"
-
-
-class Holder:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    def get(self) -> Engine:
-        return self.engine
-
-    def swap(self, engine: Engine) -> None:
-        self.engine = engine
 
 
 @pytest.fixture
@@ -39,7 +29,7 @@ def folders(tmp_path: Path) -> tuple[Path, Path]:
 
 def _live(folders: tuple[Path, Path], tmp_path: Path, reports: list[ReloadReport]) -> LiveCorpus:
     corpus, config = folders
-    live = LiveCorpus(corpus, config, Holder(Engine([])), cache_dir=tmp_path / "cache", on_report=reports.append)
+    live = LiveCorpus(corpus, config, EngineHolder(Engine([])), cache_dir=tmp_path / "cache", on_report=reports.append)
     live.holder.swap(live.initial())
     return live
 
