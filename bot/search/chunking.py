@@ -28,6 +28,9 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _NAMED_RULE = re.compile(r"\b(?:de|het|onze|mijn|eerste|gouden|belangrijkste)\s+(?:\w+\s+)?(?:regel|wet|principe)\b"
                          r"[^.!?]*:", re.IGNORECASE)
 _KIND_MARKER = re.compile(r"^<!--\s*kind:\s*(rule|case|passage)\s*-->$", re.IGNORECASE)
+# An operator's mark on a paragraph that states a view the author rejects, where the text's own signals are not
+# enough: the paragraph is never quoted without the one after it (the author's answer).
+_VIEW_MARKER = re.compile(r"^<!--\s*view:\s*rejected\s*-->$", re.IGNORECASE)
 # Sentence end: . ! ? (optionally a closing quote/bracket) followed by whitespace. Used for over-long paragraphs.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+")
 
@@ -36,6 +39,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+")
 class _Paragraph:
     text: str
     kind: Kind | None  # set when the paragraph alone decides the chunk's kind
+    view: bool = False  # marked by the operator as a view the author rejects
     words: int = field(init=False)  # counted once: grouping asks for it again for every paragraph that follows
 
     def __post_init__(self) -> None:
@@ -129,20 +133,30 @@ def _split_long(text: str) -> list[str]:
 def _paragraphs(raw: list[str]) -> list[_Paragraph]:
     out: list[_Paragraph] = []
     pending_kind: Kind | None = None
+    pending_view = False
     for text in raw:
-        first, _, rest = text.strip().partition("\n")
-        marker = _KIND_MARKER.match(first.strip())
-        if marker:
-            pending_kind = marker.group(1).lower()  # type: ignore[assignment]
+        while True:  # markers, each on its own line, directly above the paragraph or with a blank line between
+            first, _, rest = text.strip().partition("\n")
+            marker = _KIND_MARKER.match(first.strip())
+            view = _VIEW_MARKER.match(first.strip())
+            if not marker and not view:
+                break
+            if marker:
+                pending_kind = marker.group(1).lower()  # type: ignore[assignment]
+            else:
+                pending_view = True
             # On its own line right above the paragraph (no blank line between) the marker was part of the
             # paragraph's text, so it was quoted and the kind was lost.
-            if not rest.strip():
-                continue
             text = rest
+            if not text.strip():
+                break
+        if not text.strip():
+            continue
         for piece in _split_long(text):
             kind: Kind | None = pending_kind or ("rule" if is_rule_paragraph(piece) else None)
-            out.append(_Paragraph(piece, kind))
+            out.append(_Paragraph(piece, kind, pending_view))
         pending_kind = None
+        pending_view = False
     return out
 
 
@@ -161,7 +175,7 @@ def _group(paragraphs: list[_Paragraph]) -> list[list[_Paragraph]]:
         # liefhebben ..." / "De praktijk blijkt helaas een stuk lastiger."), so the view is never quoted alone.
         introduces = bool(current) and (
             current[-1].text.rstrip().endswith(":") or (current[-1].kind == "rule" and paragraph.kind is None)
-            or view_awaits_answer(current[-1].text, paragraph.text)
+            or current[-1].view or view_awaits_answer(current[-1].text, paragraph.text)
         )
         rule_clash = paragraph.kind == "rule" and any(p.kind == "rule" for p in current)
         marker_clash = paragraph.kind in ("case", "passage") and bool(current)
@@ -205,7 +219,8 @@ def chunk_article(article: Article) -> list[Chunk]:
                 kind = "passage"
             if section_is_case and not override and kind != "case" and not any(p.kind for p in group):
                 kind = "case"
-            chunks.append(Chunk(article.id, heading or article.title, text, kind, len(chunks)))
+            views = tuple(number for number, p in enumerate(group) if p.view)
+            chunks.append(Chunk(article.id, heading or article.title, text, kind, len(chunks), views))
     return chunks
 
 
@@ -227,6 +242,7 @@ class ChunkStore(Sequence[Chunk]):
         self._position = np.zeros(0, dtype=np.int32)
         self._sections: list[str] = []
         self._texts: dict[int, str] = {}  # chunk index -> text, for chunks that are not a slice of their body
+        self._views: dict[int, tuple[int, ...]] = {}  # chunk index -> its marked view paragraphs (rare: sparse)
         self._pending: list[tuple[int, int, int, int, int]] = []
         self._ranges: dict[str, list[range]] = {}  # article id -> where its chunks are
 
@@ -244,6 +260,8 @@ class ChunkStore(Sequence[Chunk]):
                 start = end = -1
             else:
                 end = cursor = start + len(chunk.text)
+            if chunk.views:
+                self._views[index] = chunk.views
             self._sections.append(chunk.section)
             self._pending.append((number, start, end, KINDS.index(chunk.kind), chunk.position))
 
@@ -290,6 +308,7 @@ class ChunkStore(Sequence[Chunk]):
         out._sections = [self._sections[i] for i in kept]
         renumber = {old: new for new, old in enumerate(kept)}
         out._texts = {renumber[i]: text for i, text in self._texts.items() if i in renumber}
+        out._views = {renumber[i]: views for i, views in self._views.items() if i in renumber}
         out._index_articles()
         return out
 
@@ -321,7 +340,8 @@ class ChunkStore(Sequence[Chunk]):
         text = self._texts.get(index)
         if text is None:
             text = article.body[self._start[index] : self._end[index]]
-        return Chunk(article.id, self._sections[index], text, KINDS[self._kind[index]], int(self._position[index]))
+        return Chunk(article.id, self._sections[index], text, KINDS[self._kind[index]], int(self._position[index]),
+                     self._views.get(index, ()))
 
     def __iter__(self) -> Iterator[Chunk]:
         for i in range(len(self)):

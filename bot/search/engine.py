@@ -361,8 +361,8 @@ class Engine:
         article = self.articles[chunk.article_id]
         # A case is a story: quote at least three sentences of it; a rule or passage quotes what matches.
         quote = select_quote(chunk.text, weights, self.analyse_text, self.settings.answer.quote_max_chars,
-                             min_sentences=3 if chunk.kind == "case" else 1)
-        rebutted = quote_rebuts_a_view(chunk.text, quote)
+                             min_sentences=3 if chunk.kind == "case" else 1, views=chunk.views)
+        rebutted = quote_rebuts_a_view(chunk.text, quote, chunk.views)
         return Result(
             article=article.id, title=article.title, author=article.author, date=article.date, url=article.url,
             kind="passage" if rebutted else quote_kind(chunk, quote), quote=quote, text=chunk.text,

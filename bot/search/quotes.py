@@ -81,11 +81,16 @@ _REBUTTAL = re.compile(
 VIEW_REACH = 3  # sentences after a view within which the author's answer must start for the view to count
 
 
-def rejected_views(sentences: Sequence[Sentence]) -> set[int]:
+def rejected_views(sentences: Sequence[Sentence], marked: Sequence[int] = ()) -> set[int]:
     """Indexes of the sentences that present a view the author rejects: a view sentence and what goes on from it
     until the author's answer ("Dan komt alles goed." belongs to the view it ends). A view sentence with no answer
-    within VIEW_REACH sentences is taken as the author's own words."""
+    within VIEW_REACH sentences is taken as the author's own words. `marked`: paragraphs an operator marked as a
+    rejected view (`<!-- view: rejected -->`); their sentences count when something follows them (the answer)."""
     out: set[int] = set()
+    if marked:
+        in_marked = [i for i, s in enumerate(sentences) if s.paragraph in marked]
+        if in_marked and in_marked[-1] + 1 < len(sentences):
+            out.update(in_marked)
     for i, sentence in enumerate(sentences):
         if i in out or not _VIEW.match(sentence.text):
             continue
@@ -120,6 +125,7 @@ def select_quote(
     max_chars: int = 400,
     max_sentences: int = 3,
     min_sentences: int = 1,
+    views: Sequence[int] = (),
 ) -> str:
     """The shortest window of consecutive sentences (within one paragraph) that best covers the question.
 
@@ -162,14 +168,14 @@ def select_quote(
             if value > best[0] or (value == best[0] and (statement, -length) > (best_statement, -best_len)):
                 best, best_len, best_statement = (value, lo, hi), length, statement
     _, lo, hi = best
-    return finish_window(chunk_text, sentences, lo, hi, best_len, max_chars, min_sentences)
+    return finish_window(chunk_text, sentences, lo, hi, best_len, max_chars, min_sentences, views)
 
 
 def finish_window(chunk_text: str, sentences: Sequence[Sentence], lo: int, hi: int, length: int, max_chars: int,
-                  min_sentences: int = 1) -> str:
+                  min_sentences: int = 1, marked: Sequence[int] = ()) -> str:
     """The quote for a chosen window: carried on where it must be, a rejected view with its answer, rendered."""
     hi = carry_on(sentences, lo, hi, length, max_chars, min_sentences)
-    views = rejected_views(sentences)
+    views = rejected_views(sentences, marked)
     if views and all(i in views for i in range(lo, hi + 1)):
         # Only the view the author argues against: quote it with the author's answer, never alone as advice.
         while hi in views and hi + 1 < len(sentences):
@@ -182,11 +188,11 @@ def _span(sentences: Sequence[Sentence], lo: int, hi: int) -> int:
     return sum(len(s.text) + 1 for s in sentences[lo : hi + 1])
 
 
-def quote_rebuts_a_view(chunk_text: str, quote: str) -> bool:
+def quote_rebuts_a_view(chunk_text: str, quote: str, marked: Sequence[int] = ()) -> bool:
     """The quote holds a view the author rejects (followed by the author's answer): it is labelled as such."""
     sentences = split_sentences(chunk_text)
     flat = " ".join(quote.replace(ELLIPSIS, " ").split())
-    return any(" ".join(sentences[i].text.split()) in flat for i in rejected_views(sentences))
+    return any(" ".join(sentences[i].text.split()) in flat for i in rejected_views(sentences, marked))
 
 
 def carry_on(sentences: Sequence[Sentence], lo: int, hi: int, length: int, max_chars: int,

@@ -41,6 +41,7 @@ class Chunk:
     text: str  # verbatim paragraphs joined by blank lines
     kind: Kind
     position: int  # order within the article, for "next passage" and for rebuilding the article
+    views: tuple[int, ...] = ()  # paragraphs (0-based, in `text`) an operator marked as a view the author rejects
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,3 +43,23 @@ def test_the_mocked_advice_is_never_quoted_alone_and_is_labelled_when_quoted(que
             assert result.rebutted and result.kind == "passage"
         else:
             assert not result.rebutted
+
+
+def test_an_operator_marks_a_view_the_text_does_not_signal() -> None:
+    """`<!-- view: rejected -->` above a paragraph: kept with the next paragraph, never quoted alone, labelled."""
+    from bot.search.engine import Engine
+
+    body = ("Korting geven is de snelste weg naar trouwe klanten. Wie korting geeft, krijgt loyaliteit terug.\n\n"
+            "Dat heb ik zelf twintig jaar gedacht. Tot mijn beste klanten vertrokken naar wie nog goedkoper was.\n\n"
+            + " ".join(["Trouw komt van betrouwbaarheid: doe wat je belooft, elke keer weer, ook als het tegenzit."] * 3))
+    marked = "<!-- view: rejected -->\n" + body
+    plain = Engine([Article(id="k", title="Korting", body=body)])
+    engine = Engine([Article(id="k", title="Korting", body=marked)])
+    first = engine.chunks[0]
+    assert "<!--" not in first.text and "Tot mijn beste klanten" in first.text and first.views == (0,)
+    question = "Maakt korting geven klanten trouw?"
+    before = plain.ask(question).results[0]
+    assert before.quote.startswith("Korting geven") and not before.rebutted  # no text signal: taken as advice
+    after = engine.ask(question).results[0]
+    assert "Dat heb ik zelf twintig jaar gedacht." in after.quote  # the quote carries on into the answer
+    assert after.rebutted and after.kind == "passage"
