@@ -29,6 +29,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from bot.problems import Problem
 from bot.search.articles import ARTICLE_SUFFIXES, parse_article
@@ -43,6 +44,7 @@ from bot.serving.semantic_build import SemanticBuilder
 from bot.yamlfile import blank_settings, read_text
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEBOUNCE_MS = 800  # editors write a file in several steps; wait for them to settle before rebuilding
 # Below this many chunks (in the engine being replaced) a reload builds in a thread: a child process costs ~0.5 s to
@@ -190,28 +192,28 @@ def _empty_file(path: Path, what: str) -> Problem:
                               "in it to go back to the defaults", severity="warning")
 
 
+def _keep_good(path: Path, what: str, loaded: T, problems: list[Problem], last: T | None) -> tuple[T, T | None]:
+    """(the value to use, the new last good value) for one settings file just loaded with `problems`.
+
+    Only when there is a last good version is it kept; at the first load the per-key defaults named in each problem
+    are what is used, and saying "kept the last good" then would contradict them."""
+    if last is not None and blank_settings(path):
+        problems.append(_empty_file(path, what))
+        return last, last
+    if any(p.severity == "error" for p in problems):
+        if last is not None:
+            problems.append(Problem(str(path), f"kept the last good {what}", severity="warning"))
+            return last, last
+        return loaded, last
+    return loaded, loaded
+
+
 def load_config_keeping_good(config_dir: Path, last: LastGood) -> tuple[SearchSettings, Synonyms, list[Problem]]:
     settings, problems = load_search_settings(config_dir)
-    # Only when there is a last good version is it kept; at the first load the per-key defaults named in each
-    # problem are what is used, and saying "kept the last good" then would contradict them.
-    if last.settings is not None and blank_settings(config_dir / "search.yaml"):
-        settings = last.settings
-        problems.append(_empty_file(config_dir / "search.yaml", "search settings"))
-    elif any(p.severity == "error" for p in problems) and last.settings is not None:
-        settings = last.settings
-        problems.append(Problem(str(config_dir / "search.yaml"), "kept the last good search settings",
-                                severity="warning"))
-    elif not any(p.severity == "error" for p in problems):
-        last.settings = settings
+    settings, last.settings = _keep_good(config_dir / "search.yaml", "search settings", settings, problems,
+                                         last.settings)
     synonyms, more = load_synonyms(config_dir)
-    if last.synonyms is not None and blank_settings(config_dir / "synonyms.yaml"):
-        synonyms = last.synonyms
-        more.append(_empty_file(config_dir / "synonyms.yaml", "synonyms"))
-    elif any(p.severity == "error" for p in more) and last.synonyms is not None:
-        synonyms = last.synonyms
-        more.append(Problem(str(config_dir / "synonyms.yaml"), "kept the last good synonyms", severity="warning"))
-    elif not any(p.severity == "error" for p in more):
-        last.synonyms = synonyms
+    synonyms, last.synonyms = _keep_good(config_dir / "synonyms.yaml", "synonyms", synonyms, more, last.synonyms)
     return settings, synonyms, problems + more
 
 
