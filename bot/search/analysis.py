@@ -136,9 +136,10 @@ def content_words(text: str) -> list[str]:
 def jaccard(a: Collection[str], b: Collection[str]) -> float:
     """Word-set similarity, |a & b| / |a | b|: for near-duplicate passages and for grouping alike questions. Two
     empty sets are the same set (1.0)."""
-    a, b = set(a), set(b)
-    union = len(a | b)
-    return len(a & b) / union if union else 1.0
+    sa = a if isinstance(a, set | frozenset) else set(a)  # callers pass sets: no copy on the answer path
+    sb = b if isinstance(b, set | frozenset) else set(b)
+    union = len(sa | sb)
+    return len(sa & sb) / union if union else 1.0
 
 
 def analyse(text: str) -> list[str]:
