@@ -51,7 +51,8 @@ def test_an_operator_marks_a_view_the_text_does_not_signal() -> None:
 
     body = ("Korting geven is de snelste weg naar trouwe klanten. Wie korting geeft, krijgt loyaliteit terug.\n\n"
             "Dat heb ik zelf twintig jaar gedacht. Tot mijn beste klanten vertrokken naar wie nog goedkoper was.\n\n"
-            + " ".join(["Trouw komt van betrouwbaarheid: doe wat je belooft, elke keer weer, ook als het tegenzit."] * 3))
+            + " ".join(["Trouw komt van betrouwbaarheid: doe wat je belooft, elke keer weer, ook als het tegenzit."]
+                       * 3))
     marked = "<!-- view: rejected -->\n" + body
     plain = Engine([Article(id="k", title="Korting", body=body)])
     engine = Engine([Article(id="k", title="Korting", body=marked)])
