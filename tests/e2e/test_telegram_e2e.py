@@ -191,6 +191,38 @@ async def test_abstention_says_so_and_lists_topics_without_a_quote(bot: Harness)
     assert store.unanswered()[0].representative == OFF_TOPIC
 
 
+async def test_small_talk_gets_a_friendly_line_never_a_quote_and_is_no_unanswered_question(bot: Harness) -> None:
+    fake = bot.fake
+    anna = fake.user(1)
+    chat = fake.private_chat(anna)
+    fake.send_message(chat, anna, "hallo allemaal")
+    fake.send_message(chat, anna, "top, dank je!")
+    fake.send_message(chat, anna, "wie ben jij?")
+    sent = await fake.wait_sent(3, chat["id"])
+    assert all("<blockquote>" not in s["text"] and buttons(s) == [] for s in sent)
+    texts = sorted(s["text"] for s in sent)  # answered concurrently: in any order
+    assert texts[0].startswith("Graag gedaan!") and texts[1].startswith("Hallo!")
+    assert texts[2].startswith("Ik ben een bot") and f"{len(real_engine().articles)} artikelen" in texts[2]
+    fake.send_message(chat, anna, OFF_TOPIC)  # a real question after them: the only one the store keeps
+    await fake.wait_sent(4, chat["id"])
+    store = bot.store
+    assert store is not None
+    await fake.wait_for(lambda: store.unanswered() != [], what="the off-topic question recorded")
+    assert [g.representative for g in store.unanswered()] == [OFF_TOPIC]
+
+
+async def test_small_talk_in_a_group_is_answered_only_when_addressed(bot: Harness) -> None:
+    fake = bot.fake
+    anna = fake.user(1)
+    group = fake.group_chat()
+    fake.send_message(group, anna, "hallo allemaal")  # to the team, not to the bot
+    question = fake.send_message(group, anna, f"/vraag@{fake.bot_username} bedankt!")
+    [sent] = await fake.wait_sent(1, group["id"])
+    await asyncio.sleep(0.3)
+    assert len(fake.sent(group["id"])) == 1, "the bot spoke without being addressed"
+    assert reply_id(sent) == question["message_id"] and sent["text"].startswith("Graag gedaan!")
+
+
 async def test_english_user_gets_english_texts_and_the_dutch_quote(bot: Harness) -> None:
     fake = bot.fake
     john = fake.user(7, "John", language_code="en-GB")
