@@ -6,6 +6,7 @@ where the chunk goes on; only a single sentence longer than the limit is cut, an
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,8 +28,12 @@ class Sentence:
     paragraph: int
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentences with their offsets; list items and paragraphs always end a sentence."""
+@functools.lru_cache(maxsize=64)
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    """Sentences with their offsets; list items and paragraphs always end a sentence.
+
+    Cached for the few passages of one answer: choosing the quote and checking it for a rejected view both need the
+    same passage's sentences, and the answer path should split each passage once."""
     sentences: list[Sentence] = []
     offset = 0
     for number, paragraph in enumerate(re.split(r"\n\s*\n", text)):
@@ -56,7 +61,7 @@ def split_sentences(text: str) -> list[Sentence]:
                 lead = len(tail) - len(tail.lstrip())
                 sentences.append(Sentence(tail.strip(), line_base + start + lead, line_base + len(line.rstrip()),
                                           number))
-    return sentences
+    return tuple(sentences)
 
 
 # A view the author sets up to knock down: "U zou uw klanten moeten liefhebben, ze knuffelen ...", "Men zegt dat
