@@ -7,6 +7,7 @@ repository.
 from __future__ import annotations
 
 import shutil
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,18 @@ async def start_bot(fake: FakeBotAPI, tmp: Path, *, watch: bool = False, store: 
 
 async def stop_bot(harness: Harness) -> None:
     await stop_polling_in_loop(harness.app)  # also stops the watcher and closes the usage store
+
+
+WEBHOOK_SECRET = "s3cret-X"
+
+
+async def switch_to_webhook(harness: Harness) -> int:
+    """Stop the harness's polling and serve webhooks on a free local port (path /telegram, WEBHOOK_SECRET)."""
+    assert harness.app.updater is not None
+    await harness.app.updater.stop()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    await harness.app.updater.start_webhook(listen="127.0.0.1", port=port, url_path="telegram",
+                                            webhook_url="https://bot.example.nl/telegram", secret_token=WEBHOOK_SECRET)
+    return port

@@ -9,14 +9,13 @@ from __future__ import annotations
 import asyncio
 import html
 import json
-import socket
 from typing import Any
 
 import httpx
 import pytest
 from engine_support import real_engine
 from fake_bot_api import FakeBotAPI
-from telegram_support import Harness, stop_bot
+from telegram_support import Harness, stop_bot, switch_to_webhook
 
 from bot.telegram.render import MAX_MESSAGE, utf16_len
 
@@ -416,13 +415,7 @@ async def test_webhook_refuses_a_wrong_secret_and_serves_the_right_one(fake: Fak
 
     bot = await start_bot(fake, tmp_path)
     try:
-        assert bot.app.updater is not None
-        await bot.app.updater.stop()
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        await bot.app.updater.start_webhook(listen="127.0.0.1", port=port, url_path="telegram",
-                                            webhook_url="https://bot.example.nl/telegram", secret_token="s3cret-X")
+        port = await switch_to_webhook(bot)
         anna = fake.user(1)
         chat = fake.private_chat(anna)
         update = {"update_id": 5001, "message": {"message_id": 1, "date": 1700000000, "chat": chat, "from": anna,

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 from fake_bot_api import FakeBotAPI
-from telegram_support import start_bot, stop_bot
+from telegram_support import start_bot, stop_bot, switch_to_webhook
 
 from bot.telegram.journal import RECOVER_WINDOW_S, UpdateJournal
 
@@ -102,13 +101,7 @@ async def test_in_webhook_mode_an_update_is_acknowledged_only_once_it_is_recorde
     journal.recorded_at = {}
     bot = await start_bot(fake, tmp_path, journal=journal)
     try:
-        assert bot.app.updater is not None
-        await bot.app.updater.stop()
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        await bot.app.updater.start_webhook(listen="127.0.0.1", port=port, url_path="telegram",
-                                            webhook_url="https://bot.example.nl/telegram", secret_token="s3cret-X")
+        port = await switch_to_webhook(bot)
         update = _message_update(fake, 8001, 41, "Wat is de belangrijkste regel?")
         async with httpx.AsyncClient() as client:
             response = await client.post(f"http://127.0.0.1:{port}/telegram", json=update,
