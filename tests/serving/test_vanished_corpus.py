@@ -85,8 +85,10 @@ async def test_the_corpus_comes_back_by_itself_when_the_folder_is_re_created(
         corpus.mkdir()
         await asyncio.sleep(0.5)
         (corpus / "telefoon.md").write_text(NEW_ARTICLE, encoding="utf-8")
+        # The reload swaps the engine in, then reports: wait for both (a check right after the swap raced the report
+        # and failed once on a loaded machine, with the earlier refusal still last).
         for _ in range(100):
-            if "telefoon-tips" in live.holder.get().articles:
+            if "telefoon-tips" in live.holder.get().articles and reports[-1].ok:
                 break
             await asyncio.sleep(0.1)
         assert list(live.holder.get().articles) == ["telefoon-tips"]
