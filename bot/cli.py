@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|ask|chat|eval|corpus|report|bench]`.
+"""Command line: `python -m bot [run|ask|chat|eval|fit|corpus|report|bench]`.
 
 Each sub-command lives in its own module; this file only parses arguments and dispatches, so importing it stays cheap.
 """
@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--semantic", choices=("config", "on", "off"), default="config",
                     help="the semantic signal as search.yaml says (default), or forced on or off")
 
+    fitp = sub.add_parser("fit", help="fit the answer model on the tune part of judgment lists")
+    fitp.add_argument("manifest", type=Path, help="YAML list of {judgments, corpus, config} (see README)")
+    fitp.add_argument("--out", type=Path, default=None, help="where to write it (default: the shipped model)")
+    fitp.add_argument("--l2", type=float, default=None, help="penalty on the weights (default 1.0)")
+
     corpus = sub.add_parser("corpus", help="import raw scrapes, check articles and settings")
     csub = corpus.add_subparsers(dest="corpus_command", required=True)
     imp = csub.add_parser("import", help="turn pages and documents (HTML, PDF, DOCX, Markdown, text) into articles")
@@ -94,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"error: {'; '.join(missing)} (give --corpus / --config, or run from the repository)", file=sys.stderr)
         return 2
-    if command in ("run", "ask", "chat", "eval"):
+    if command in ("run", "ask", "chat", "eval", "fit"):
         from bot.run import data_dir
 
         # Where the semantic signal's vectors are kept: the bot's cache folder, so `ask`, `chat` and `eval` reuse
@@ -112,6 +117,13 @@ def main(argv: list[str] | None = None) -> int:
         from bot.evaluation import main_eval
 
         return main_eval(args)
+    if command == "fit":
+        from bot.evaluation import L2, main_fit
+        from bot.search.confidence import MODEL_FILE
+
+        args.out = args.out or MODEL_FILE
+        args.l2 = L2 if args.l2 is None else args.l2
+        return main_fit(args)
     if command == "corpus":
         if args.corpus_command == "import":
             from bot.ingest.importer import main_import

@@ -19,14 +19,17 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from bot.search.articles import load_articles
+from bot.search.confidence import FEATURES, AnswerModel, fit
 from bot.search.engine import Engine
-from bot.search.records import Answer, Result
+from bot.search.records import Answer, Chunk, Result
 from bot.search.settings import load_search_settings, load_synonyms
 
 SPLITS = ("tune", "heldout")
+L2 = 1.0  # the answer model's penalty: a few hundred right passages among thousands, eleven features
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,14 @@ class Judgment:
         return self.abstain or self.smalltalk
 
     def matches(self, result: Result) -> bool:
-        text = " ".join(result.text.split()).casefold()
-        return result.article == self.article and all(" ".join(w.split()).casefold() in text for w in self.words)
+        return result.article == self.article and self._holds(result.text)
+
+    def matches_chunk(self, chunk: Chunk) -> bool:
+        return chunk.article_id == self.article and self._holds(chunk.text)
+
+    def _holds(self, text: str) -> bool:
+        flat = " ".join(text.split()).casefold()
+        return all(" ".join(w.split()).casefold() in flat for w in self.words)
 
 
 @dataclass(frozen=True)
@@ -180,4 +189,68 @@ def main_eval(args: argparse.Namespace) -> int:
     print(f"{'questions':20}" + "".join(f"{len(s.outcomes):>9}" for s in parts.values()))
     for label, field in ROWS:
         print(f"{label:20}" + "".join(f"{getattr(s, field):>9.3f}" for s in parts.values()))
+    return 0
+
+
+# --- fitting the answer model ---------------------------------------------------------------------------------------
+
+def load_manifest(path: Path) -> list[tuple[Path, Path, Path]]:
+    """(judgments, corpus, config) of each list a manifest names, paths relative to the manifest."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, list) or not data:
+        raise ValueError(f"{path}: expected a list of {{judgments, corpus, config}} entries")
+    out = []
+    for number, item in enumerate(data, start=1):
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("judgments", "corpus",
+                                                                                         "config")):
+            raise ValueError(f"{path}: entry {number} needs 'judgments', 'corpus' and 'config' paths")
+        out.append(tuple(path.parent / item[k] for k in ("judgments", "corpus", "config")))
+    return out  # type: ignore[return-value]
+
+
+def training_rows(engine: Engine, judgments: list[Judgment]) -> tuple[np.ndarray, np.ndarray]:
+    """Every candidate passage of every *tune* judgment (a list without splits counts as tune) with its label: 1 for
+    the passage that answers an answerable question, 0 for the others and for every passage of a message to
+    decline. Held-out judgments are never read here."""
+    tables: list[np.ndarray] = []
+    labels: list[np.ndarray] = []
+    for judgment in judgments:
+        if judgment.split == "heldout":
+            continue
+        rows, table = engine.model_rows(judgment.question)
+        if not len(rows):
+            continue
+        tables.append(table)
+        labels.append(np.array([0.0 if judgment.declines else float(judgment.matches_chunk(engine.chunks[i]))
+                                for i in rows.tolist()]))
+    if not tables:
+        return np.zeros((0, len(FEATURES))), np.zeros(0)
+    return np.vstack(tables), np.concatenate(labels)
+
+
+def fit_answer_model(manifest: Path, l2: float = L2, embeddings: Path | None = None) -> AnswerModel:
+    """The answer model fitted on the tune part of every list in `manifest` (with the semantic signal on)."""
+    tables, labels, lists = [], [], []
+    for judgments_file, corpus, config in load_manifest(manifest):
+        engine = load_engine(corpus, config, "on", embeddings)
+        table, label = training_rows(engine, load_judgments(judgments_file))
+        tables.append(table)
+        labels.append(label)
+        lists.append(judgments_file.name)
+    rows, answers = np.vstack(tables), np.concatenate(labels)
+    about = {"lists": lists, "split": "tune", "rows": len(rows), "right_passages": int(answers.sum()), "l2": l2}
+    return fit(rows, answers, l2, about)
+
+
+def main_fit(args: argparse.Namespace) -> int:
+    try:
+        model = fit_answer_model(args.manifest, args.l2, getattr(args, "embeddings", None))
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        print(f"cannot fit: {exc}", file=sys.stderr)
+        return 2
+    args.out.write_text(model.to_json(), encoding="utf-8")
+    print(f"answer model written to {args.out}: {model.about['rows']} passages, "
+          f"{model.about['right_passages']} right, from {', '.join(model.about['lists'])}")
+    for name, weight in zip(FEATURES, model.weights, strict=True):
+        print(f"  {name:14} {weight:+.3f}")
     return 0

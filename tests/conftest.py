@@ -40,3 +40,9 @@ def _fixture_folders(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(bot.cli, "DEFAULT_CORPUS", CORPUS)
     monkeypatch.setattr(bot.cli, "DEFAULT_CONFIG", CONFIG)
+
+
+@pytest.fixture(scope="session")
+def fixture_embeddings(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One embedding store for the session: the fixture corpora are embedded once, whichever test comes first."""
+    return tmp_path_factory.mktemp("embeddings")

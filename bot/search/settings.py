@@ -44,6 +44,11 @@ class SemanticSettings:
     weight: float = 1.0  # weight of the semantic rank in the reciprocal rank fusion (BM25's is 1)
     rrf_k: int = 60  # reciprocal rank fusion's constant: 1 / (rrf_k + rank)
     candidates: int = 30  # passages taken from the top of the semantic ranking
+    # How the two signals are combined: "model" (the fitted answer model, bot/search/confidence.py) or "rrf" (the
+    # fixed bars above and reciprocal rank fusion, kept for operators who tuned them).
+    combine: str = "model"
+    min_confidence: float = 0.95  # the answer model's confidence the first passage needs, else "not covered"
+    more_confidence: float = 0.5  # ... and further passages ("Meer")
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,9 @@ _SEMANTIC_RULES: dict[str, tuple[type, Any, str]] = {
     "weight": (float, lambda v: 0 <= v <= 10, "a number from 0 to 10"),
     "rrf_k": (int, lambda v: 1 <= v <= 1000, "a whole number from 1 to 1000"),
     "candidates": (int, lambda v: 1 <= v <= 200, "a whole number from 1 to 200"),
+    "combine": (str, lambda v: v in ("model", "rrf"), "model or rrf"),
+    "min_confidence": (float, lambda v: 0 <= v <= 1, "a number from 0 to 1"),
+    "more_confidence": (float, lambda v: 0 <= v <= 1, "a number from 0 to 1"),
 }
 
 

@@ -7,6 +7,8 @@ topics (Dutch and English), both written for this project by people who had not 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from engine_support import CONFIG, CORPUS, FIXTURES, JUDGMENTS
 
@@ -24,9 +26,9 @@ THRESHOLDS = {
 
 
 @pytest.fixture(scope="module")
-def scores(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], dict[str, object]]:
+def scores(fixture_embeddings: Path) -> dict[tuple[str, str], dict[str, object]]:
     """Every list scored with the signal off (pure BM25) and on (the model embeds the fixture corpora once)."""
-    store = tmp_path_factory.mktemp("embeddings")
+    store = fixture_embeddings
     out: dict[tuple[str, str], dict[str, object]] = {}
     for name, corpus in LISTS.items():
         judgments = load_judgments(JUDGMENTS / f"{name}.yaml")

@@ -99,11 +99,11 @@ def test_an_english_question_ranks_the_dutch_answer_first_only_with_the_signal()
 def test_an_english_question_bm25_cannot_answer_is_answered_by_meaning_above_the_bar() -> None:
     question = "Why is putting the client first a bad idea?"
     assert not _engine(_settings(enabled=False)).ask(question).answered
-    engine = _engine(_settings(answer_above=0.84)).embedded()
+    engine = _engine(_settings(combine="rrf", answer_above=0.84)).embedded()
     answer = engine.ask(question)
     assert answer.answered
     assert "klant centraal stellen zo'n ongelukkig idee" in answer.results[0].text
-    assert not _engine(_settings(answer_above=0.99)).embedded().ask(question).answered  # the bar holds
+    assert not _engine(_settings(combine="rrf", answer_above=0.99)).embedded().ask(question).answered  # the bar
 
 
 @pytest.mark.parametrize("question", ["hoe weet ik of het echte liefde is met mijn vriendin",  # a metaphor
@@ -250,7 +250,7 @@ def test_the_store_holds_no_pickle(tmp_path: Path) -> None:
 def test_fusion_vetoes_rescues_and_orders(monkeypatch: pytest.MonkeyPatch) -> None:
     """With hand-made vectors: a BM25 passage far in meaning is dropped, a passage BM25 missed is shown above the
     bar, and nothing else changes hands."""
-    engine = _engine(_settings(veto_below=0.5, answer_above=0.9, veto_spare_words=0))
+    engine = _engine(_settings(combine="rrf", veto_below=0.5, answer_above=0.9, veto_spare_words=0))
     question = "Wat willen klanten eigenlijk van mij?"
     lexical = engine.ask(question)
     assert lexical.answered
@@ -279,7 +279,7 @@ def test_fusion_vetoes_rescues_and_orders(monkeypatch: pytest.MonkeyPatch) -> No
 def test_a_passage_with_every_word_of_a_longer_question_escapes_the_veto() -> None:
     """`veto_spare_words`: the exact phrase a user typed is kept even where the small model finds it far."""
     question = "Wat willen klanten eigenlijk van mij?"
-    engine = _engine(_settings(veto_below=0.99, answer_above=1.0, veto_spare_words=2))
+    engine = _engine(_settings(combine="rrf", veto_below=0.99, answer_above=1.0, veto_spare_words=2))
     groups = engine.queries.groups(question)
     assert len(groups) >= 2
 

@@ -1,0 +1,173 @@
+"""The answer model: how sure the engine is that a passage answers a question, from both signals together.
+
+Why: fixed bars on each signal alone (a BM25 coverage share, a cosine below which a passage is vetoed, one above which
+it is rescued) could not tell "right article, neighbouring passage" or "an off-topic question that shares a word"
+from a fair answer: e5's cosines of off-topic and answerable questions overlap (0.76-0.87 against 0.80-0.92), and a
+coverage share says nothing about which of an article's passages gives the advice. A logistic model over a handful
+of features of each candidate passage weighs the evidence jointly; it ranks the passages and its confidence decides
+between a quote and "not covered" (`semantic.min_confidence` in config/search.yaml).
+
+The features say how the passage stands for this question, never how large the corpus is, so one model serves a
+two-article corpus and a 100k-chunk one:
+- coverage: share of the question's words the passage holds (BM25 analysis: stems, synonyms, translations)
+- lexical_rank, meaning_rank: 1 / (1 + rank) in the BM25 order and in the cosine order (0 when absent)
+- cosine, cosine_z (how far above the question's mean over all passages, in standard deviations), cosine_gap (below
+  the best passage's), article_gap (the best cosine of the passage's article below the best overall: a passage of
+  the article the question is about)
+- carried: a question word the corpus is about matches here (`Engine._incidental`)
+- rule, case: the passage's kind (advice and cases are what people ask for; an introduction sets the scene)
+- length: log of the passage's characters (one numbered rule is short, and short texts get extreme cosines)
+
+The weights are fitted by `python -m bot fit` on the *tune* half of the judgment lists only (README, "Evaluation");
+the held-out half measures the result. They ship as `answer_model.json` beside this module: plain numbers, no pickle.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.search.records import KINDS
+
+FEATURES = ("coverage", "lexical_rank", "meaning_rank", "cosine", "cosine_z", "cosine_gap", "article_gap", "carried",
+            "rule", "case", "length")
+MODEL_FILE = Path(__file__).with_name("answer_model.json")
+MODEL_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class AnswerModel:
+    """Logistic regression over standardised features: confidence = sigmoid(bias + w . (x - mean) / scale)."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float
+    about: dict[str, Any]  # how it was fitted (lists, rows, l2), for the README and the status command
+
+    def confidence(self, features: np.ndarray) -> np.ndarray:
+        z = ((features - self.mean) / self.scale) @ self.weights + self.bias
+        result: np.ndarray = 1.0 / (1.0 + np.exp(-z))
+        return result
+
+    def to_json(self) -> str:
+        return json.dumps({"format": MODEL_FORMAT, "features": list(FEATURES),
+                           "mean": [round(float(v), 6) for v in self.mean],
+                           "scale": [round(float(v), 6) for v in self.scale],
+                           "weights": [round(float(v), 6) for v in self.weights],
+                           "bias": round(self.bias, 6), "about": self.about}, indent=1) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> AnswerModel:
+        data = json.loads(text)
+        if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
+            raise ValueError(f"answer model: format {MODEL_FORMAT} expected")
+        if data.get("features") != list(FEATURES):
+            raise ValueError(f"answer model: features {data.get('features')} are not {list(FEATURES)}")
+        arrays = [np.asarray(data[key], dtype=np.float64) for key in ("mean", "scale", "weights")]
+        if any(a.shape != (len(FEATURES),) or not np.isfinite(a).all() for a in arrays) or (arrays[1] <= 0).any():
+            raise ValueError("answer model: mean, scale and weights need one finite number per feature")
+        return cls(arrays[0], arrays[1], arrays[2], float(data["bias"]), dict(data.get("about") or {}))
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> AnswerModel:
+    """The model in the package (read once; a damaged file is a broken install and fails loudly)."""
+    return AnswerModel.from_json(MODEL_FILE.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class ChunkFacts:
+    """What the features need of every chunk, as arrays (made once per engine, when the signal is attached)."""
+
+    article_of: np.ndarray  # article number of each chunk
+    order: np.ndarray  # chunk indices sorted by article, for a per-article maximum in one `reduceat`
+    starts: np.ndarray  # where each article begins in `order`
+    rule: np.ndarray
+    case: np.ndarray
+    length: np.ndarray  # log(1 + characters)
+
+    @classmethod
+    def of(cls, article_of: np.ndarray, kinds: np.ndarray, lengths: np.ndarray) -> ChunkFacts:
+        order = np.argsort(article_of, kind="stable")
+        sorted_articles = article_of[order]
+        starts = np.flatnonzero(np.r_[True, sorted_articles[1:] != sorted_articles[:-1]]) if len(order) else \
+            np.zeros(0, dtype=np.int64)
+        return cls(article_of.astype(np.int64), order, starts, kinds == KINDS.index("rule"),
+                   kinds == KINDS.index("case"), np.log1p(np.maximum(lengths, 0)).astype(np.float64))
+
+    def article_best(self, cosines: np.ndarray) -> np.ndarray:
+        """For every chunk, the best cosine among the chunks of its article."""
+        best = np.maximum.reduceat(cosines[self.order], self.starts)
+        # Each block of `order` is one article; spread its best back over its chunks by article number.
+        per_article = np.empty(int(self.article_of.max()) + 1, dtype=cosines.dtype)
+        per_article[self.article_of[self.order[self.starts]]] = best
+        result: np.ndarray = per_article[self.article_of]
+        return result
+
+
+@dataclass(frozen=True)
+class Lexical:
+    """What BM25 says of one candidate passage."""
+
+    coverage: float
+    rank: int  # 1-based, in the order coverage first, then score
+    carried: bool
+
+
+def features(rows: np.ndarray, lexical: dict[int, Lexical], cosines: np.ndarray, meaning_rank: dict[int, int],
+             facts: ChunkFacts) -> np.ndarray:
+    """One row of `FEATURES` per chunk index in `rows`."""
+    mean = float(cosines.mean())
+    spread = float(cosines.std()) or 1.0
+    best = float(cosines.max())
+    article_best = facts.article_best(cosines)
+    out = np.zeros((len(rows), len(FEATURES)), dtype=np.float64)
+    for at, index in enumerate(rows.tolist()):
+        found = lexical.get(index)
+        semantic = meaning_rank.get(index)
+        cosine = float(cosines[index])
+        out[at] = (
+            found.coverage if found else 0.0,
+            1.0 / (1 + found.rank) if found else 0.0,
+            1.0 / (1 + semantic) if semantic else 0.0,
+            cosine,
+            (cosine - mean) / spread,
+            cosine - best,
+            float(article_best[index]) - best,
+            float(found.carried) if found else 0.0,
+            float(facts.rule[index]),
+            float(facts.case[index]),
+            float(facts.length[index]),
+        )
+    return out
+
+
+def fit(rows: np.ndarray, labels: np.ndarray, l2: float = 1.0, about: dict[str, Any] | None = None) -> AnswerModel:
+    """Logistic regression by Newton's method (exact and deterministic: the same rows give the same model), with an
+    L2 penalty on the standardised weights and the two classes weighted equally: a corpus has one right passage per
+    question among dozens of candidates, and unweighted the model would learn to say "no" to everything."""
+    mean = rows.mean(axis=0)
+    scale = rows.std(axis=0)
+    scale[scale == 0] = 1.0
+    x = np.c_[(rows - mean) / scale, np.ones(len(rows))]
+    positives = max(float(labels.sum()), 1.0)
+    negatives = max(float(len(labels) - labels.sum()), 1.0)
+    sample = np.where(labels > 0, len(labels) / (2 * positives), len(labels) / (2 * negatives))
+    penalty = np.full(x.shape[1], l2)
+    penalty[-1] = 0.0
+    w = np.zeros(x.shape[1])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-x @ w))
+        gradient = x.T @ (sample * (p - labels)) + penalty * w
+        hessian = (x * (sample * p * (1 - p))[:, None]).T @ x + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    return AnswerModel(mean, scale, w[:-1], float(w[-1]), dict(about or {}))
