@@ -204,8 +204,8 @@ def load_manifest(path: Path) -> list[tuple[Path, Path, Path]]:
         if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("judgments", "corpus",
                                                                                          "config")):
             raise ValueError(f"{path}: entry {number} needs 'judgments', 'corpus' and 'config' paths")
-        out.append(tuple(path.parent / item[k] for k in ("judgments", "corpus", "config")))
-    return out  # type: ignore[return-value]
+        out.append((path.parent / item["judgments"], path.parent / item["corpus"], path.parent / item["config"]))
+    return out
 
 
 def training_rows(engine: Engine, judgments: list[Judgment]) -> tuple[np.ndarray, np.ndarray]:

@@ -51,6 +51,7 @@ class Candidate:
     gain: float  # score minus the part every chunk gets regardless of matching (BM25Plus's delta)
     coverage: float  # share of question groups the chunk contains
     carried: bool = True  # a question word the corpus is about matches here, or several words match together
+    confidence: float | None = None  # the answer model's (`_by_model`)
 
 
 class Engine:
@@ -331,7 +332,8 @@ class Engine:
         if confidence[order[0]] < settings.min_confidence:
             return []
         found = {c.chunk_index: c for c in candidates}
-        return [found.get(int(rows[at])) or Candidate(int(rows[at]), 0.0, 0.0, 0.0)
+        return [replace(found.get(int(rows[at])) or Candidate(int(rows[at]), 0.0, 0.0, 0.0),
+                        confidence=float(confidence[at]))
                 for at in order if at == order[0] or confidence[at] >= settings.more_confidence]
 
     def _list_continues_in(self, index: int, quote: str) -> int | None:
@@ -416,6 +418,7 @@ class Engine:
             article=article.id, title=article.title, author=article.author, date=article.date, url=article.url,
             kind="passage" if rebutted else quote_kind(chunk, quote), quote=quote, text=chunk.text,
             section=chunk.section, score=candidate.score, chunk_index=candidate.chunk_index, rebutted=rebutted,
+            confidence=candidate.confidence,
         )
 
     # --- browsing --------------------------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ class Result:
     score: float
     chunk_index: int  # position of the chunk in the index, stable for one corpus version
     rebutted: bool = False  # the quote holds a view the author rejects, with the author's answer after it
+    confidence: float | None = None  # the answer model's, when it chose the passage (`semantic.combine: model`)
 
     def label(self, base: str) -> str:
         """What the quote is, as the user reads it: a case or rule from a named section carries the section's name
@@ -87,6 +88,7 @@ class Result:
             "section": self.section,
             "rebutted": self.rebutted,
             "score": round(self.score, 6),
+            "confidence": None if self.confidence is None else round(self.confidence, 4),
         }
 
 

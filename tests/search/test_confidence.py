@@ -89,6 +89,8 @@ def test_the_confidence_bar_decides_between_a_quote_and_not_covered(fixture_embe
         answer = changed.ask(question)
         if answer.answered:
             assert answer.results[0].text == top_chunk.text
+            assert answer.results[0].confidence == pytest.approx(best)
+            assert answer.results[0].as_json()["confidence"] == pytest.approx(best, abs=1e-4)
         return answer.answered
 
     assert asked(best - 1e-6) and not asked(min(best + 1e-6, 1.0))

@@ -20,8 +20,8 @@ LISTS = {"seeds-chat": CORPUS, "multi": FIXTURES / "multi_corpus"}
 THRESHOLDS = {
     ("seeds-chat", "off", "tune"): (0.64, 0.27), ("seeds-chat", "off", "heldout"): (0.54, 0.21),
     ("multi", "off", "tune"): (0.46, 0.35), ("multi", "off", "heldout"): (0.49, 0.45),
-    ("seeds-chat", "on", "tune"): (0.61, 0.24), ("seeds-chat", "on", "heldout"): (0.60, 0.20),
-    ("multi", "on", "tune"): (0.62, 0.35), ("multi", "on", "heldout"): (0.54, 0.45),
+    ("seeds-chat", "on", "tune"): (0.65, 0.13), ("seeds-chat", "on", "heldout"): (0.66, 0.08),
+    ("multi", "on", "tune"): (0.57, 0.22), ("multi", "on", "heldout"): (0.55, 0.25),
 }
 
 
@@ -66,7 +66,9 @@ def test_small_talk_is_never_quoted_on_any_list(scores: dict[tuple[str, str], di
 
 # The multi-article corpus as a search tool is judged: (semantic) -> hit@1, MRR@5, abstention precision and recall
 # over the whole list, a little under the README's figures.
-MULTI_RANKING = {"off": (0.33, 0.38, 0.66, 0.79), "on": (0.42, 0.51, 0.90, 0.90)}
+# With the answer model the signal declines more (recall of declining up, wrong quotes down) and so reaches fewer
+# right passages than the old fixed bars did (README "The answer model": the trade-off and its knob).
+MULTI_RANKING = {"off": (0.33, 0.38, 0.66, 0.79), "on": (0.39, 0.47, 0.59, 0.94)}
 
 
 @pytest.mark.parametrize("semantic", sorted(MULTI_RANKING))

@@ -113,7 +113,7 @@ def test_a_passage_that_shares_an_incidental_word_is_vetoed_by_meaning(question:
     assert not _semantic_engine().ask(question).answered
 
 
-def test_judgment_lists_do_not_get_worse_with_the_signal() -> None:
+def test_judgment_lists_do_not_get_worse_with_the_signal(fixture_embeddings: Path) -> None:
     """A guard, not the tuning: summed over the tune splits of both chat-style lists (what the signal's settings were
     chosen on), the signal answers more messages right and quotes wrongly less often (README "Evaluation")."""
     from bot.evaluation import by_split, evaluate
@@ -124,7 +124,7 @@ def test_judgment_lists_do_not_get_worse_with_the_signal() -> None:
         judgments = [j for j in load_judgments(JUDGMENTS / f"{name}.yaml") if j.split == "tune"]
         for enabled in (False, True):
             engine = _engine(_settings(enabled=enabled), corpus)
-            scores = by_split(evaluate(engine.embedded() if enabled else engine, judgments))["all"]
+            scores = by_split(evaluate(engine.embedded(fixture_embeddings) if enabled else engine, judgments))["all"]
             right[enabled] += scores.right
             wrong[enabled] += scores.wrong_quote_rate
     assert right[True] > right[False]
