@@ -102,3 +102,16 @@ def test_an_off_topic_question_that_shares_a_word_gets_no_quote(fixture_embeddin
     for question in ("hoe weet ik of het echte liefde is met mijn vriendin", "Welke cover past bij mijn telefoon?"):
         assert not engine.ask(question).answered, question
     assert lexical.ask("hoe weet ik of het echte liefde is met mijn vriendin").answered  # BM25 alone would quote
+
+
+def test_a_bad_manifest_is_refused_with_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from bot.evaluation import main_fit
+
+    manifest = tmp_path / "fit.yaml"
+    manifest.write_text("- judgments: seeds.yaml\n  corpus: ../seed_corpus\n", encoding="utf-8")
+    out = tmp_path / "model.json"
+    assert main_fit(argparse.Namespace(manifest=manifest, l2=1.0, out=out)) == 2
+    assert "entry 1 needs 'judgments', 'corpus' and 'config'" in capsys.readouterr().err
+    assert not out.exists()
