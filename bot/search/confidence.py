@@ -25,6 +25,7 @@ the held-out half measures the result. They ship as `answer_model.json` beside t
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +39,8 @@ FEATURES = ("coverage", "lexical_rank", "meaning_rank", "cosine", "cosine_z", "c
             "rule", "case", "length")
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
 MODEL_FORMAT = 1
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -77,8 +80,25 @@ class AnswerModel:
 
 @lru_cache(maxsize=1)
 def shipped_model() -> AnswerModel:
-    """The model in the package (read once; a damaged file is a broken install and fails loudly)."""
+    """The model in the package, read once (a refit takes effect at the next start)."""
     return AnswerModel.from_json(MODEL_FILE.read_text(encoding="utf-8"))
+
+
+_UNUSABLE: list[str] = []
+
+
+def answer_model() -> AnswerModel | None:
+    """The shipped model, or None when its file is missing or damaged (a broken install): logged once as an error,
+    and the engine falls back to the fixed bars (`combine: rrf`) rather than failing every question."""
+    if _UNUSABLE:
+        return None
+    try:
+        return shipped_model()
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        _UNUSABLE.append(str(exc))
+        log.error("answer model %s unusable (%s: %s); answering with the fixed bars (semantic.combine: rrf) until "
+                  "it is repaired and the bot restarted", MODEL_FILE, type(exc).__name__, exc)
+        return None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from bot.problems import Problem
 from bot.search.analysis import analyse_corpus, jaccard
 from bot.search.articles import load_articles
 from bot.search.chunking import ChunkStore, chunk_article, rule_statements
-from bot.search.confidence import FEATURES, ChunkFacts, Lexical, features, shipped_model
+from bot.search.confidence import FEATURES, AnswerModel, ChunkFacts, Lexical, answer_model, features
 from bot.search.gc_policy import gc_paused
 from bot.search.index import BM25Index
 from bot.search.query import QueryAnalyzer, QueryGroup
@@ -218,8 +218,9 @@ class Engine:
         # equally much. Without this, two synonyms of one word in a short passage outrank the passage that holds
         # every word the user typed ("Doe wat u belooft").
         accepted.sort(key=lambda c: (-round(c.coverage, 6), -c.score, c.chunk_index))
-        if self.semantic is not None and self.settings.semantic.combine == "model":
-            accepted = self._by_model(question, candidates, self.semantic, self.settings.semantic)
+        model = answer_model() if self.semantic is not None and self.settings.semantic.combine == "model" else None
+        if self.semantic is not None and model is not None:
+            accepted = self._by_model(question, candidates, self.semantic, self.settings.semantic, model)
         elif self.semantic is not None:
             accepted = self._fuse(question, len(groups), candidates, accepted, self.semantic, self.settings.semantic)
         if not accepted:
@@ -320,14 +321,14 @@ class Engine:
 
     @classmethod
     def _by_model(cls, question: str, candidates: Sequence[Candidate], semantic: SemanticIndex,
-                  settings: SemanticSettings) -> list[Candidate]:
+                  settings: SemanticSettings, model: AnswerModel) -> list[Candidate]:
         """The passages to show, best first, by the answer model's confidence (`bot.search.confidence`): BM25's
         candidates and the best passages by cosine are scored together; the first must reach `min_confidence`
         (else nothing is quoted), the others `more_confidence`."""
         rows, table = cls._model_rows(question, candidates, semantic, settings)
         if not len(rows):
             return []
-        confidence = shipped_model().confidence(table)
+        confidence = model.confidence(table)
         order = np.lexsort((rows, -confidence))
         if confidence[order[0]] < settings.min_confidence:
             return []

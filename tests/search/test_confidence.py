@@ -115,3 +115,26 @@ def test_a_bad_manifest_is_refused_with_a_message(tmp_path: Path, capsys: pytest
     assert main_fit(argparse.Namespace(manifest=manifest, l2=1.0, out=out)) == 2
     assert "entry 1 needs 'judgments', 'corpus' and 'config'" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_damaged_model_file_falls_back_to_the_fixed_bars_and_says_so_once(
+        fixture_embeddings: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    from bot.search import confidence
+
+    engine = load_engine(CORPUS, CONFIG, "on", fixture_embeddings)
+    damaged = tmp_path / "answer_model.json"
+    damaged.write_text('{"format": 1, "features": ["cosine"]', encoding="utf-8")  # cut off mid-write
+    monkeypatch.setattr(confidence, "MODEL_FILE", damaged)
+    monkeypatch.setattr(confidence, "_UNUSABLE", [])
+    confidence.shipped_model.cache_clear()
+    try:
+        with caplog.at_level("ERROR", logger="bot.search.confidence"):
+            first = engine.ask("Wat ging er mis bij Aventeon?")
+            engine.ask("Hoe houd ik klanten trouw?")
+        assert first.answered and "Aventeon" in first.results[0].text
+        assert first.results[0].confidence is None  # chosen by the fixed bars, not the model
+        errors = [r for r in caplog.records if "answer model" in r.getMessage()]
+        assert len(errors) == 1 and "semantic.combine: rrf" in errors[0].getMessage()
+    finally:
+        confidence.shipped_model.cache_clear()
