@@ -269,12 +269,7 @@ class Engine:
         spare = 0 < settings.veto_spare_words <= words  # a passage holding every word of a longer question stays
         kept = [c for c in accepted
                 if cosines[c.chunk_index] >= settings.veto_below or (spare and c.coverage >= 1.0)]
-        # The best `candidates` by cosine, best first (ties by chunk order): a partition, not a sort of every chunk
-        # (a full argsort cost ~8 ms a question at 100k chunks).
-        count = min(settings.candidates, len(cosines))
-        top = np.argpartition(-cosines, count - 1)[:count]
-        top = top[np.lexsort((top, -cosines[top]))]
-        semantic_rank = {int(i): rank for rank, i in enumerate(top.tolist(), start=1)}
+        semantic_rank = _meaning_ranks(cosines, settings.candidates)
         shown = {c.chunk_index for c in kept}
         found = {c.chunk_index: c for c in candidates}
         for i in semantic_rank:
@@ -310,10 +305,7 @@ class Engine:
         """BM25's candidates and the best passages by cosine, with the features the answer model scores."""
         assert semantic.facts is not None
         cosines = semantic.cosines(question)
-        count = min(settings.candidates, len(cosines))
-        top = np.argpartition(-cosines, count - 1)[:count]
-        top = top[np.lexsort((top, -cosines[top]))]
-        meaning_rank = {int(i): rank for rank, i in enumerate(top.tolist(), start=1)}
+        meaning_rank = _meaning_ranks(cosines, settings.candidates)
         ordered = sorted(candidates, key=lambda c: (-round(c.coverage, 6), -c.score, c.chunk_index))
         lexical = {c.chunk_index: Lexical(c.coverage, rank, c.carried) for rank, c in enumerate(ordered, start=1)}
         rows = np.array(sorted(lexical.keys() | meaning_rank.keys()), dtype=np.int64)
@@ -445,6 +437,15 @@ class Engine:
                     seen.add(section)
                     out.append(section)
         return out if limit is None else out[:limit]
+
+
+def _meaning_ranks(cosines: np.ndarray, count: int) -> dict[int, int]:
+    """Chunk index -> 1-based rank of the best `count` chunks by cosine (ties by chunk order): a partition, not a
+    sort of every chunk (a full argsort cost ~8 ms a question at 100k chunks)."""
+    count = min(count, len(cosines))
+    top = np.argpartition(-cosines, count - 1)[:count]
+    top = top[np.lexsort((top, -cosines[top]))]
+    return {int(i): rank for rank, i in enumerate(top.tolist(), start=1)}
 
 
 def quote_kind(chunk: Chunk, quote: str) -> Kind:
