@@ -60,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     fitp = sub.add_parser("fit", help="fit the answer model on the tune part of judgment lists")
     fitp.add_argument("manifest", type=Path, help="YAML list of {judgments, corpus, config} (see README)")
-    fitp.add_argument("--out", type=Path, default=None, help="where to write it (default: the shipped model)")
+    fitp.add_argument("--out", type=Path, required=True,
+                      help="where to write it (bot/search/answer_model.json replaces the shipped model)")
     fitp.add_argument("--l2", type=float, default=None, help="penalty on the weights (default 1.0)")
 
     corpus = sub.add_parser("corpus", help="import raw scrapes, check articles and settings")
@@ -119,9 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         return main_eval(args)
     if command == "fit":
         from bot.evaluation import L2, main_fit
-        from bot.search.confidence import MODEL_FILE
 
-        args.out = args.out or MODEL_FILE
         args.l2 = L2 if args.l2 is None else args.l2
         return main_fit(args)
     if command == "corpus":

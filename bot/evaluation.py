@@ -15,7 +15,10 @@ messages handled right (answerable: the right passage first; abstain and small t
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -238,17 +241,38 @@ def fit_answer_model(manifest: Path, l2: float = L2, embeddings: Path | None = N
         labels.append(label)
         lists.append(judgments_file.name)
     rows, answers = np.vstack(tables), np.concatenate(labels)
+    if not answers.sum() or answers.sum() == len(answers):
+        raise ValueError(f"the tune parts give {len(answers)} candidate passages, {int(answers.sum())} of them right: "
+                         "a fit needs both right and wrong ones (are all judgments held out?)")
     about = {"lists": lists, "split": "tune", "rows": len(rows), "right_passages": int(answers.sum()), "l2": l2}
     return fit(rows, answers, l2, about)
 
 
+def _write_atomically(path: Path, text: str) -> None:
+    """A temporary file beside `path`, renamed over it: a running bot that starts meanwhile reads the old model or the
+    new one, never half of one (half would be refused and the bot would fall back to the fixed bars)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def main_fit(args: argparse.Namespace) -> int:
+    if not args.l2 > 0:
+        print(f"cannot fit: --l2 must be above 0 (got {args.l2}); without a penalty a list the features separate "
+              "gives unbounded weights", file=sys.stderr)
+        return 2
     try:
         model = fit_answer_model(args.manifest, args.l2, getattr(args, "embeddings", None))
-    except (OSError, ValueError, yaml.YAMLError) as exc:
+        _write_atomically(args.out, model.to_json())
+    except (OSError, ValueError, yaml.YAMLError, np.linalg.LinAlgError) as exc:
         print(f"cannot fit: {exc}", file=sys.stderr)
         return 2
-    args.out.write_text(model.to_json(), encoding="utf-8")
     print(f"answer model written to {args.out}: {model.about['rows']} passages, "
           f"{model.about['right_passages']} right, from {', '.join(model.about['lists'])}")
     for name, weight in zip(FEATURES, model.weights, strict=True):

@@ -284,20 +284,24 @@ class ChunkStore(Sequence[Chunk]):
         return self
 
     def _index_articles(self) -> None:
-        self._ranges = {}
-        if not len(self):
-            return
-        bounds = (np.flatnonzero(np.diff(self._article_of)) + 1).tolist()
-        for number, (start, end) in enumerate(zip([0, *bounds], [*bounds, len(self)], strict=True)):
-            if not number & 1023:
-                questions_first.checkpoint()
-            article_id = self._articles[self._article_of[start]].id
-            self._ranges.setdefault(article_id, []).append(range(start, end))
+        # Built aside and swapped in whole: a question let in at a checkpoint never sees a half-built index.
+        ranges: dict[str, list[range]] = {}
+        if len(self):
+            bounds = (np.flatnonzero(np.diff(self._article_of)) + 1).tolist()
+            for number, (start, end) in enumerate(zip([0, *bounds], [*bounds, len(self)], strict=True)):
+                if not number & 1023:
+                    questions_first.checkpoint()
+                article_id = self._articles[self._article_of[start]].id
+                ranges.setdefault(article_id, []).append(range(start, end))
+        self._ranges = ranges
 
     def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(article number, kind as an index of `KINDS`, length in characters) of every chunk, as arrays: what the
-        answer model needs of all chunks, without making 100k Chunk objects."""
-        self.freeze()
+        answer model needs of all chunks, without making 100k Chunk objects. Read-only once frozen: it runs on the
+        store of the engine that is answering (the background build attaches the signal to a copy of the live
+        engine, which shares its chunks), so it must not rebuild anything questions read."""
+        if self._pending:
+            self.freeze()
         lengths = self._end - self._start
         for index, text in self._texts.items():
             lengths[index] = len(text)

@@ -2,10 +2,10 @@
 
 Why: fixed bars on each signal alone (a BM25 coverage share, a cosine below which a passage is vetoed, one above which
 it is rescued) could not tell "right article, neighbouring passage" or "an off-topic question that shares a word"
-from a fair answer: e5's cosines of off-topic and answerable questions overlap (0.76-0.87 against 0.80-0.92), and a
-coverage share says nothing about which of an article's passages gives the advice. A logistic model over a handful
-of features of each candidate passage weighs the evidence jointly; it ranks the passages and its confidence decides
-between a quote and "not covered" (`semantic.min_confidence` in config/search.yaml).
+from a fair answer: e5's cosines of off-topic and answerable questions overlap (0.73-0.87 against 0.82-0.92 on the
+tune split), and a coverage share says nothing about which of an article's passages gives the advice. A logistic
+model over a handful of features of each candidate passage weighs the evidence jointly; it ranks the passages and its
+confidence decides between a quote and "not covered" (`semantic.min_confidence` in config/search.yaml).
 
 The features say how the passage stands for this question, never how large the corpus is, so one model serves a
 two-article corpus and a 100k-chunk one:
@@ -39,6 +39,13 @@ FEATURES = ("coverage", "lexical_rank", "meaning_rank", "cosine", "cosine_z", "c
             "rule", "case", "length")
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
 MODEL_FORMAT = 1
+# Passages the model scores from each ranking: it was fitted with 30 from BM25 and 30 by cosine, and its rank
+# features mean what they meant in the fit only with the same numbers (`semantic.candidates` is for `rrf`).
+MODEL_CANDIDATES = 30
+# The smallest spread of the cosines `cosine_z` divides by. e5's cosines of one question over a corpus spread 0.008
+# to 0.04 on the judgment lists; a corpus of two near-identical passages would otherwise turn a difference of 1e-7
+# into two standard deviations.
+SPREAD_FLOOR = 0.005
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +58,12 @@ class AnswerModel:
     scale: np.ndarray
     weights: np.ndarray
     bias: float
-    about: dict[str, Any]  # how it was fitted (lists, rows, l2), for the README and the status command
+    about: dict[str, Any]  # how it was fitted (lists, rows, l2): written into the file for whoever reads it
 
     def confidence(self, features: np.ndarray) -> np.ndarray:
+        """Per row, from 0 to 1; a row with a non-finite feature (a damaged vector) gets 0, never a quote."""
         z = ((features - self.mean) / self.scale) @ self.weights + self.bias
-        result: np.ndarray = 1.0 / (1.0 + np.exp(-z))
+        result: np.ndarray = np.nan_to_num(1.0 / (1.0 + np.exp(-z)), nan=0.0, posinf=0.0, neginf=0.0)
         return result
 
     def to_json(self) -> str:
@@ -144,7 +152,7 @@ def features(rows: np.ndarray, lexical: dict[int, Lexical], cosines: np.ndarray,
              facts: ChunkFacts) -> np.ndarray:
     """One row of `FEATURES` per chunk index in `rows`."""
     mean = float(cosines.mean())
-    spread = float(cosines.std()) or 1.0
+    spread = max(float(cosines.std()), SPREAD_FLOOR)
     best = float(cosines.max())
     article_best = facts.article_best(cosines)
     out = np.zeros((len(rows), len(FEATURES)), dtype=np.float64)

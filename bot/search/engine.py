@@ -21,7 +21,7 @@ from bot.problems import Problem
 from bot.search.analysis import analyse_corpus, jaccard
 from bot.search.articles import load_articles
 from bot.search.chunking import ChunkStore, chunk_article, rule_statements
-from bot.search.confidence import FEATURES, AnswerModel, ChunkFacts, Lexical, answer_model, features
+from bot.search.confidence import FEATURES, MODEL_CANDIDATES, AnswerModel, ChunkFacts, Lexical, answer_model, features
 from bot.search.gc_policy import gc_paused
 from bot.search.index import BM25Index
 from bot.search.query import QueryAnalyzer, QueryGroup
@@ -297,15 +297,15 @@ class Engine:
         groups = self.queries.groups(question)
         if not groups:
             return empty
-        return self._model_rows(question, self.rank(groups), self.semantic, self.settings.semantic)
+        return self._model_rows(question, self.rank(groups), self.semantic)
 
     @staticmethod
-    def _model_rows(question: str, candidates: Sequence[Candidate], semantic: SemanticIndex,
-                    settings: SemanticSettings) -> tuple[np.ndarray, np.ndarray]:
+    def _model_rows(question: str, candidates: Sequence[Candidate],
+                    semantic: SemanticIndex) -> tuple[np.ndarray, np.ndarray]:
         """BM25's candidates and the best passages by cosine, with the features the answer model scores."""
         assert semantic.facts is not None
         cosines = semantic.cosines(question)
-        meaning_rank = _meaning_ranks(cosines, settings.candidates)
+        meaning_rank = _meaning_ranks(cosines, MODEL_CANDIDATES)
         ordered = sorted(candidates, key=lambda c: (-round(c.coverage, 6), -c.score, c.chunk_index))
         lexical = {c.chunk_index: Lexical(c.coverage, rank, c.carried) for rank, c in enumerate(ordered, start=1)}
         rows = np.array(sorted(lexical.keys() | meaning_rank.keys()), dtype=np.int64)
@@ -317,12 +317,12 @@ class Engine:
         """The passages to show, best first, by the answer model's confidence (`bot.search.confidence`): BM25's
         candidates and the best passages by cosine are scored together; the first must reach `min_confidence`
         (else nothing is quoted), the others `more_confidence`."""
-        rows, table = cls._model_rows(question, candidates, semantic, settings)
+        rows, table = cls._model_rows(question, candidates, semantic)
         if not len(rows):
             return []
         confidence = model.confidence(table)
         order = np.lexsort((rows, -confidence))
-        if confidence[order[0]] < settings.min_confidence:
+        if not confidence[order[0]] >= settings.min_confidence:  # written so that a NaN declines too
             return []
         found = {c.chunk_index: c for c in candidates}
         return [replace(found.get(int(rows[at])) or Candidate(int(rows[at]), 0.0, 0.0, 0.0),

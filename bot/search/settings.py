@@ -121,6 +121,9 @@ def _section(data: dict[str, Any], name: str, rules: dict[str, tuple[type, Any, 
     return {key: float(value) if rules[key][0] is float else value for key, value in values.items()}
 
 
+RRF_ONLY = frozenset({"veto_below", "answer_above", "veto_spare_words", "weight", "rrf_k", "candidates"})
+
+
 def load_search_settings(config_dir: Path) -> tuple[SearchSettings, list[Problem]]:
     path = config_dir / SEARCH_FILE
     if not path.exists():
@@ -135,6 +138,13 @@ def load_search_settings(config_dir: Path) -> tuple[SearchSettings, list[Problem
     bm25 = _section(data, "bm25", _BM25_RULES, str(path), problems)
     answer = _section(data, "answer", _ANSWER_RULES, str(path), problems)
     semantic = _section(data, "semantic", _SEMANTIC_RULES, str(path), problems)
+    tuned = sorted(RRF_ONLY & semantic.keys())
+    if tuned and "combine" not in semantic and semantic.get("enabled"):
+        # A search.yaml from before the answer model: its bars would silently stop counting.
+        problems.append(Problem(str(path), f"semantic: {', '.join(tuned)} only count with 'combine: rrf'; without a "
+                                "'combine' key the answer model decides (combine: model). Add 'combine: rrf' to keep "
+                                "the fixed bars, or 'combine: model' to say the model is meant",
+                                file_key_line(path, "semantic"), severity="warning"))
     if "delta" not in bm25 and bm25.get("variant") == "l":
         bm25["delta"] = 0.5  # rank-bm25's default for BM25L
     return SearchSettings(BM25Params(**bm25), AnswerSettings(**answer), SemanticSettings(**semantic)), problems

@@ -62,7 +62,7 @@ def test_fit_learns_which_feature_tells_right_from_wrong_and_is_deterministic() 
 
 
 def test_each_chunk_learns_the_best_cosine_of_its_own_article() -> None:
-    article_of = np.array([0, 0, 1, 1, 1, 2, 0])  # chunks of article 0 also at the end (a select() can do that)
+    article_of = np.array([0, 0, 1, 1, 1, 2, 0])  # article 0 again at the end: the facts must not assume blocks
     kinds = np.array([KINDS.index(k) for k in ("rule", "passage", "case", "rule", "passage", "passage", "case")])
     facts = ChunkFacts.of(article_of, kinds, np.array([10, 20, 30, 40, 50, 60, 70]))
     cosines = np.array([0.1, 0.5, 0.3, 0.9, 0.2, 0.4, 0.7], dtype=np.float32)
@@ -78,6 +78,7 @@ def test_the_confidence_bar_decides_between_a_quote_and_not_covered(fixture_embe
     rows, table = engine.model_rows(question)
     confidence = shipped_model().confidence(table)
     best = float(confidence.max())
+    assert best < 1.0  # else no bar above it could decline
     top_chunk = engine.chunks[int(rows[int(np.argmax(confidence))])]
     assert "Aventeon" in top_chunk.text
 
@@ -138,3 +139,109 @@ def test_a_damaged_model_file_falls_back_to_the_fixed_bars_and_says_so_once(
         assert len(errors) == 1 and "semantic.combine: rrf" in errors[0].getMessage()
     finally:
         confidence.shipped_model.cache_clear()
+
+
+class _Fixed:
+    """An embedder whose question vector is fixed: the tests choose the cosines."""
+
+    model_id = "fixed"
+
+    def __init__(self, vector: np.ndarray) -> None:
+        self.vector = vector
+
+    def question(self, text: str) -> np.ndarray:
+        return self.vector
+
+    def passages(self, texts: object) -> np.ndarray:
+        raise AssertionError("not used")
+
+
+def test_a_damaged_vector_declines_instead_of_quoting_nan() -> None:
+    from bot.search.semantic import SemanticIndex
+
+    engine = load_engine(CORPUS, CONFIG, "off")
+    vectors = np.tile(np.array([1.0, 0.0], np.float32), (len(engine.chunks), 1))
+    vectors[0] = np.nan
+    broken = engine.with_semantic(SemanticIndex(_Fixed(np.array([1.0, 0.0], np.float32)), vectors))
+    answer = broken.ask("Wat ging er mis bij Aventeon?")
+    assert not answer.answered and answer.reason == "below-threshold"
+
+
+def test_further_passages_need_more_confidence(fixture_embeddings: Path) -> None:
+    engine = load_engine(CORPUS, CONFIG, "on", fixture_embeddings)
+    question = "Hoe houd ik klanten trouw?"
+    shown = engine.ask(question, limit=5).results
+    assert len(shown) >= 2 and all(r.confidence is not None and r.confidence >= 0.5 for r in shown[1:])
+    strict = engine.with_semantic(engine.semantic)  # type: ignore[arg-type]
+    strict.settings = dataclasses.replace(engine.settings, semantic=dataclasses.replace(
+        engine.settings.semantic, more_confidence=1.0))
+    only = strict.ask(question, limit=5).results
+    assert [r.text for r in only] == [shown[0].text]
+
+
+def test_attaching_the_signal_never_empties_the_article_index_questions_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The background build attaches the signal to a copy of the live engine, which shares its chunk store; a
+    question let in at a build checkpoint must still find every article's passages."""
+    from bot.search import chunking
+    from bot.search.semantic import SemanticIndex
+
+    engine = load_engine(CORPUS, CONFIG, "off")
+    article = next(iter(engine.articles))
+    full = len(engine.article_chunks(article))
+    seen: list[int] = []
+
+    class Watching:
+        def checkpoint(self) -> None:
+            seen.append(len(engine.article_chunks(article)))
+
+    monkeypatch.setattr(chunking, "questions_first", Watching())
+    vectors = np.ones((len(engine.chunks), 2), np.float32)
+    engine.with_semantic(SemanticIndex(_Fixed(np.array([1.0, 0.0], np.float32)), vectors))
+    engine.chunks._index_articles()  # a rebuild of the index, as freeze() does, swaps it in whole
+    assert seen and set(seen) == {full}
+
+
+def test_columns_measure_chunks_that_are_not_slices_of_their_article() -> None:
+    from bot.search.chunking import ChunkStore
+    from bot.search.records import Article, Chunk
+
+    article = Article("a", "Titel", "Eerste alinea.\n\nTweede alinea.")
+    store = ChunkStore()
+    store.add(article, [Chunk("a", "Titel", "Eerste alinea.", "rule", 0),
+                        Chunk("a", "Titel", "Eerste en tweede alinea, opnieuw gevoegd.", "case", 1)])
+    article_of, kinds, lengths = store.columns()
+    assert article_of.tolist() == [0, 0]
+    assert [KINDS[k] for k in kinds] == ["rule", "case"]
+    assert lengths.tolist() == [len("Eerste alinea."), len("Eerste en tweede alinea, opnieuw gevoegd.")]
+
+
+def test_fit_refuses_a_penalty_of_zero_and_lists_without_tune_rows(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from bot.evaluation import main_fit
+
+    heldout = tmp_path / "heldout.yaml"
+    heldout.write_text('- q: "Wat ging er mis bij Aventeon?"\n  article: opportunist-mensen-kwijt\n'
+                       '  words: ["Aventeon maakte software"]\n  split: heldout\n', encoding="utf-8")
+    manifest = tmp_path / "fit.yaml"
+    manifest.write_text(f"- judgments: heldout.yaml\n  corpus: {CORPUS}\n  config: {CONFIG}\n", encoding="utf-8")
+    out = tmp_path / "model.json"
+    assert main_fit(argparse.Namespace(manifest=manifest, l2=0.0, out=out)) == 2
+    assert "--l2 must be above 0" in capsys.readouterr().err
+    assert main_fit(argparse.Namespace(manifest=manifest, l2=1.0, out=out)) == 2
+    assert "0 candidate passages, 0 of them right" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_an_old_search_yaml_with_tuned_bars_is_told_the_model_decides_now(tmp_path: Path) -> None:
+    from bot.search.settings import load_search_settings
+
+    (tmp_path / "search.yaml").write_text("semantic:\n  enabled: true\n  veto_below: 0.8\n", encoding="utf-8")
+    settings, problems = load_search_settings(tmp_path)
+    assert settings.semantic.combine == "model"
+    assert [p.severity for p in problems] == ["warning"] and "combine: rrf" in problems[0].message
+    (tmp_path / "search.yaml").write_text("semantic:\n  enabled: true\n  combine: rrf\n  veto_below: 0.8\n",
+                                          encoding="utf-8")
+    settings, problems = load_search_settings(tmp_path)
+    assert settings.semantic.combine == "rrf" and problems == []
