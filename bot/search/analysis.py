@@ -62,6 +62,8 @@ ENGLISH_STOP = frozenset(
     anything ok okay still also even only quite bit kind sort like besides give gives giving gave given take takes
     taking took put puts putting wanting wants wanted say says said someone somebody anyone us am doesn't don't
     isn't can't won't shouldn't i've you're we're they're let lets here now more most
+    isnt dont doesnt cant wont shouldnt ive youre theyre whats im hows
+    after before during since until between against
     """.split()
 )
 STOP_WORDS = DUTCH_STOP | GENERIC_DUTCH | ENGLISH_STOP
