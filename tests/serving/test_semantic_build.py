@@ -37,6 +37,9 @@ class FakeModel:
     def question(self, text: str) -> np.ndarray:
         return self._vector(text)
 
+    def has_question(self, text: str) -> bool:
+        return False  # nothing cached: every question is computed
+
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         self.calls += len(texts)
         return np.stack([self._vector(t) for t in texts])
