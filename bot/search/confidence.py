@@ -24,6 +24,7 @@ the held-out half measures the result. They ship as `answer_model.json` beside t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -90,6 +91,16 @@ class AnswerModel:
 def shipped_model() -> AnswerModel:
     """The model in the package, read once (a refit takes effect at the next start)."""
     return AnswerModel.from_json(MODEL_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def model_digest() -> str:
+    """The first 12 hex digits of the model file's sha256 ("missing" when it cannot be read), read once like the
+    model itself."""
+    try:
+        return hashlib.sha256(MODEL_FILE.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "missing"
 
 
 _UNUSABLE: list[str] = []

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.problems import Problem
+from bot.search.confidence import model_digest
 from bot.search.index import BM25Params
 from bot.search.semantic import MODELS
 from bot.yamlfile import Rules, check_keys, file_key_line, is_number, is_whole_number, list_item_line, load_mapping
@@ -210,4 +211,7 @@ def describe(settings: SearchSettings) -> dict[str, Any]:
     }
     if settings.semantic.enabled:
         out["semantic"] = {f.name: getattr(settings.semantic, f.name) for f in fields(settings.semantic)}
+        if settings.semantic.combine == "model":
+            # A refit answers differently: the engine's version (and the status command) says which model it is.
+            out["semantic"]["answer_model"] = model_digest()
     return out

@@ -41,10 +41,13 @@ _MAGIC_LEN = len(FORMAT)
 
 @functools.lru_cache(maxsize=1)
 def _engine_code() -> str:
-    """Digest of the engine's source. A cached engine is the output of this code: a change to chunking, analysis or
-    a class's attributes must rebuild it, and a digest cannot be forgotten the way a version number can be."""
+    """Digest of the engine's source and the answer model's weights. A cached engine is the output of this code: a
+    change to chunking, analysis or a class's attributes must rebuild it, and a digest cannot be forgotten the way a
+    version number can be. A refit answer model changes the engine's version (its digest is in the settings the
+    version covers), so it is part of the key too."""
     digest = hashlib.sha256()
-    for path in sorted(Path(search.__file__).parent.glob("*.py")):
+    folder = Path(search.__file__).parent
+    for path in sorted([*folder.glob("*.py"), folder / "answer_model.json"]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 

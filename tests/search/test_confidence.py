@@ -265,3 +265,27 @@ def test_a_question_embedded_ahead_is_answered_the_same_from_the_cache(fixture_e
     engine.embed_question("hoi!")  # small talk: ask never embeds it, so neither does this
     engine.embed_question("Wat is dat?")  # no meaningful word
     assert set(embedder._questions) == {question}  # type: ignore[attr-defined]
+
+
+def test_a_refit_model_changes_the_engines_version_and_a_lexical_engine_does_not_care(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.search import confidence
+
+    with_signal = load_engine(CORPUS, CONFIG, "off")
+    settings = dataclasses.replace(with_signal.settings, semantic=dataclasses.replace(
+        with_signal.settings.semantic, enabled=True))
+    articles = list(with_signal.articles.values())
+    from bot.search.engine import Engine
+
+    before = Engine(articles, settings, with_signal.synonyms).version
+    lexical = with_signal.version
+    refit = tmp_path / "answer_model.json"
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    refit.write_text(json.dumps({**data, "bias": data["bias"] + 0.5}), encoding="utf-8")
+    monkeypatch.setattr(confidence, "MODEL_FILE", refit)
+    confidence.model_digest.cache_clear()
+    try:
+        assert Engine(articles, settings, with_signal.synonyms).version != before
+        assert load_engine(CORPUS, CONFIG, "off").version == lexical
+    finally:
+        confidence.model_digest.cache_clear()
