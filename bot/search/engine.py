@@ -193,20 +193,17 @@ class Engine:
     def needs_embedding(self, question: str) -> bool:
         """Whether `ask` would have to run the embedding model for this question: the signal is on, the message is
         one `ask` embeds (not small talk, a meaningful word) and its vector is not cached yet. Cheap (~0.3 ms)."""
-        if self.semantic is None:
-            return False
-        question = question[: self.settings.answer.max_question_chars]
-        return (smalltalk(question) is None and bool(self.queries.groups(question))
-                and not self.semantic.embedder.has_question(question))
+        read = self._read_for_signal(question)
+        return read is not None and self.semantic is not None and not self.semantic.embedder.has_question(read[0])
 
     def embed_question(self, question: str) -> None:
         """Compute the question's vector ahead of `ask`, which then finds it in the embedder's cache. This is the slow
         part of a question with the semantic signal (~30 ms, ~450 ms for a 1,000-character message) and it runs in C
         without the interpreter lock, so a caller with an event loop runs it in a worker thread and `ask` on the
         loop: the rest of `ask` is ~2 ms of Python, which in a thread would queue for the lock behind the loop."""
-        if self.needs_embedding(question):
-            assert self.semantic is not None
-            self.semantic.embedder.question(question[: self.settings.answer.max_question_chars])
+        read = self._read_for_signal(question)
+        if read is not None and self.semantic is not None:
+            self.semantic.embedder.question(read[0])  # a cached vector comes back at once
 
     def ask(self, question: str, limit: int | None = None) -> Answer:
         """Best passages for a question, or no results (with a reason) when nothing in the corpus fits."""
@@ -308,14 +305,22 @@ class Engine:
     def model_rows(self, question: str) -> tuple[np.ndarray, np.ndarray]:
         """(chunk indices, their answer-model features) for a question, as the engine scores them: what
         `python -m bot fit` learns from. Empty for small talk, a question of stop words only, or no signal."""
-        empty = (np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES))))
+        read = self._read_for_signal(question)
+        if read is None or self.semantic is None or self.index is None:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES)))
+        return self._model_rows(read[0], self.rank(read[1]), self.semantic)
+
+    def _read_for_signal(self, question: str) -> tuple[str, list[QueryGroup]] | None:
+        """The question as `ask` reads it (cut to `max_question_chars`) and its word groups, when `ask` would consult
+        the semantic signal for it: None without the signal, for small talk and for a message with no meaningful
+        word (`ask` declines those before any signal)."""
+        if self.semantic is None:
+            return None
         question = question[: self.settings.answer.max_question_chars]
-        if self.semantic is None or self.index is None or smalltalk(question) is not None:
-            return empty
+        if smalltalk(question) is not None:
+            return None
         groups = self.queries.groups(question)
-        if not groups:
-            return empty
-        return self._model_rows(question, self.rank(groups), self.semantic)
+        return (question, groups) if groups else None
 
     @staticmethod
     def _model_rows(question: str, candidates: Sequence[Candidate],
