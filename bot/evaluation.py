@@ -44,6 +44,10 @@ class Judgment:
     note: str = ""
     smalltalk: bool = False
     split: str = ""
+    # Further passages that answer the question as well: (article, words) each. A question often has more than one
+    # fair answer; with one passage per question, quoting the other counted as a wrong quote and taught the answer
+    # model that a right passage is wrong.
+    also: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def declines(self) -> bool:
@@ -51,14 +55,15 @@ class Judgment:
         return self.abstain or self.smalltalk
 
     def matches(self, result: Result) -> bool:
-        return result.article == self.article and self._holds(result.text)
+        return self._answered_by(result.article, result.text)
 
     def matches_chunk(self, chunk: Chunk) -> bool:
-        return chunk.article_id == self.article and self._holds(chunk.text)
+        return self._answered_by(chunk.article_id, chunk.text)
 
-    def _holds(self, text: str) -> bool:
+    def _answered_by(self, article: str, text: str) -> bool:
         flat = " ".join(text.split()).casefold()
-        return all(" ".join(w.split()).casefold() in flat for w in self.words)
+        return any(article == wanted and all(" ".join(w.split()).casefold() in flat for w in words)
+                   for wanted, words in ((self.article, self.words), *self.also) if wanted)
 
 
 @dataclass(frozen=True)
@@ -110,8 +115,21 @@ def load_judgments(path: Path) -> list[Judgment]:
             raise ValueError(f"{path}: judgment {number} ({item['q']!r}): split is 'tune' or 'heldout', not {split!r}")
         words = item.get("words") or []
         out.append(Judgment(item["q"], item.get("article"), tuple(map(str, words)), abstain,
-                            str(item.get("note", "")), smalltalk, split))
+                            str(item.get("note", "")), smalltalk, split, _also(path, number, item)))
     return out
+
+
+def _also(path: Path, number: int, item: dict[str, object]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The judgment's further right passages: `also: [{article: ..., words: [...]}, ...]`."""
+    also = item.get("also") or []
+    if not isinstance(also, list) or not all(
+            isinstance(a, dict) and isinstance(a.get("article"), str) and isinstance(a.get("words"), list)
+            and a["words"] for a in also):
+        raise ValueError(f"{path}: judgment {number} ({item['q']!r}): 'also' is a list of "
+                         "{article: ..., words: [...]} passages")
+    if also and (item.get("abstain") or item.get("smalltalk")):
+        raise ValueError(f"{path}: judgment {number} ({item['q']!r}): a message to decline has no 'also' passages")
+    return tuple((a["article"], tuple(map(str, a["words"]))) for a in also)
 
 
 def score(outcomes: list[Outcome]) -> Scores:

@@ -48,7 +48,7 @@ class SemanticSettings:
     # How the two signals are combined: "model" (the fitted answer model, bot/search/confidence.py) or "rrf" (the
     # fixed bars above and reciprocal rank fusion, kept for operators who tuned them).
     combine: str = "model"
-    min_confidence: float = 0.95  # the answer model's confidence the first passage needs, else "not covered"
+    min_confidence: float = 0.97  # the answer model's confidence the first passage needs, else "not covered"
     more_confidence: float = 0.5  # ... and further passages ("Meer")
 
 

@@ -1,7 +1,9 @@
 """The judgment list: ranking and abstention quality must not drop below the documented thresholds."""
 
+from pathlib import Path
 
 import pytest
+import yaml
 from engine_support import CONFIG, CORPUS, JUDGMENTS, real_engine
 
 from bot.cli import main
@@ -34,3 +36,32 @@ def test_eval_command_prints_the_metrics(capsys: pytest.CaptureFixture[str]) -> 
     out = capsys.readouterr().out
     for label in ("hit@1", "MRR@5", "abstain precision", "abstain recall"):
         assert label in out
+
+
+def test_a_further_right_passage_counts_as_right_and_a_bad_one_is_refused(tmp_path: Path) -> None:
+    engine = real_engine()
+    question = "Wat ging er mis bij Aventeon?"
+    top = engine.ask(question).results[0]
+    elsewhere = next(c for c in engine.chunks if c.article_id != top.article)
+    one = tmp_path / "one.yaml"
+    # the labelled passage is another one; the quoted one is named under `also`
+    one.write_text(yaml.safe_dump([
+        {"q": question, "article": elsewhere.article_id, "words": [elsewhere.text[:30]]},
+        {"q": question, "article": elsewhere.article_id, "words": [elsewhere.text[:30]],
+         "also": [{"article": top.article, "words": [top.text[:30]]}]},
+        {"q": question, "article": elsewhere.article_id, "words": [elsewhere.text[:30]],
+         "also": [{"article": elsewhere.article_id, "words": [top.text[:30]]}]},  # right words, wrong article
+    ]), encoding="utf-8")
+    outcomes = evaluate(engine, load_judgments(one)).outcomes
+    assert [o.right for o in outcomes] == [False, True, False]
+    assert [o.wrong_quote for o in outcomes] == [True, False, True]
+    for bad in ([{"article": top.article}], "x", [{"article": top.article, "words": []}]):
+        broken = tmp_path / "bad.yaml"
+        broken.write_text(yaml.safe_dump([{"q": question, "article": top.article, "words": ["x"], "also": bad}]),
+                          encoding="utf-8")
+        with pytest.raises(ValueError, match="'also' is a list"):
+            load_judgments(broken)
+    broken.write_text(yaml.safe_dump([{"q": "hoi", "abstain": True, "also": [{"article": "a", "words": ["b"]}]}]),
+                      encoding="utf-8")
+    with pytest.raises(ValueError, match="no 'also'"):
+        load_judgments(broken)
