@@ -23,7 +23,8 @@ _CORE: tuple[tuple[Intent, frozenset[str]], ...] = (
     ("thanks", frozenset("dank bedankt dankjewel dankuwel dankje thanks thank thx tnx ty merci cheers".split())),
     ("bye", frozenset("doei dag daag bye goodbye ciao tot ziens later groetjes doeg".split())),
     ("greeting", frozenset(
-        "hallo hoi hey hi hello hee heey hai goedemorgen goedemiddag goedenavond goedenacht morgen middag avond "
+        "hallo hoi hey hi hello hee heey hai goedemorgen goedemiddag goedenavond goedenacht goeiemorgen goeiemiddag "
+        "goeienavond goeiedag morgen middag avond "
         "yo hiya howdy greetings morning afternoon evening".split())),
     ("ack", frozenset(
         "ok oke oké okay okido prima top cool mooi fijn nice great perfect super helder duidelijk goed thumbs "
@@ -39,9 +40,14 @@ _FILLER = frozenset(
 # Questions about the bot itself, matched on the folded text; what is left must be filler.
 _ABOUT_ME: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ("greeting", re.compile(r"\bhoe gaat (?:het|ie)\b|\bhow are (?:you|u)\b|\bhow'?s it going\b|\balles goed\b")),
+    # "ben jij een... of een bot?", "are you a real person or an AI": a few words may stand between (the span is
+    # short, and every word outside it must still be filler, so "ben je een mens die altijd ja zegt" stays a question)
     ("identity", re.compile(r"\b(?:wie|wat) (?:ben|bent) (?:jij|je|u)\b|\bwho (?:are|r) (?:you|u)\b|"
-                            r"\bwhat (?:are|r) (?:you|u)\b|\b(?:ben|bent) (?:jij|je|u) een (?:bot|robot|mens)\b|"
-                            r"\bare you (?:a )?(?:bot|robot|human)\b")),
+                            r"\bwhat (?:are|r) (?:you|u)\b|"
+                            r"\b(?:ben|bent) (?:jij|je|u)\b[^?!]{0,30}\b(?:bot|robot|chatbot|mens|ai|computer)\b|"
+                            r"\b(?:are|r) (?:you|u)\b[^?!]{0,30}\b(?:bot|robot|chatbot|human|person|ai|computer)\b|"
+                            r"\b(?:praat|chat|spreek) ik (?:met|tegen) een (?:bot|robot|chatbot|mens|computer)\b|"
+                            r"\bam i (?:talking|chatting|speaking) (?:to|with) a (?:bot|robot|human|person)\b")),
     ("help", re.compile(r"\bwat (?:kan|kun|doe) (?:jij|je|u)(?: (?:allemaal|eigenlijk|doen))*\b|"
                         r"\bwhat (?:can|do) (?:you|u) do\b|\bhoe werkt (?:dit|het|deze bot|jij)\b|"
                         r"\bhow (?:does|do) (?:this|it|you) work\b|\bwaar kan (?:ik )?(?:jij|je|u) (?:mee )?helpen\b|"

@@ -12,11 +12,15 @@ from bot.search.smalltalk import smalltalk
 
 
 @pytest.mark.parametrize(("message", "kind"), [
-    ("hallo allemaal", "greeting"), ("Hoi!", "greeting"), ("goedemorgen", "greeting"), ("good morning", "greeting"),
+    ("hallo allemaal", "greeting"), ("Hoi!", "greeting"), ("goedemorgen", "greeting"),
+    ("goeiemorgen!", "greeting"), ("good morning", "greeting"),
     ("hey bot, hoe gaat het?", "greeting"), ("top, dank je!", "thanks"), ("Heel erg bedankt", "thanks"),
     ("thanks a lot!", "thanks"), ("ok", "ack"), ("Oké", "ack"), ("👍", "ack"), ("prima", "ack"),
     ("doei", "bye"), ("tot ziens!", "bye"), ("wie ben jij?", "identity"), ("Who are you?", "identity"),
-    ("ben je een bot?", "identity"), ("help", "help"), ("wat kun je allemaal?", "help"), ("What can you do?", "help"),
+    ("ben je een bot?", "identity"), ("ben jij een... of een bot?", "identity"),
+    ("ben je een echt mens of een robot?", "identity"), ("are you a real person or an AI?", "identity"),
+    ("praat ik met een bot?", "identity"), ("help", "help"), ("wat kun je allemaal?", "help"),
+    ("What can you do?", "help"),
 ])
 def test_small_talk_is_recognised_in_dutch_and_english(message: str, kind: str) -> None:
     assert smalltalk(message) == kind
@@ -26,6 +30,7 @@ def test_small_talk_is_recognised_in_dutch_and_english(message: str, kind: str) 
     "Hoi, hoe houd ik klanten trouw?", "Help, mijn klant is boos", "Is korting goed?", "bedankt krijgen van klanten",
     "Hoe gaat het met de klantrelatie als ik te laat lever?", "thanks for nothing, why do customers leave?",
     "Wat ging er mis bij Aventeon?", "ok maar wat doe ik als ik mijn belofte niet nakom",
+    "ben je een mens die altijd ja zegt tegen klanten?", "are you a robot if you always say yes to customers?",
 ])
 def test_a_question_with_a_greeting_or_thanks_in_it_is_still_a_question(message: str) -> None:
     assert smalltalk(message) is None
