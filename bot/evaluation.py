@@ -114,22 +114,32 @@ def load_judgments(path: Path) -> list[Judgment]:
         if split and split not in SPLITS:
             raise ValueError(f"{path}: judgment {number} ({item['q']!r}): split is 'tune' or 'heldout', not {split!r}")
         words = item.get("words") or []
-        out.append(Judgment(item["q"], item.get("article"), tuple(map(str, words)), abstain,
+        if not _snippets(words, allow_none=True):
+            raise ValueError(f"{path}: judgment {number} ({item['q']!r}): 'words' is a list of non-empty texts")
+        out.append(Judgment(item["q"], item.get("article"), tuple(words), abstain,
                             str(item.get("note", "")), smalltalk, split, _also(path, number, item)))
     return out
+
+
+def _snippets(words: object, allow_none: bool = False) -> bool:
+    """A list of texts a passage must contain; an empty or blank one would be found in every passage of the article,
+    and the judgment would call every one of them right."""
+    if allow_none and words == []:
+        return True
+    return isinstance(words, list) and bool(words) and all(isinstance(w, str) and w.strip() for w in words)
 
 
 def _also(path: Path, number: int, item: dict[str, object]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The judgment's further right passages: `also: [{article: ..., words: [...]}, ...]`."""
     also = item.get("also") or []
     if not isinstance(also, list) or not all(
-            isinstance(a, dict) and isinstance(a.get("article"), str) and isinstance(a.get("words"), list)
-            and a["words"] for a in also):
+            isinstance(a, dict) and isinstance(a.get("article"), str) and a["article"].strip()
+            and _snippets(a.get("words")) for a in also):
         raise ValueError(f"{path}: judgment {number} ({item['q']!r}): 'also' is a list of "
                          "{article: ..., words: [...]} passages")
     if also and (item.get("abstain") or item.get("smalltalk")):
         raise ValueError(f"{path}: judgment {number} ({item['q']!r}): a message to decline has no 'also' passages")
-    return tuple((a["article"], tuple(map(str, a["words"]))) for a in also)
+    return tuple((a["article"], tuple(a["words"])) for a in also)
 
 
 def score(outcomes: list[Outcome]) -> Scores:
@@ -201,7 +211,8 @@ def main_eval(args: argparse.Namespace) -> int:
             top = outcome.answer.results[0] if outcome.answer.results else None
             got = f"{top.article} [{top.kind}] {top.quote[:60]!r}" if top else f"abstained ({outcome.answer.reason})"
             want = "small talk" if j.smalltalk else "abstain" if j.abstain else \
-                f"{j.article} {list(j.words)} (rank {outcome.rank})"
+                " or ".join(f"{article} {list(words)}" for article, words in ((j.article, j.words), *j.also)) + \
+                f" (rank {outcome.rank})"
             split = f" [{j.split}]" if j.split else ""
             print(f"{'ok  ' if outcome.right else 'MISS'}{split} {j.question!r}\n      want {want}\n      got  {got}")
     print(f"\n{len(judgments)} questions ({scores.answerable} answerable, {scores.unanswerable} to decline)")
@@ -231,8 +242,8 @@ def load_manifest(path: Path) -> list[tuple[Path, Path, Path]]:
 
 def training_rows(engine: Engine, judgments: list[Judgment]) -> tuple[np.ndarray, np.ndarray]:
     """Every candidate passage of every *tune* judgment (a list without splits counts as tune) with its label: 1 for
-    the passage that answers an answerable question, 0 for the others and for every passage of a message to
-    decline. Held-out judgments are never read here."""
+    the passages that answer an answerable question (`words` and `also`), 0 for the others and for every passage of a
+    message to decline. Held-out judgments are never read here."""
     tables: list[np.ndarray] = []
     labels: list[np.ndarray] = []
     for judgment in judgments:

@@ -55,12 +55,18 @@ def test_a_further_right_passage_counts_as_right_and_a_bad_one_is_refused(tmp_pa
     outcomes = evaluate(engine, load_judgments(one)).outcomes
     assert [o.right for o in outcomes] == [False, True, False]
     assert [o.wrong_quote for o in outcomes] == [True, False, True]
-    for bad in ([{"article": top.article}], "x", [{"article": top.article, "words": []}]):
+    for bad in ([{"article": top.article}], "x", [{"article": top.article, "words": []}],
+                [{"article": top.article, "words": ["  "]}], [{"article": "", "words": ["x"]}],
+                [{"article": top.article, "words": [None]}]):
         broken = tmp_path / "bad.yaml"
         broken.write_text(yaml.safe_dump([{"q": question, "article": top.article, "words": ["x"], "also": bad}]),
                           encoding="utf-8")
         with pytest.raises(ValueError, match="'also' is a list"):
             load_judgments(broken)
+    # a blank snippet is in every passage: it would make every passage of the article right
+    broken.write_text(yaml.safe_dump([{"q": question, "article": top.article, "words": [""]}]), encoding="utf-8")
+    with pytest.raises(ValueError, match="'words' is a list of non-empty texts"):
+        load_judgments(broken)
     broken.write_text(yaml.safe_dump([{"q": "hoi", "abstain": True, "also": [{"article": "a", "words": ["b"]}]}]),
                       encoding="utf-8")
     with pytest.raises(ValueError, match="no 'also'"):

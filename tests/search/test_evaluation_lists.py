@@ -84,7 +84,7 @@ def test_small_talk_is_never_quoted_on_any_list(scores: dict[tuple[str, str], di
 
 
 # The multi-article corpus as a search tool is judged: (semantic) -> hit@1, MRR@5, abstention precision and recall
-# over the whole list, a little under the README's figures.
+# over the whole list, a little under the README's figures ("On `multi` as a whole").
 # With the answer model the signal declines more (recall of declining up, wrong quotes down) and so reaches fewer
 # right passages than the old fixed bars did (README "The answer model": the trade-off and its knob).
 MULTI_RANKING = {"off": (0.40, 0.46, 0.68, 0.79), "on": (0.38, 0.45, 0.51, 0.96)}
