@@ -35,7 +35,7 @@ _CORE: tuple[tuple[Intent, frozenset[str]], ...] = (
 _FILLER = frozenset(
     "je jij u jou jullie wel heel erg zeer hartelijk veel vriendelijk you very so much a lot all allemaal iedereen "
     "everyone everybody there daar bot relatiebot good goede fijne nog nogmaals again and en hoor hè he maar even "
-    "night day weer zo the for it dat is het was voor je hulp your help antwoord "
+    "night day weer zo the de for it dat is het was voor je hulp your help antwoord "
     "answer info informatie oh ah nou well guys team folks mensen lieve beste dear sir ik i we".split())
 # Questions about the bot itself, matched on the folded text; what is left must be filler.
 _ABOUT_ME: tuple[tuple[Intent, re.Pattern[str]], ...] = (
@@ -47,9 +47,12 @@ _ABOUT_ME: tuple[tuple[Intent, re.Pattern[str]], ...] = (
                             r"\b(?:ben|bent) (?:jij|je|u)\b[^?!]{0,30}\b(?:bot|robot|chatbot|mens|ai|computer)\b|"
                             r"\b(?:are|r) (?:you|u)\b[^?!]{0,30}\b(?:bot|robot|chatbot|human|person|ai|computer)\b|"
                             r"\b(?:praat|chat|spreek) ik (?:met|tegen) een (?:bot|robot|chatbot|mens|computer)\b|"
-                            r"\bam i (?:talking|chatting|speaking) (?:to|with) a (?:bot|robot|human|person)\b")),
+                            r"\bam i (?:talking|chatting|speaking) (?:to|with) a (?:bot|robot|human|person)\b|"
+                            r"\bwho (?:made|built|created) (?:you|u)\b|"
+                            r"\bwie heeft (?:jou|je|u) (?:gemaakt|gebouwd)\b")),
     ("help", re.compile(r"\bwat (?:kan|kun|doe) (?:jij|je|u)(?: (?:allemaal|eigenlijk|doen))*\b|"
-                        r"\bwhat (?:can|do) (?:you|u) do\b|\bhoe werkt (?:dit|het|deze bot|jij)\b|"
+                        r"\bwhat (?:can|do) (?:you|u) do\b|\bwhat can (?:you|u) help (?:me )?with\b|"
+                        r"\bhoe werkt (?:dit|het|deze bot|jij)(?: ding)?\b|"
                         r"\bhow (?:does|do) (?:this|it|you) work\b|\bwaar kan (?:ik )?(?:jij|je|u) (?:mee )?helpen\b|"
                         r"\bwhat do you know\b|\bwat weet (?:jij|je|u)\b")),
 )

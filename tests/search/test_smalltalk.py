@@ -19,7 +19,9 @@ from bot.search.smalltalk import smalltalk
     ("doei", "bye"), ("tot ziens!", "bye"), ("wie ben jij?", "identity"), ("Who are you?", "identity"),
     ("ben je een bot?", "identity"), ("ben jij een... of een bot?", "identity"),
     ("ben je een echt mens of een robot?", "identity"), ("are you a real person or an AI?", "identity"),
-    ("praat ik met een bot?", "identity"), ("help", "help"), ("wat kun je allemaal?", "help"),
+    ("praat ik met een bot?", "identity"), ("who made you", "identity"), ("wie heeft jou gemaakt?", "identity"),
+    ("bedankt voor de hulp", "thanks"), ("hoe werkt dit ding eigenlijk", "help"), ("what can u help me with", "help"),
+    ("help", "help"), ("wat kun je allemaal?", "help"),
     ("What can you do?", "help"),
 ])
 def test_small_talk_is_recognised_in_dutch_and_english(message: str, kind: str) -> None:
@@ -31,6 +33,7 @@ def test_small_talk_is_recognised_in_dutch_and_english(message: str, kind: str) 
     "Hoe gaat het met de klantrelatie als ik te laat lever?", "thanks for nothing, why do customers leave?",
     "Wat ging er mis bij Aventeon?", "ok maar wat doe ik als ik mijn belofte niet nakom",
     "ben je een mens die altijd ja zegt tegen klanten?", "are you a robot if you always say yes to customers?",
+    "wie heeft de regel van Nash gemaakt?", "hoe werkt de klantrelatie als ik te laat ben", "de klant is boos",
 ])
 def test_a_question_with_a_greeting_or_thanks_in_it_is_still_a_question(message: str) -> None:
     assert smalltalk(message) is None
