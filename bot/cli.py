@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|ask|chat|eval|fit|corpus|report|bench]`.
+"""Command line: `python -m bot [run|ask|chat|eval|fit|pool|corpus|report|bench]`.
 
 Each sub-command lives in its own module; this file only parses arguments and dispatches, so importing it stays cheap.
 """
@@ -64,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
                       help="where to write it (bot/search/answer_model.json replaces the shipped model)")
     fitp.add_argument("--l2", type=float, default=None, help="penalty on the weights (default 1.0)")
 
+    pool = sub.add_parser("pool", help="passages to judge blind for a judgment list, or merge the verdicts")
+    _add_paths(pool)
+    pool.add_argument("file", type=Path, help="the judgment list")
+    pool.add_argument("--out", type=Path, required=True,
+                      help="folder for pool.json and key.json; with --merge, the new list's file (never overwritten)")
+    pool.add_argument("--merge", type=Path, metavar="DIR", help="the folder a pool was written to")
+    pool.add_argument("--verdicts", type=Path, metavar="FILE", help="JSON object: candidate id -> true/false")
+
     corpus = sub.add_parser("corpus", help="import raw scrapes, check articles and settings")
     csub = corpus.add_subparsers(dest="corpus_command", required=True)
     imp = csub.add_parser("import", help="turn pages and documents (HTML, PDF, DOCX, Markdown, text) into articles")
@@ -96,11 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
-    missing = missing_folders(args) if command in NEEDS_FOLDERS else []
+    pooling = command == "pool" and args.merge is None  # merging verdicts reads no articles
+    missing = missing_folders(args) if command in NEEDS_FOLDERS or pooling else []
     if missing:
         print(f"error: {'; '.join(missing)} (give --corpus / --config, or run from the repository)", file=sys.stderr)
         return 2
-    if command in ("run", "ask", "chat", "eval", "fit"):
+    if command in ("run", "ask", "chat", "eval", "fit", "pool"):
         from bot.run import data_dir
 
         # Where the semantic signal's vectors are kept: the bot's cache folder, so `ask`, `chat` and `eval` reuse
@@ -123,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
 
         args.l2 = L2 if args.l2 is None else args.l2
         return main_fit(args)
+    if command == "pool":
+        from bot.judging import main_pool
+
+        return main_pool(args)
     if command == "corpus":
         if args.corpus_command == "import":
             from bot.ingest.importer import main_import

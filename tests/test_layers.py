@@ -2,8 +2,8 @@
 
 Layers, lowest first: shared helpers (problems, yamlfile, logsetup) -> the answer engine (bot.search) -> what runs
 around it (bot.ingest, bot.serving, bot.usage, side by side and independent of each other) -> the Telegram edge
-(bot.telegram) -> entry points (cli, run, terminal, evaluation, checks) and benchmarks (bot.bench). A module imports
-only from its own room or from lower layers: never up, and never in a cycle.
+(bot.telegram) -> entry points (cli, run, terminal, evaluation, checks), benchmarks (bot.bench) and judging. A module
+imports only from its own room or from lower layers: never up, and never in a cycle.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ LAYERS: dict[str, int] = {
     "bot.ingest": 3, "bot.serving": 3, "bot.usage": 3,
     "bot.telegram": 4,
     "bot.terminal": 5, "bot.evaluation": 5, "bot.checks": 5,
-    "bot.run": 6, "bot.bench": 6,
+    "bot.run": 6, "bot.bench": 6, "bot.judging": 6,
     "bot.cli": 7,
     "bot.__main__": 8, "bot": 8,
 }
