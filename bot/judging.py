@@ -143,6 +143,9 @@ def main_pool(args: argparse.Namespace) -> int:
             semantic = None
         items, key = make_pool(judgments, lexical, semantic)
         args.out.mkdir(parents=True, exist_ok=True)
+        for name in ("pool.json", "key.json"):  # both or neither: a pool without its key cannot be merged
+            if (args.out / name).exists():
+                raise FileExistsError(0, "exists", str(args.out / name))
         _write_new(args.out / "pool.json", json.dumps(items, ensure_ascii=False, indent=1) + "\n")
         _write_new(args.out / "key.json", json.dumps(key, ensure_ascii=False, indent=1) + "\n")
     except FileExistsError as exc:

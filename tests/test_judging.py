@@ -63,6 +63,9 @@ def test_verdicts_become_also_passages_the_evaluation_accepts(tmp_path: Path, mo
     pool_dir = tmp_path / "pool"
     assert main(["pool", "--corpus", str(CORPUS), "--config", str(CONFIG), str(path), "--out", str(pool_dir)]) == 0
     items = json.loads((pool_dir / "pool.json").read_text(encoding="utf-8"))
+    (pool_dir / "pool.json").unlink()  # a second pool into the folder: the key is there, so nothing is written
+    assert main(["pool", "--corpus", str(CORPUS), "--config", str(CONFIG), str(path), "--out", str(pool_dir)]) == 2
+    assert not (pool_dir / "pool.json").exists() and "key.json exists" in capsys.readouterr().err
     # the assessor sees texts, not which article or which way of answering they come from
     assert all(set(c) == {"id", "section", "text"} for item in items for c in item["candidates"])
     chosen = next(c["id"] for c in items[0]["candidates"] if c["text"] == bm25_first)
