@@ -170,6 +170,20 @@ def evaluate(engine: Engine, judgments: list[Judgment]) -> Scores:
     return score(outcomes)
 
 
+def unmatched(engine: Engine, judgments: list[Judgment]) -> list[str]:
+    """A line for every answerable judgment whose passage (or one of its `also` passages) is in no chunk of the
+    corpus: a typo in `words` or `article` would otherwise count as a wrong quote every time, silently."""
+    out = []
+    for number, judgment in enumerate(judgments, start=1):
+        if judgment.declines:
+            continue
+        for article, words in ((judgment.article, judgment.words), *judgment.also):
+            alone = Judgment(judgment.question, article, words)
+            if not any(alone.matches_chunk(chunk) for chunk in engine.chunks):
+                out.append(f"judgment {number} ({judgment.question!r}): no passage of {article!r} holds {list(words)}")
+    return out
+
+
 def by_split(scores: Scores) -> dict[str, Scores]:
     """The scores of each split present in the list, and of the whole list under "all"."""
     parts = {name: score([o for o in scores.outcomes if o.judgment.split == name]) for name in SPLITS
@@ -204,6 +218,8 @@ def main_eval(args: argparse.Namespace) -> int:
         return 2
     engine = load_engine(args.corpus, args.config, getattr(args, "semantic", "config"),
                          getattr(args, "embeddings", None))
+    for line in unmatched(engine, judgments):
+        print(f"warning: {args.file}: {line}", file=sys.stderr)
     scores = evaluate(engine, judgments)
     for outcome in scores.outcomes:
         j = outcome.judgment
@@ -212,7 +228,7 @@ def main_eval(args: argparse.Namespace) -> int:
             got = f"{top.article} [{top.kind}] {top.quote[:60]!r}" if top else f"abstained ({outcome.answer.reason})"
             want = "small talk" if j.smalltalk else "abstain" if j.abstain else \
                 " or ".join(f"{article} {list(words)}" for article, words in ((j.article, j.words), *j.also)) + \
-                f" (rank {outcome.rank})"
+                (f" (rank {outcome.rank})" if outcome.rank else " (not in the first five)")
             split = f" [{j.split}]" if j.split else ""
             print(f"{'ok  ' if outcome.right else 'MISS'}{split} {j.question!r}\n      want {want}\n      got  {got}")
     print(f"\n{len(judgments)} questions ({scores.answerable} answerable, {scores.unanswerable} to decline)")

@@ -19,13 +19,14 @@ import argparse
 import json
 import random
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
 
-from bot.evaluation import Judgment, load_engine, load_judgments
+from bot.evaluation import Judgment, load_engine, load_judgments, unmatched
 from bot.search.confidence import answer_model
 from bot.search.engine import Engine
 from bot.search.records import Chunk
@@ -75,8 +76,9 @@ def make_pool(judgments: list[Judgment], lexical: Engine,
     for number, judgment in enumerate(judgments):
         if judgment.declines:
             continue
-        named = [i for i, c in enumerate(chunks) if judgment.matches_chunk(c)]
-        candidates = [i for i in _pooled(judgment, lexical, semantic) if i not in named]
+        accepted = [i for i, c in enumerate(chunks) if judgment.matches_chunk(c)]  # named and `also`: not again
+        named = [i for i, c in enumerate(chunks) if replace(judgment, also=()).matches_chunk(c)]
+        candidates = [i for i in _pooled(judgment, lexical, semantic) if i not in accepted]
         if not named or not candidates:
             continue
         shuffle.shuffle(candidates)
@@ -92,11 +94,19 @@ def make_pool(judgments: list[Judgment], lexical: Engine,
     return items, key
 
 
-def merge(raw: list[dict[str, Any]], key: dict[str, dict[str, Any]], verdicts: dict[str, bool]) -> int:
-    """Add every candidate judged right to its judgment's `also` (in place); the number added."""
+def merge(raw: list[dict[str, Any]], key: dict[str, dict[str, Any]], verdicts: dict[str, Any]) -> int:
+    """Add every candidate judged right to its judgment's `also` (in place); the number added. Every candidate needs
+    a verdict, true or false: a forgotten one, or a "yes" that is not JSON's true, would otherwise be read as "does
+    not answer" without a word."""
     unknown = sorted(set(verdicts) - set(key))
     if unknown:
         raise ValueError(f"verdicts for ids the key does not know: {', '.join(unknown[:5])}")
+    missing = [cid for cid in key if cid not in verdicts]
+    if missing:
+        raise ValueError(f"{len(missing)} candidate(s) have no verdict, e.g. {', '.join(missing[:5])}: judge every id")
+    odd = [cid for cid, right in verdicts.items() if not isinstance(right, bool)]
+    if odd:
+        raise ValueError(f"verdicts are true or false (JSON), not {verdicts[odd[0]]!r} (id {odd[0]})")
     added = 0
     for cid, right in verdicts.items():
         if right is not True:
@@ -111,6 +121,13 @@ def merge(raw: list[dict[str, Any]], key: dict[str, dict[str, Any]], verdicts: d
     return added
 
 
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not valid JSON ({exc})") from None
+
+
 def _write_new(path: Path, text: str) -> None:
     with path.open("x", encoding="utf-8") as out:  # never overwrites: a list is an author's work
         out.write(text)
@@ -123,8 +140,8 @@ def main_pool(args: argparse.Namespace) -> int:
                 raise ValueError("--merge needs --verdicts FILE (a JSON object: candidate id -> true/false)")
             load_judgments(args.file)  # the same checks as eval and fit
             raw = yaml.safe_load(args.file.read_text(encoding="utf-8"))
-            key = json.loads((args.merge / "key.json").read_text(encoding="utf-8"))
-            verdicts = json.loads(args.verdicts.read_text(encoding="utf-8"))
+            key = _read_json(args.merge / "key.json")
+            verdicts = _read_json(args.verdicts)
             if not isinstance(verdicts, dict):
                 raise ValueError(f"{args.verdicts}: expected a JSON object of candidate id -> true/false")
             if any(entry["judgment"] >= len(raw) or raw[entry["judgment"]].get("q") != entry["question"]
@@ -141,6 +158,8 @@ def main_pool(args: argparse.Namespace) -> int:
             semantic: Engine | None = load_engine(args.corpus, args.config, "on", getattr(args, "embeddings", None))
         except SystemExit:  # the model package is not installed: pool from BM25 alone
             semantic = None
+        for line in unmatched(lexical, judgments):  # such a question cannot be pooled: it has no reference
+            print(f"warning: {args.file}: {line}", file=sys.stderr)
         items, key = make_pool(judgments, lexical, semantic)
         args.out.mkdir(parents=True, exist_ok=True)
         for name in ("pool.json", "key.json"):  # both or neither: a pool without its key cannot be merged

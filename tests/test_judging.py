@@ -69,17 +69,29 @@ def test_verdicts_become_also_passages_the_evaluation_accepts(tmp_path: Path, mo
     # the assessor sees texts, not which article or which way of answering they come from
     assert all(set(c) == {"id", "section", "text"} for item in items for c in item["candidates"])
     chosen = next(c["id"] for c in items[0]["candidates"] if c["text"] == bm25_first)
-    others = [c["id"] for c in items[0]["candidates"] if c["id"] != chosen]
+    others = [c["id"] for item in items for c in item["candidates"] if c["id"] != chosen]
     verdicts = tmp_path / "verdicts.json"
-    verdicts.write_text(json.dumps({chosen: True, **dict.fromkeys(others, False)}), encoding="utf-8")
     merged = tmp_path / "merged.yaml"
     args = ["pool", str(path), "--merge", str(pool_dir), "--verdicts", str(verdicts), "--out", str(merged)]
+    # every candidate needs a verdict, and a verdict is JSON's true or false
+    verdicts.write_text(json.dumps({chosen: True}), encoding="utf-8")
+    assert main(args) == 2 and "have no verdict" in capsys.readouterr().err
+    verdicts.write_text(json.dumps({chosen: "yes", **dict.fromkeys(others, False)}), encoding="utf-8")
+    assert main(args) == 2 and "true or false" in capsys.readouterr().err
+    assert not merged.exists()
+    verdicts.write_text(json.dumps({chosen: True, **dict.fromkeys(others, False)}), encoding="utf-8")
     assert main(args) == 0
     judgments = load_judgments(merged)
     engine = load_engine(CORPUS, CONFIG, "off")
     accepted = [c.text for c in engine.chunks if judgments[0].matches_chunk(c)]
     assert bm25_first in accepted and len(accepted) == 2  # the named passage and the one judged right
     assert judgments[1].abstain and judgments[2].also == ()
+    # pooling the judged list again: the reference is still the passage the author named, and what was judged
+    # right is not asked again
+    again, _ = make_pool(judgments, engine, None)
+    named = next(c.text for c in engine.chunks if c.text != bm25_first and judgments[0].matches_chunk(c))
+    assert again[0]["reference"]["text"] == named
+    assert bm25_first not in [c["text"] for c in again[0]["candidates"]]
     capsys.readouterr()
     assert main(args) == 2  # a list is never overwritten
     assert "exists" in capsys.readouterr().err
@@ -88,7 +100,6 @@ def test_verdicts_become_also_passages_the_evaluation_accepts(tmp_path: Path, mo
     assert "does not know" in capsys.readouterr().err
     wrong_list = tmp_path / "wrong.yaml"
     wrong_list.write_text(yaml.safe_dump([{"q": "iets anders", "abstain": True}] * 3), encoding="utf-8")
-    verdicts.write_text(json.dumps({chosen: True}), encoding="utf-8")
     assert main(["pool", str(wrong_list), "--merge", str(pool_dir), "--verdicts", str(verdicts), "--out",
                  str(tmp_path / "x.yaml")]) == 2
     assert "another list" in capsys.readouterr().err
@@ -99,3 +110,20 @@ def test_pooling_needs_the_corpus_folder(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["pool", "--corpus", str(tmp_path / "nope"), "--config", str(CONFIG), str(path),
                  "--out", str(tmp_path / "p")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_judgment_naming_a_passage_the_corpus_lacks_is_warned_about(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("RELATIEBOT_DATA", str(tmp_path / "data"))
+    path = tmp_path / "typo.yaml"
+    path.write_text(yaml.safe_dump([
+        {"q": "Wat ging er mis bij Aventeon?", "article": "opportunist-mensen-kwijt",
+         "words": ["Aventeon maakte sofware"]},
+        {"q": "Doe wat u belooft", "article": "belangrijkste-regel-zakelijke-relaties", "words": ["Doe wat u belooft"]},
+    ]), encoding="utf-8")
+    assert main(["eval", "--corpus", str(CORPUS), "--config", str(CONFIG), str(path)]) == 0
+    err = capsys.readouterr().err
+    assert "judgment 1" in err and "sofware" in err and "judgment 2" not in err
+    out = str(tmp_path / "p")
+    assert main(["pool", "--corpus", str(CORPUS), "--config", str(CONFIG), str(path), "--out", out]) == 0
+    assert "judgment 1" in capsys.readouterr().err
