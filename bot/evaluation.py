@@ -98,7 +98,10 @@ class Scores:
 
 
 def load_judgments(path: Path) -> list[Judgment]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:  # its own message names "<unicode string>", not the file
+        raise ValueError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(data, list):
         raise ValueError(f"{path}: expected a list of judgments")
     out = []
@@ -236,8 +239,20 @@ def main_eval(args: argparse.Namespace) -> int:
     print(f"{'':20}" + "".join(f"{name:>9}" for name in parts))
     print(f"{'questions':20}" + "".join(f"{len(s.outcomes):>9}" for s in parts.values()))
     for label, field in ROWS:
-        print(f"{label:20}" + "".join(f"{getattr(s, field):>9.3f}" for s in parts.values()))
+        print(f"{label:20}" + "".join(f"{getattr(s, field):>9.3f}" if _measured(s, field) else f"{'-':>9}"
+                                      for s in parts.values()))
     return 0
+
+
+def _measured(scores: Scores, field: str) -> bool:
+    """Whether a figure has anything to count: with no answerable question hit@1 is no 1.000, it is nothing."""
+    if field in ("hit_at_1", "mrr_at_5"):
+        return scores.answerable > 0
+    if field == "abstain_precision":
+        return any(not o.answer.answered for o in scores.outcomes)
+    if field == "abstain_recall":
+        return scores.unanswerable > 0
+    return bool(scores.outcomes)
 
 
 # --- fitting the answer model ---------------------------------------------------------------------------------------

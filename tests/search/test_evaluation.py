@@ -71,3 +71,17 @@ def test_a_further_right_passage_counts_as_right_and_a_bad_one_is_refused(tmp_pa
                       encoding="utf-8")
     with pytest.raises(ValueError, match="no 'also'"):
         load_judgments(broken)
+
+
+def test_a_figure_with_nothing_to_count_is_shown_as_a_dash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    only_answerable = tmp_path / "answerable.yaml"
+    only_answerable.write_text(yaml.safe_dump([
+        {"q": "Doe wat u belooft", "article": "belangrijkste-regel-zakelijke-relaties", "words": ["Doe wat u belooft"]},
+    ]), encoding="utf-8")
+    assert main(["eval", "--corpus", str(CORPUS), "--config", str(CONFIG), str(only_answerable)]) == 0
+    rows = {line[:20].strip(): line[20:].split() for line in capsys.readouterr().out.splitlines() if line[:20].strip()}
+    assert rows["abstain recall"] == ["-"] and rows["hit@1"] == ["1.000"]
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("- q: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"broken\.yaml: not valid YAML"):
+        load_judgments(broken)
