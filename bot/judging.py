@@ -52,7 +52,8 @@ def snippet(chunks: list[Chunk], index: int) -> str:
 
 
 def _pooled(judgment: Judgment, lexical: Engine, semantic: Engine | None) -> list[int]:
-    """Chunk indices the ways of answering would quote for this question, first come first, without repeats."""
+    """Chunk indices the ways of answering would quote for this question, first come first, without repeats. Both
+    engines chunk the same articles the same way, so an index names the same passage in either."""
     found = [r.chunk_index for r in lexical.ask(judgment.question, limit=LEXICAL_DEPTH).results]
     model = answer_model()
     if semantic is not None and semantic.semantic is not None and model is not None:
