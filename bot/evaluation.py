@@ -54,16 +54,23 @@ class Judgment:
         """The bot must not quote anything for this message."""
         return self.abstain or self.smalltalk
 
+    @property
+    def passages(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Every passage that answers: the named one first, then the `also` ones; none for a message to decline."""
+        return ((self.article, self.words), *self.also) if self.article else ()
+
     def matches(self, result: Result) -> bool:
-        return self._answered_by(result.article, result.text)
+        return any(holds(passage, result.article, result.text) for passage in self.passages)
 
     def matches_chunk(self, chunk: Chunk) -> bool:
-        return self._answered_by(chunk.article_id, chunk.text)
+        return any(holds(passage, chunk.article_id, chunk.text) for passage in self.passages)
 
-    def _answered_by(self, article: str, text: str) -> bool:
-        flat = " ".join(text.split()).casefold()
-        return any(article == wanted and all(" ".join(w.split()).casefold() in flat for w in words)
-                   for wanted, words in ((self.article, self.words), *self.also) if wanted)
+
+def holds(passage: tuple[str, tuple[str, ...]], article: str, text: str) -> bool:
+    """Whether a text of `article` is the passage (article, words): every snippet in it, ignoring case and spacing."""
+    wanted, words = passage
+    flat = " ".join(text.split()).casefold()
+    return article == wanted and all(" ".join(w.split()).casefold() in flat for w in words)
 
 
 @dataclass(frozen=True)
@@ -117,18 +124,16 @@ def load_judgments(path: Path) -> list[Judgment]:
         if split and split not in SPLITS:
             raise ValueError(f"{path}: judgment {number} ({item['q']!r}): split is 'tune' or 'heldout', not {split!r}")
         words = item.get("words") or []
-        if not _snippets(words, allow_none=True):
+        if words != [] and not _snippets(words):  # no words: any passage of the article
             raise ValueError(f"{path}: judgment {number} ({item['q']!r}): 'words' is a list of non-empty texts")
         out.append(Judgment(item["q"], item.get("article"), tuple(words), abstain,
                             str(item.get("note", "")), smalltalk, split, _also(path, number, item)))
     return out
 
 
-def _snippets(words: object, allow_none: bool = False) -> bool:
+def _snippets(words: object) -> bool:
     """A list of texts a passage must contain; an empty or blank one would be found in every passage of the article,
     and the judgment would call every one of them right."""
-    if allow_none and words == []:
-        return True
     return isinstance(words, list) and bool(words) and all(isinstance(w, str) and w.strip() for w in words)
 
 
@@ -180,10 +185,10 @@ def unmatched(engine: Engine, judgments: list[Judgment]) -> list[str]:
     for number, judgment in enumerate(judgments, start=1):
         if judgment.declines:
             continue
-        for article, words in ((judgment.article, judgment.words), *judgment.also):
-            alone = Judgment(judgment.question, article, words)
-            if not any(alone.matches_chunk(chunk) for chunk in engine.chunks):
-                out.append(f"judgment {number} ({judgment.question!r}): no passage of {article!r} holds {list(words)}")
+        for passage in judgment.passages:
+            if not any(holds(passage, chunk.article_id, chunk.text) for chunk in engine.chunks):
+                out.append(f"judgment {number} ({judgment.question!r}): no passage of {passage[0]!r} holds "
+                           f"{list(passage[1])}")
     return out
 
 
@@ -230,7 +235,7 @@ def main_eval(args: argparse.Namespace) -> int:
             top = outcome.answer.results[0] if outcome.answer.results else None
             got = f"{top.article} [{top.kind}] {top.quote[:60]!r}" if top else f"abstained ({outcome.answer.reason})"
             want = "small talk" if j.smalltalk else "abstain" if j.abstain else \
-                " or ".join(f"{article} {list(words)}" for article, words in ((j.article, j.words), *j.also)) + \
+                " or ".join(f"{article} {list(words)}" for article, words in j.passages) + \
                 (f" (rank {outcome.rank})" if outcome.rank else " (not in the first five)")
             split = f" [{j.split}]" if j.split else ""
             print(f"{'ok  ' if outcome.right else 'MISS'}{split} {j.question!r}\n      want {want}\n      got  {got}")

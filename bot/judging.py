@@ -19,14 +19,13 @@ import argparse
 import json
 import random
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
 
-from bot.evaluation import Judgment, load_engine, load_judgments, unmatched
+from bot.evaluation import Judgment, holds, load_engine, load_judgments, unmatched
 from bot.search.confidence import answer_model
 from bot.search.engine import Engine
 from bot.search.records import Chunk
@@ -78,7 +77,7 @@ def make_pool(judgments: list[Judgment], lexical: Engine,
         if judgment.declines:
             continue
         accepted = [i for i, c in enumerate(chunks) if judgment.matches_chunk(c)]  # named and `also`: not again
-        named = [i for i, c in enumerate(chunks) if replace(judgment, also=()).matches_chunk(c)]
+        named = [i for i, c in enumerate(chunks) if holds(judgment.passages[0], c.article_id, c.text)]
         candidates = [i for i in _pooled(judgment, lexical, semantic) if i not in accepted]
         if not named or not candidates:
             continue
