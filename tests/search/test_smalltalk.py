@@ -22,7 +22,8 @@ from bot.search.smalltalk import smalltalk
     ("praat ik met een bot?", "identity"), ("who made you", "identity"), ("wie heeft jou gemaakt?", "identity"),
     ("bedankt voor de hulp", "thanks"), ("hoe werkt dit ding eigenlijk", "help"), ("what can u help me with", "help"),
     ("help", "help"), ("wat kun je allemaal?", "help"),
-    ("What can you do?", "help"),
+    ("What can you do?", "help"), ("dankjewel, hier kan ik wat mee", "thanks"), ("daar heb ik echt wat aan!", "ack"),
+    ("thanks, that helps", "thanks"), ("top, dit helpt", "ack"), ("very helpful, thank you", "thanks"),
 ])
 def test_small_talk_is_recognised_in_dutch_and_english(message: str, kind: str) -> None:
     assert smalltalk(message) == kind
@@ -34,6 +35,8 @@ def test_small_talk_is_recognised_in_dutch_and_english(message: str, kind: str) 
     "Wat ging er mis bij Aventeon?", "ok maar wat doe ik als ik mijn belofte niet nakom",
     "ben je een mens die altijd ja zegt tegen klanten?", "are you a robot if you always say yes to customers?",
     "wie heeft de regel van Nash gemaakt?", "hoe werkt de klantrelatie als ik te laat ben", "de klant is boos",
+    "kan ik hier wat mee als mijn klant boos is?", "hier kan ik wat mee, maar hoe houd ik klanten trouw?",
+    "what helps when a customer is angry?", "dat helpt niet, wat nu?",
 ])
 def test_a_question_with_a_greeting_or_thanks_in_it_is_still_a_question(message: str) -> None:
     assert smalltalk(message) is None
