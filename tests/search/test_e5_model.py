@@ -27,6 +27,7 @@ TEXTS = [
     "emoji 😀👍🏽 en 日本語 en Ελληνικά en русский",
     "<b>HTML</b> &amp; tekens: 4.000 € / 12% — «citaat» „quote“",
     "klantrelatiebeheer-software\tmet\ttabs\nen regels",
+    "de teken\u2581zelf ▁▁ in een ▁zin",  # the tokenizer's own word-boundary mark, typed by a user
 ]
 
 
