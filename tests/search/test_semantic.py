@@ -301,3 +301,24 @@ def test_cosines_are_the_matrix_vector_product() -> None:
     assert cosines.dtype == np.float32 and cosines.shape == (1000,)
     assert np.allclose(cosines, vectors @ question, atol=1e-6)
     assert int(np.argmax(cosines)) == 7
+
+
+def test_the_question_cache_keeps_the_questions_asked_most_recently(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question asked again stays cached while newer ones push the oldest out (least recently asked first)."""
+    embedded: list[str] = []
+
+    class Counting:
+        def embed(self, texts: Sequence[str], query: bool) -> np.ndarray:
+            embedded.extend(texts)
+            return np.ones((len(texts), 4), dtype=np.float32) / 2
+
+    monkeypatch.setattr(semantic, "QUESTION_CACHE", 2)
+    model = semantic.E5Embedder()
+    monkeypatch.setattr(model, "_loaded", lambda: Counting())
+    model.question("a")
+    model.question("b")
+    model.question("a")  # cached, and now the most recent
+    model.question("c")  # pushes out "b", not "a"
+    assert model.has_question("a") and not model.has_question("b") and model.has_question("c")
+    model.question("a")
+    assert embedded == ["a", "b", "c"]
