@@ -103,12 +103,17 @@ class E5File:
         return np.frombuffer(self._map, BLOCK, nbytes // BLOCK.itemsize, offset).reshape(-1, columns // QK)
 
 
+def unpack(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the 32 unsigned 4-bit values of each block in weight order, each block's scale as float32); a weight is
+    (value - 8) * scale."""
+    values = np.concatenate([blocks["qs"] & 0x0F, blocks["qs"] >> 4], axis=-1)
+    return values, blocks["d"].view(np.float16).astype(np.float32)
+
+
 def dequantize(blocks: np.ndarray) -> np.ndarray:
     """Rows of 4-bit blocks as float32 rows."""
-    scale = blocks["d"].view(np.float16).astype(np.float32)[..., None]
-    low = (blocks["qs"] & 0x0F).astype(np.float32) - 8
-    high = (blocks["qs"] >> 4).astype(np.float32) - 8
-    rows: np.ndarray = (np.concatenate([low, high], axis=-1) * scale).reshape(blocks.shape[0], -1)
+    values, scales = unpack(blocks)
+    rows: np.ndarray = ((values.astype(np.float32) - 8) * scales[..., None]).reshape(blocks.shape[0], -1)
     return rows
 
 
@@ -220,13 +225,11 @@ def build_graph(model: E5File) -> bytes:
         nodes.append(helper.make_node(op, list(inputs), [out], domain=domain, **attributes))
         return out
 
-    def pack(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        values = np.concatenate([blocks["qs"] & 0x0F, blocks["qs"] >> 4], axis=-1)
-        packed = (values[..., 0::2] | (values[..., 1::2] << 4)).astype(np.uint8)
-        return packed, blocks["d"].view(np.float16).astype(np.float32).reshape(-1)
-
     def matmul(x: str, key: str, blocks: np.ndarray, columns: int) -> str:
-        packed, scales = pack(blocks)
+        values, scales = unpack(blocks)
+        packed = (values[..., 0::2] | (values[..., 1::2] << 4)).astype(np.uint8)  # MatMulNBits: 2i low, 2i+1 high
+        scales = scales.reshape(-1)
+        # accuracy_level 4: activations quantised to int8 per block, as e5.c does (and the fastest kernel here)
         return node("MatMulNBits", [x, constant(f"{key}.q4", packed), constant(f"{key}.scale", scales)],
                     domain="com.microsoft", K=columns, N=blocks.shape[0], bits=4, block_size=QK, accuracy_level=4)
 
