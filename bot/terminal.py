@@ -46,6 +46,11 @@ def format_answer(answer: Answer, engine: Engine, show: int = 1, more: str = MOR
     lines: list[str] = []
     if answer.truncated:
         lines.append(f"(Uw vraag was te lang en is ingekort tot {engine.settings.answer.max_question_chars} tekens.)")
+    if not answer.answered and answer.nearby:
+        lines.append("Ik vind geen passage die uw vraag zeker beantwoordt; ik citeer liever niets dan iets wat er "
+                     "niet bij past. Het dichtst bij uw vraag komen deze artikelen:")
+        lines += [f"  - {n.title} (typ 'artikel {n.article}')" for n in answer.nearby]
+        return "\n".join(lines)
     if not answer.answered:
         lines.append("Daar gaan de artikelen niet over; ik citeer liever niets dan iets wat er niet bij past.")
         lines.append("Probeer het anders te vragen. Onderwerpen die wel aan bod komen:")

@@ -93,6 +93,15 @@ class Result:
 
 
 @dataclass(frozen=True, slots=True)
+class Nearby:
+    """An article that comes closest to a question the engine declined: a pointer for the user, never a quote."""
+
+    article: str
+    title: str
+    confidence: float  # the answer model's, of the article's best passage
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """The engine's reply to one question. `results` is empty when the engine abstains."""
 
@@ -101,6 +110,8 @@ class Answer:
     truncated: bool = False  # the question was longer than the cap and was cut before analysis
     reason: str = ""  # why the engine abstained ("no-terms", "no-match", "below-threshold"), for logs and reports
     smalltalk: str | None = None  # "greeting", "thanks", "ack", "bye", "identity", "help": not a question at all
+    # When the engine declined: the articles whose best passage came closest (best first), for "these may help".
+    nearby: tuple[Nearby, ...] = ()
 
     @property
     def intent(self) -> str:
@@ -117,4 +128,6 @@ class Answer:
             "intent": self.intent,
             **({"smalltalk": self.smalltalk} if self.smalltalk else {}),
             "results": [r.as_json() for r in self.results],
+            **({"nearby": [{"article": n.article, "title": n.title, "confidence": round(n.confidence, 4)}
+                           for n in self.nearby]} if self.nearby else {}),
         }

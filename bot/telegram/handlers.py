@@ -114,8 +114,9 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     # Recorded once the answer was sent: an answer lost to an outage (tried again by the update journal) or to a
     # crash (answered again after the restart) is then counted once, and only as what the user actually got.
     if not answer.answered:
-        topics = engine.topics(render.MAX_TOPICS_SHOWN)
-        await reply(context, message, render.abstention_html(s.texts, lang, topics, note))
+        topics = [] if answer.nearby else engine.topics(render.MAX_TOPICS_SHOWN)
+        await reply(context, message, render.abstention_html(s.texts, lang, topics, note, answer.nearby),
+                    markup=render.nearby_keyboard(answer.nearby, context.bot.username, is_private(message)))
         await _record(s, update, answer)
     else:
         session = Session(answer.question, lang, None, chat_id=message.chat_id,

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.search.records import Chunk, Result
+from bot.search.records import Chunk, Nearby, Result
 from bot.telegram.settings import Texts
 
 MAX_MESSAGE = 4096  # Telegram's limit after entity parsing
 MAX_CALLBACK_BYTES = 64
 MAX_DEEP_LINK = 64
 MAX_TOPICS_SHOWN = 12
+MAX_BUTTON_TITLE = 40  # an article title on a button, in UTF-16 units: about what a phone shows on one row
 MAX_FIELD = 300  # title, author, date, section heading: cut so the quote always keeps room under MAX_MESSAGE
 _TAG = re.compile(r"<[^>]*>")
 
@@ -182,12 +183,32 @@ def smalltalk_html(texts: Texts, lang: str, kind: str, articles: int) -> str:
     return escape(texts.get(lang, f"smalltalk_{kind}"))
 
 
-def abstention_html(texts: Texts, lang: str, topics: Sequence[str], note: str = "") -> str:
+def abstention_html(texts: Texts, lang: str, topics: Sequence[str], note: str = "",
+                    nearby: Sequence[Nearby] = ()) -> str:
+    """"Not covered", with the articles that came closest when the engine names some (a pointer, never a quote),
+    else the corpus's topics."""
     lines = [f"<i>{escape(note)}</i>", ""] if note else []
+    if nearby:
+        lines += [escape(texts.get(lang, "no_sure_answer")), "", escape(texts.get(lang, "nearby"))]
+        lines += [f"• {escape(n.title)}" for n in nearby]
+        return _fit_lines(lines)
     lines += [escape(texts.get(lang, key)) for key in ("no_answer", "rephrase")]
     lines += ["", escape(texts.get(lang, "topics"))]
     lines += [f"• {escape(t)}" for t in topics[:MAX_TOPICS_SHOWN]]
     return _fit_lines(lines)
+
+
+def nearby_keyboard(nearby: Sequence[Nearby], bot_username: str, private: bool) -> InlineKeyboardMarkup | None:
+    """One button per nearby article, one per row (a title needs the width): in a private chat it sends the whole
+    article; in a group it opens the article in a private chat with the bot, so the team's chat is not flooded."""
+    if not nearby:
+        return None
+    rows = []
+    for n in nearby:
+        title = shorten_utf16(n.title, MAX_BUTTON_TITLE)
+        rows.append([InlineKeyboardButton(f"📄 {title}", callback_data=encode_callback(Callback("a", value=n.article)))
+                     if private else InlineKeyboardButton(f"📄 {title}", url=deep_link(bot_username, n.article))])
+    return InlineKeyboardMarkup(rows)
 
 
 def _fit_lines(lines: list[str]) -> str:

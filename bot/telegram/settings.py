@@ -123,6 +123,9 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
         "no_answer": "Daar gaan mijn artikelen niet over, en ik citeer liever niets dan iets wat er niet bij past.",
         "rephrase": "Probeer het anders te formuleren, met andere woorden voor waar het u om gaat.",
         "topics": "Onderwerpen die wel aan bod komen:",
+        "no_sure_answer": "Ik vind geen passage die uw vraag zeker beantwoordt, en ik citeer liever niets dan iets "
+                          "wat er niet bij past.",
+        "nearby": "Het dichtst bij uw vraag komen deze artikelen:",
         "no_more": "Er zijn geen andere passages voor deze vraag.",
         "expired": "Dit antwoord is verlopen; stel de vraag opnieuw.",
         "article_unknown": "Dat artikel ken ik (niet meer).",
@@ -170,6 +173,9 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
                      "not fit.",
         "rephrase": "Try asking in other words, naming what matters to you.",
         "topics": "Topics the articles do cover:",
+        "no_sure_answer": "I find no passage that surely answers your question, and I would rather quote nothing "
+                          "than something that does not fit.",
+        "nearby": "These articles come closest to your question:",
         "no_more": "There are no other passages for this question.",
         "expired": "This answer has expired; please ask again.",
         "article_unknown": "I do not know that article (any more).",

@@ -7,16 +7,19 @@ Expected quotes come from the engine itself, so these tests prove the wiring and
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import html
 import json
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from engine_support import real_engine
+from engine_support import CONFIG, CORPUS, real_engine
 from fake_bot_api import FakeBotAPI
 from telegram_support import Harness, stop_bot, switch_to_webhook
 
+from bot.evaluation import load_engine
 from bot.telegram.render import MAX_MESSAGE, utf16_len
 
 RULE_Q = "Wat is de belangrijkste regel?"
@@ -188,6 +191,40 @@ async def test_abstention_says_so_and_lists_topics_without_a_quote(bot: Harness)
     assert store is not None
     await fake.wait_for(lambda: store.unanswered() != [], what="recorded (right after the answer was sent)")
     assert store.unanswered()[0].representative == OFF_TOPIC
+
+
+async def test_a_declined_question_names_the_closest_articles_with_buttons_that_open_them(
+        bot: Harness, fixture_embeddings: Path) -> None:
+    # The fixture config runs lexically; with the signal and a bar nothing reaches, every question is declined and
+    # the answer model's nearest articles are offered instead.
+    engine = load_engine(CORPUS, CONFIG, "on", fixture_embeddings)
+    strict = engine.with_semantic(engine.semantic)  # type: ignore[arg-type]
+    strict.settings = dataclasses.replace(engine.settings, semantic=dataclasses.replace(
+        engine.settings.semantic, min_confidence=1.0))
+    bot.services.holder.swap(strict)
+    article = strict.articles["opportunist-mensen-kwijt"]
+    fake = bot.fake
+    anna = fake.user(1)
+    chat = fake.private_chat(anna)
+    fake.send_message(chat, anna, CASE_Q)
+    [sent] = await fake.wait_sent(1, chat["id"])
+    assert "<blockquote>" not in sent["text"]
+    assert f"• {html.escape(article.title, quote=False)}" in sent["text"]
+    offered = [b for b in buttons(sent) if b.get("callback_data") == f"a:{article.id}"]
+    assert len(offered) == 1 and offered[0]["text"].startswith("📄 ")
+    fake.press_button(sent["result"], offered[0]["callback_data"], anna)
+    await fake.wait_for(lambda: "Aventeon" in "\n".join(fake.sent_texts_plain(chat["id"])[1:]), what="the article")
+    assert fake.sent_texts_plain(chat["id"])[1].startswith(article.title)
+    store = bot.store
+    assert store is not None
+    await fake.wait_for(lambda: store.unanswered() != [], what="recorded as a question without an answer")
+    # In a group the buttons open the article in a private chat: nothing long is posted to the team.
+    group = fake.group_chat()
+    fake.send_message(group, anna, f"/vraag@{fake.bot_username} {CASE_Q}")
+    [in_group] = await fake.wait_sent(1, group["id"])
+    urls = [b.get("url") for b in buttons(in_group)]
+    assert f"https://t.me/{fake.bot_username}?start=a-{article.id}" in urls
+    assert all("callback_data" not in b for b in buttons(in_group))
 
 
 async def test_small_talk_gets_a_friendly_line_never_a_quote_and_is_no_unanswered_question(bot: Harness) -> None:

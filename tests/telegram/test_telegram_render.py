@@ -14,8 +14,9 @@ import pytest
 from engine_support import CONFIG
 from fake_bot_api import parse_html, utf16_len
 
-from bot.search.records import Chunk, Kind, Result
+from bot.search.records import Chunk, Kind, Nearby, Result
 from bot.telegram.render import (
+    MAX_BUTTON_TITLE,
     MAX_CALLBACK_BYTES,
     MAX_MESSAGE,
     MAX_TOPICS_SHOWN,
@@ -30,6 +31,7 @@ from bot.telegram.render import (
     encode_callback,
     help_html,
     inline_quote_html,
+    nearby_keyboard,
     payload_article,
 )
 from bot.telegram.sessions import Session, Sessions
@@ -312,6 +314,32 @@ def test_abstention_lists_topics_escaped() -> None:
     assert plain.startswith("Lang <i>\n\n" + DEFAULT_TEXTS["nl"]["no_answer"])
     assert plain.endswith("• Klanten <b>trouw</b> & co\n• Leveranciers \"&amp;\"")
     assert [covered(plain, x) for x in only(entities, "italic")] == ["Lang <i>"]
+
+
+def test_abstention_with_nearby_articles_names_them_instead_of_the_topics() -> None:
+    nearby = (Nearby("klacht-snel", "Klachten <snel> & goed afhandelen", 0.8), Nearby("nee", "Nee zeggen", 0.6))
+    plain, _ = parsed(abstention_html(TEXTS, "en", ["Topic that must not show"], nearby=nearby))
+    assert plain == "\n".join([DEFAULT_TEXTS["en"]["no_sure_answer"], "", DEFAULT_TEXTS["en"]["nearby"],
+                                "• Klachten <snel> & goed afhandelen", "• Nee zeggen"])
+    assert DEFAULT_TEXTS["en"]["no_answer"] not in plain  # "my articles do not cover that" would contradict the list
+
+
+def test_nearby_buttons_open_the_article_in_private_and_deep_link_from_a_group() -> None:
+    nearby = (Nearby("klacht-snel", "Klachten snel afhandelen, ook als de klant " + "heel " * 30 + "boos is", 0.8),
+              Nearby("nee", "Nee zeggen", 0.6))
+    private = nearby_keyboard(nearby, BOT, private=True)
+    assert private is not None
+    rows = private.inline_keyboard
+    assert [len(row) for row in rows] == [1, 1]
+    assert [decode_callback(row[0].callback_data) for row in rows] == [Callback("a", value="klacht-snel"),
+                                                                       Callback("a", value="nee")]
+    assert rows[1][0].text == "📄 Nee zeggen"
+    assert rows[0][0].text.endswith("…") and utf16_len(rows[0][0].text) <= MAX_BUTTON_TITLE + 3
+    group = nearby_keyboard(nearby, BOT, private=False)
+    assert group is not None
+    assert [row[0].url for row in group.inline_keyboard] == [deep_link(BOT, "klacht-snel"), deep_link(BOT, "nee")]
+    assert all(row[0].callback_data is None for row in group.inline_keyboard)
+    assert nearby_keyboard((), BOT, private=True) is None
 
 
 def test_abstention_with_1000_topics_stays_under_the_limit() -> None:
