@@ -75,5 +75,6 @@ def unanswered_html(groups: Sequence[Any], limit: int = 15) -> str:
     for group in list(groups)[:limit]:
         rep = escape(str(getattr(group, "representative", group)))
         count = getattr(group, "count", 1)
-        lines.append(f"• {rep} ×{count}")
+        nearby = getattr(group, "nearby", None)
+        lines.append(f"• {rep} ×{count}" + (f" (closest: <code>{escape(nearby)}</code>)" if nearby else ""))
     return "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,9 @@ class UnansweredGroup:
     count: int
     last_asked: dt.datetime
     examples: tuple[str, ...]  # up to 3 distinct wordings, most recent first (the representative is the first)
+    # The article the engine most often named as closest for the group's questions (ties: the most recent), None when
+    # it named none: tells "the articles lack this" from "an article nearly answered: a synonym may be enough".
+    nearby: str | None = None
 
 
 _PUNCT = re.compile(r"[^\w\s]|_")
@@ -34,8 +38,9 @@ def question_words(text: str) -> frozenset[str]:
     return frozenset(fold_accents(_PUNCT.sub(" ", normalise(text))).split())
 
 
-def group_questions(rows: Iterable[tuple[str, dt.datetime]], limit: int) -> list[UnansweredGroup]:
-    """Group (text, time) rows, given most recent first, by word-set similarity; groups ordered most recent first.
+def group_questions(rows: Iterable[tuple[str, dt.datetime, str | None]], limit: int) -> list[UnansweredGroup]:
+    """Group (text, time, nearest article) rows, given most recent first, by word-set similarity; groups ordered
+    most recent first.
 
     A question joins the first group holding a wording at least GROUP_SIMILARITY alike (compared with the group's
     first MAX_KEYS_PER_GROUP distinct word sets). Candidates come from an inverted index (word -> groups) and identical
@@ -45,7 +50,7 @@ def group_questions(rows: Iterable[tuple[str, dt.datetime]], limit: int) -> list
     by_word: dict[str, set[int]] = {}
     by_key: dict[frozenset[str], int] = {}  # identical word sets go straight to their group
     empty_group: int | None = None
-    for text, at in rows:
+    for text, at, nearby in rows:
         text = text.strip()
         if not text:
             continue
@@ -59,11 +64,14 @@ def group_questions(rows: Iterable[tuple[str, dt.datetime]], limit: int) -> list
                     break
         if target is None:
             target = len(groups)
-            groups.append({"rep": text, "count": 0, "last": at, "examples": [], "seen": set(), "keys": []})
+            groups.append({"rep": text, "count": 0, "last": at, "examples": [], "seen": set(), "keys": [],
+                           "nearby": Counter()})
             if not words:
                 empty_group = target
         group = groups[target]
         group["count"] += 1
+        if nearby:
+            group["nearby"][nearby] += 1  # a Counter keeps first-seen order: the most recent wins a tie
         if words not in by_key:
             by_key[words] = target
             if len(group["keys"]) < MAX_KEYS_PER_GROUP:  # bounds the work for a huge, varied group
@@ -76,4 +84,5 @@ def group_questions(rows: Iterable[tuple[str, dt.datetime]], limit: int) -> list
                 group["seen"].add(folded)
                 group["examples"].append(text)
     # Rows arrive newest first, so creation order is already "most recent first".
-    return [UnansweredGroup(g["rep"], g["count"], g["last"], tuple(g["examples"])) for g in groups[:limit]]
+    return [UnansweredGroup(g["rep"], g["count"], g["last"], tuple(g["examples"]),
+                            g["nearby"].most_common(1)[0][0] if g["nearby"] else None) for g in groups[:limit]]

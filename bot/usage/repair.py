@@ -87,6 +87,11 @@ def _salvage(damaged: Path, fresh: sqlite3.Connection) -> Salvaged:
     try:
         for table in TABLES:
             columns = [row[1] for row in fresh.execute(f"PRAGMA table_info({table})")]
+            try:  # a file an older release wrote lacks the newer columns: copy what both have
+                present = {row[1] for row in source.execute(f"PRAGMA table_info({table})")}
+            except sqlite3.Error:
+                present = set()
+            columns = [c for c in columns if c in present] or columns
             names = ", ".join(columns)
             insert = f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
             select = f"SELECT {names} FROM {table} WHERE id > ? AND id <= ? ORDER BY id"

@@ -122,6 +122,8 @@ def render_text(data: ReportData) -> str:
         others = [clean(e) for e in group.examples[1:]]
         if others:
             out.append("        also: " + " | ".join(others))
+        if group.nearby:
+            out.append(f"        closest article: {clean(data.title(group.nearby))}")
 
     out += ["", "Passages with the most thumbs down"]
     if not data.disliked:
@@ -220,6 +222,8 @@ def render_html(data: ReportData) -> str:
             others = "".join(f"<li>{escape(x)}</li>" for x in g.examples[1:])
             items.append(f'<tr><td class="n">{g.count}×</td><td>{escape(g.representative)}'
                          + (f'<ul class="examples">{others}</ul>' if others else "")
+                         + (f'<div class="examples">closest article: {escape(data.title(g.nearby))}</div>'
+                            if g.nearby else "")
                          + f'</td><td class="n">{escape(f"{g.last_asked:%Y-%m-%d}")}</td></tr>')
         unanswered = ('<table><tr><th class="n">count</th><th>question (other wordings)</th>'
                       '<th class="n">last asked</th></tr>\n' + "\n".join(items) + "</table>")

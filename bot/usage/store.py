@@ -36,7 +36,7 @@ from bot.usage.settings import UsageSettings
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: questions.nearby
 T = TypeVar("T")
 MAX_UNANSWERED_SCAN = 5000  # grouping looks at this many most recent unanswered questions at most
 
@@ -108,7 +108,8 @@ CREATE TABLE IF NOT EXISTS questions (
     quote TEXT,
     chat_type TEXT NOT NULL,
     user_hash TEXT,
-    chat_hash TEXT
+    chat_hash TEXT,
+    nearby TEXT                    -- declined: the article that came closest (its id), when the engine named one
 );
 CREATE INDEX IF NOT EXISTS questions_at ON questions (at);
 CREATE TABLE IF NOT EXISTS feedback (
@@ -145,10 +146,29 @@ def _connect(path: Path) -> sqlite3.Connection:
         elif max(r[0] for r in rows) > SCHEMA_VERSION:
             raise UsageSchemaError(f"{path} has schema version {max(r[0] for r in rows)}; this bot knows up to "
                                    f"{SCHEMA_VERSION} (a newer release wrote it)")
+        elif max(r[0] for r in rows) < SCHEMA_VERSION:
+            _migrate(conn, path, max(r[0] for r in rows))
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Bring a database an older release wrote up to SCHEMA_VERSION, in one transaction: its rows stay as they are
+    (a question recorded before 2 has no `nearby`)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(questions)")}
+        if "nearby" not in columns:
+            conn.execute("ALTER TABLE questions ADD COLUMN nearby TEXT")
+        conn.execute("DELETE FROM schema_version")
+        conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    log.info("usage database %s: schema %d -> %d (questions.nearby added)", path, version, SCHEMA_VERSION)
 
 
 def _replace_with_salvage(path: Path) -> sqlite3.Connection:
@@ -273,10 +293,11 @@ class UsageStore:
             chat_type,
             self.hash(user_id),
             self.hash(chat_id),
+            answer.nearby[0].article if answer.nearby and not answer.results else None,
         )
         cursor = self._write(lambda conn: conn.execute(
             "INSERT INTO questions (at, question, answered, reason, article, section, quote, chat_type, "
-            "user_hash, chat_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "user_hash, chat_hash, nearby) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             row,
         ))
         return int(cursor.lastrowid or 0)
@@ -368,11 +389,11 @@ class UsageStore:
         """
         _, since, until = _window(days, now)
         rows = self._fetch(
-            "SELECT question, at FROM questions WHERE answered = 0 AND at >= ? AND at < ? AND question != '' "
+            "SELECT question, at, nearby FROM questions WHERE answered = 0 AND at >= ? AND at < ? AND question != '' "
             "ORDER BY at DESC, id DESC LIMIT ?",
             (since, until, MAX_UNANSWERED_SCAN),
         )
-        return group_questions(((text, _parse(at)) for text, at in rows), limit)
+        return group_questions(((text, _parse(at), nearby) for text, at, nearby in rows), limit)
 
     def disliked(self, days: int = 30, limit: int = 10, now: dt.datetime | None = None) -> list[PassageVotes]:
         """Passages with at least one 👎 in the window, most 👎 first (then fewest 👍, then most recent)."""

@@ -218,6 +218,7 @@ async def test_a_declined_question_names_the_closest_articles_with_buttons_that_
     store = bot.store
     assert store is not None
     await fake.wait_for(lambda: store.unanswered() != [], what="recorded as a question without an answer")
+    assert store.unanswered()[0].nearby == article.id  # the operator's report names the article that came closest
     # In a group the buttons open the article in a private chat: nothing long is posted to the team.
     group = fake.group_chat()
     fake.send_message(group, anna, f"/vraag@{fake.bot_username} {CASE_Q}")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from test_usage import BOZE_QUOTE, KEY, NOW, SCRIPT_QUESTION, fill_known
 
+from bot.telegram.admin import unanswered_html
 from bot.usage.grouping import UnansweredGroup
 from bot.usage.report import ReportData, clean, collect, main_report, render_html, render_text
 from bot.usage.store import DayStat, UsageStore
@@ -81,6 +82,24 @@ def test_terminal_text_cannot_carry_control_sequences() -> None:
     assert "\x1b" not in text and "\x07" not in text
     assert "boo [2J ]0;pwned line two" in text
     assert clean("a\u202eb\tc\r\nd") == "a b c d"
+
+
+def test_both_reports_name_the_article_that_came_closest_to_a_group() -> None:
+    near = UnansweredGroup("Mag ik een klant <weigeren>?", 2, NOW, ("Mag ik een klant <weigeren>?",), "nee-zeggen")
+    far = UnansweredGroup("Wat is het weer morgen?", 1, NOW, ("Wat is het weer morgen?",))
+    data = ReportData(days=1, generated_at=NOW, per_day=(DayStat(dt.date(2024, 5, 10), 3, 0, 0.0),),
+                      unanswered=(near, far), disliked=(), top_articles=(),
+                      titles={"nee-zeggen": "Nee zeggen & <toch> klant blijven"})
+    lines = render_text(data).splitlines()
+    at = lines.index("    2x  Mag ik een klant <weigeren>?  (last asked 2024-05-10)")
+    assert lines[at + 1] == "        closest article: Nee zeggen & <toch> klant blijven"
+    assert lines[at + 2].startswith("    1x  Wat is het weer morgen?")  # a group without one gets no line
+    page = render_html(data)
+    assert '<div class="examples">closest article: Nee zeggen &amp; &lt;toch&gt; klant blijven</div>' in page
+    assert page.count("closest article") == 1
+    admin = unanswered_html([near, far])
+    assert "• Mag ik een klant &lt;weigeren&gt;? ×2 (closest: <code>nee-zeggen</code>)" in admin
+    assert "• Wat is het weer morgen? ×1" in admin.splitlines()
 
 
 def test_html_report_contents(data: ReportData) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from engine_support import CONFIG
 
-from bot.search.records import Answer, Result
+from bot.search.records import Answer, Nearby, Result
 from bot.usage.keys import KEY_ENV, KEY_FILE, hash_id, load_hash_key
 from bot.usage.settings import UsageSettings, load_usage_settings
 from bot.usage.store import DayStat, PassageVotes, UsageStore
@@ -39,6 +39,11 @@ def answered(question: str, article: str, quote: str, section: str = "Kop") -> A
 
 def unanswered(question: str, reason: str = "no-match") -> Answer:
     return Answer(question=question, results=(), reason=reason)
+
+
+def declined_near(article: str) -> Answer:
+    return Answer(question="", results=(), reason="below-threshold",
+                  nearby=(Nearby(article, article.title(), 0.8), Nearby("ander", "Ander", 0.6)))
 
 
 def at(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -193,7 +198,77 @@ def test_concurrent_writers_lose_nothing(store: UsageStore) -> None:
 
 def test_database_is_in_wal_mode_with_a_schema_version(store: UsageStore) -> None:
     assert raw_rows(store.path, "PRAGMA journal_mode") == [("wal",)]
-    assert raw_rows(store.path, "SELECT version FROM schema_version") == [(1,)]
+    assert raw_rows(store.path, "SELECT version FROM schema_version") == [(2,)]
+
+
+# The questions table as release 1 of the schema wrote it (no `nearby`), for the migration tests.
+SCHEMA_1 = """
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+INSERT INTO schema_version (version) VALUES (1);
+CREATE TABLE questions (id INTEGER PRIMARY KEY, at TEXT NOT NULL, question TEXT NOT NULL, answered INTEGER NOT NULL,
+    reason TEXT NOT NULL, article TEXT, section TEXT, quote TEXT, chat_type TEXT NOT NULL, user_hash TEXT,
+    chat_hash TEXT);
+CREATE INDEX questions_at ON questions (at);
+CREATE TABLE feedback (id INTEGER PRIMARY KEY, at TEXT NOT NULL, question_id INTEGER,
+    vote INTEGER NOT NULL CHECK (vote IN (-1, 1)), question TEXT NOT NULL, article TEXT NOT NULL, quote TEXT NOT NULL,
+    chat_type TEXT NOT NULL, user_hash TEXT, chat_hash TEXT);
+"""
+
+
+def _schema_1_database(path: Path, questions: int) -> None:
+    conn = sqlite3.connect(path)
+    conn.executescript(SCHEMA_1)
+    conn.executemany("INSERT INTO questions (at, question, answered, reason, chat_type) VALUES (?, ?, 0, 'no-match', "
+                     "'private')", [(f"2024-05-10T11:{i % 60:02d}:00.000000", f"oude vraag nummer {i} " * 8)
+                                    for i in range(questions)])
+    conn.commit()
+    conn.close()
+
+
+def test_a_schema_1_database_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "usage.sqlite3"
+    _schema_1_database(path, 3)
+    store = UsageStore.open(path, KEY, retention_days=3650)
+    assert raw_rows(path, "SELECT version FROM schema_version") == [(2,)]
+    assert store.today(now=NOW) == (3, 0.0)
+    store.record_question(question="Hoe handel ik een klacht af?", answer=declined_near("klachten"),
+                          chat_type="private", user_id=1, chat_id=1, at=NOW)
+    assert [g.nearby for g in store.unanswered(1, now=NOW)] == ["klachten", None]  # the old rows have none
+    store.close()
+    assert _aside_files(tmp_path, "usage.sqlite3") == []  # migrated in place, nothing moved aside
+    UsageStore.open(path, KEY, retention_days=3650).close()  # a second open finds schema 2: nothing to do
+    assert raw_rows(path, "SELECT version FROM schema_version") == [(2,)]
+
+
+def test_a_damaged_schema_1_database_is_salvaged_into_schema_2(tmp_path: Path) -> None:
+    path = tmp_path / "usage.sqlite3"
+    _schema_1_database(path, 2000)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    reopened = UsageStore.open(path, KEY, retention_days=3650)
+    assert 500 < reopened.today(now=NOW)[0] < 2000  # the columns both schemas have are copied
+    reopened.close()
+    assert raw_rows(path, "SELECT version FROM schema_version") == [(2,)]
+
+
+def test_a_declined_question_keeps_the_article_that_came_closest(store: UsageStore) -> None:
+    for minute, (text, near) in enumerate([("Mag ik een klant weigeren?", "nee-zeggen"),
+                                           ("klant weigeren, mag dat?", "klachten"),
+                                           ("Mag ik klanten weigeren??", "nee-zeggen"),
+                                           ("Wat is het weer morgen?", None)]):
+        store.record_question(question=text, answer=declined_near(near) if near else unanswered(""),
+                              chat_type="private", user_id=1, chat_id=1, at=NOW - dt.timedelta(minutes=10 - minute))
+    # An answered question never stores one (an answer has no nearby articles; its article is the one shown).
+    store.record_question(question="Hoe ga ik om met een boze klant?",
+                          answer=answered("", "boze-klant", BOZE_QUOTE), chat_type="private", user_id=1, chat_id=1,
+                          at=NOW - dt.timedelta(minutes=1))
+    assert raw_rows(store.path, "SELECT nearby FROM questions ORDER BY id") == [
+        ("nee-zeggen",), ("klachten",), ("nee-zeggen",), (None,), (None,)]
+    groups = store.unanswered(1, now=NOW)
+    assert [(g.representative, g.count, g.nearby) for g in groups] == [
+        ("Wat is het weer morgen?", 1, None),
+        ("Mag ik klanten weigeren??", 3, "nee-zeggen"),  # the article named most often in the group
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------------------
