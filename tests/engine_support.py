@@ -5,11 +5,13 @@ Tests never read the live `corpus/` and `config/`: those belong to operators, wh
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import shutil
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -46,6 +48,16 @@ def copy_folders(tmp_path: Path) -> tuple[Path, Path]:
     shutil.copytree(CORPUS, corpus)
     shutil.copytree(CONFIG, config)
     return corpus, config
+
+
+def with_semantic_settings(engine: Engine, **values: Any) -> Engine:
+    """A copy of an engine with the semantic signal whose `semantic` settings differ (`min_confidence=1.0`, ...):
+    the vectors and the index are shared, so trying a bar costs no embedding."""
+    assert engine.semantic is not None
+    changed = engine.with_semantic(engine.semantic)
+    changed.settings = dataclasses.replace(engine.settings,
+                                           semantic=dataclasses.replace(engine.settings.semantic, **values))
+    return changed
 
 
 class FakeModel:

@@ -7,7 +7,6 @@ Expected quotes come from the engine itself, so these tests prove the wiring and
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import html
 import json
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from engine_support import CONFIG, CORPUS, real_engine
+from engine_support import CONFIG, CORPUS, real_engine, with_semantic_settings
 from fake_bot_api import FakeBotAPI
 from telegram_support import Harness, stop_bot, switch_to_webhook
 
@@ -197,10 +196,7 @@ async def test_a_declined_question_names_the_closest_articles_with_buttons_that_
         bot: Harness, fixture_embeddings: Path) -> None:
     # The fixture config runs lexically; with the signal and a bar nothing reaches, every question is declined and
     # the answer model's nearest articles are offered instead.
-    engine = load_engine(CORPUS, CONFIG, "on", fixture_embeddings)
-    strict = engine.with_semantic(engine.semantic)  # type: ignore[arg-type]
-    strict.settings = dataclasses.replace(engine.settings, semantic=dataclasses.replace(
-        engine.settings.semantic, min_confidence=1.0))
+    strict = with_semantic_settings(load_engine(CORPUS, CONFIG, "on", fixture_embeddings), min_confidence=1.0)
     bot.services.holder.swap(strict)
     article = strict.articles["opportunist-mensen-kwijt"]
     fake = bot.fake

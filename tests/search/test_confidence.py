@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from engine_support import CONFIG, CORPUS, JUDGMENTS
+from engine_support import CONFIG, CORPUS, JUDGMENTS, with_semantic_settings
 
 from bot.evaluation import Judgment, fit_answer_model, load_engine, training_rows
 from bot.search.confidence import FEATURES, MODEL_FILE, AnswerModel, ChunkFacts, fit, shipped_model
@@ -83,11 +83,7 @@ def test_the_confidence_bar_decides_between_a_quote_and_not_covered(fixture_embe
     assert "Aventeon" in top_chunk.text
 
     def asked(bar: float) -> bool:
-        settings = dataclasses.replace(engine.settings,
-                                       semantic=dataclasses.replace(engine.settings.semantic, min_confidence=bar))
-        changed = engine.with_semantic(engine.semantic)  # type: ignore[arg-type]
-        changed.settings = settings
-        answer = changed.ask(question)
+        answer = with_semantic_settings(engine, min_confidence=bar).ask(question)
         if answer.answered:
             assert answer.results[0].text == top_chunk.text
             assert answer.results[0].confidence == pytest.approx(best)
@@ -175,10 +171,7 @@ def test_further_passages_need_more_confidence(fixture_embeddings: Path) -> None
     question = "Hoe houd ik klanten trouw?"
     shown = engine.ask(question, limit=5).results
     assert len(shown) >= 2 and all(r.confidence is not None and r.confidence >= 0.5 for r in shown[1:])
-    strict = engine.with_semantic(engine.semantic)  # type: ignore[arg-type]
-    strict.settings = dataclasses.replace(engine.settings, semantic=dataclasses.replace(
-        engine.settings.semantic, more_confidence=1.0))
-    only = strict.ask(question, limit=5).results
+    only = with_semantic_settings(engine, more_confidence=1.0).ask(question, limit=5).results
     assert [r.text for r in only] == [shown[0].text]
 
 

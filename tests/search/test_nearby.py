@@ -3,27 +3,19 @@ pointer the user can tap, never a quote (bot/search/engine.py `_nearby`, README 
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
-from engine_support import CONFIG, CORPUS, FIXTURES
+from engine_support import CONFIG, CORPUS, FIXTURES, with_semantic_settings
 
 from bot.evaluation import load_engine
-from bot.search.engine import NEARBY_ARTICLES, Engine
+from bot.search.engine import NEARBY_ARTICLES
 
 MULTI = FIXTURES / "multi_corpus"
 
 
-def _with(engine: Engine, **semantic: float) -> Engine:
-    """The engine with other answer-model bars (the vectors and the index are shared)."""
-    changed = engine.with_semantic(engine.semantic)  # type: ignore[arg-type]
-    changed.settings = dataclasses.replace(engine.settings,
-                                           semantic=dataclasses.replace(engine.settings.semantic, **semantic))
-    return changed
-
-
 def test_a_declined_question_names_the_articles_that_came_closest(fixture_embeddings: Path) -> None:
-    engine = _with(load_engine(MULTI, CONFIG, "on", fixture_embeddings), min_confidence=1.0)  # nothing is quoted
+    # min_confidence 1: nothing is quoted, so every question shows what a declined one gets
+    engine = with_semantic_settings(load_engine(MULTI, CONFIG, "on", fixture_embeddings), min_confidence=1.0)
     expected = {
         "Hoe handel ik een klacht van een klant snel af?": "klachten-afhandelen-snelheid",
         "Mag ik nee zeggen als een klant iets onredelijks vraagt?": "nee-zeggen-tegen-een-klant",
@@ -47,12 +39,12 @@ def test_a_declined_question_names_the_articles_that_came_closest(fixture_embedd
 def test_an_article_is_named_only_when_a_passage_of_it_reaches_more_confidence(fixture_embeddings: Path) -> None:
     base = load_engine(MULTI, CONFIG, "on", fixture_embeddings)
     question = "Hoe handel ik een klacht van een klant snel af?"
-    loose = _with(base, min_confidence=1.0, more_confidence=0.0).ask(question).nearby
+    loose = with_semantic_settings(base, min_confidence=1.0, more_confidence=0.0).ask(question).nearby
     assert len(loose) == NEARBY_ARTICLES  # at bar 0 every candidate's article counts: the list is capped
     bar = (loose[0].confidence + loose[1].confidence) / 2
-    assert [n.article for n in _with(base, min_confidence=1.0, more_confidence=bar).ask(question).nearby] == \
-        [loose[0].article]
-    none = _with(base, min_confidence=1.0, more_confidence=1.0).ask(question)
+    named = with_semantic_settings(base, min_confidence=1.0, more_confidence=bar).ask(question).nearby
+    assert [n.article for n in named] == [loose[0].article]
+    none = with_semantic_settings(base, min_confidence=1.0, more_confidence=1.0).ask(question)
     assert not none.answered and none.nearby == () and "nearby" not in none.as_json()
 
 
