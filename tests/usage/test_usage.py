@@ -13,6 +13,7 @@ import pytest
 from engine_support import CONFIG
 
 from bot.search.records import Answer, Nearby, Result
+from bot.usage import store as store_module
 from bot.usage.keys import KEY_ENV, KEY_FILE, hash_id, load_hash_key
 from bot.usage.settings import UsageSettings, load_usage_settings
 from bot.usage.store import DayStat, PassageVotes, UsageStore
@@ -212,11 +213,14 @@ CREATE INDEX questions_at ON questions (at);
 CREATE TABLE feedback (id INTEGER PRIMARY KEY, at TEXT NOT NULL, question_id INTEGER,
     vote INTEGER NOT NULL CHECK (vote IN (-1, 1)), question TEXT NOT NULL, article TEXT NOT NULL, quote TEXT NOT NULL,
     chat_type TEXT NOT NULL, user_hash TEXT, chat_hash TEXT);
+CREATE INDEX feedback_at ON feedback (at);
+CREATE INDEX feedback_voter ON feedback (user_hash, question_id, article);
 """
 
 
 def _schema_1_database(path: Path, questions: int) -> None:
     conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")  # as release 1 left every file it opened
     conn.executescript(SCHEMA_1)
     conn.executemany("INSERT INTO questions (at, question, answered, reason, chat_type) VALUES (?, ?, 0, 'no-match', "
                      "'private')", [(f"2024-05-10T11:{i % 60:02d}:00.000000", f"oude vraag nummer {i} " * 8)
@@ -238,6 +242,45 @@ def test_a_schema_1_database_is_migrated_and_keeps_its_rows(tmp_path: Path) -> N
     assert _aside_files(tmp_path, "usage.sqlite3") == []  # migrated in place, nothing moved aside
     UsageStore.open(path, KEY, retention_days=3650).close()  # a second open finds schema 2: nothing to do
     assert raw_rows(path, "SELECT version FROM schema_version") == [(2,)]
+
+
+def test_a_migration_waits_for_a_writer_and_loses_none_of_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "usage.sqlite3"
+    _schema_1_database(path, 3)
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # the bot (or an operator's sqlite3 shell) in the middle of a write
+    holder.execute("INSERT INTO questions (at, question, answered, reason, chat_type) VALUES "
+                   "('2024-05-10T11:59:00.000000', 'geschreven tijdens de migratie', 0, 'no-match', 'private')")
+    release = threading.Timer(1.5, lambda: holder.execute("COMMIT"))  # longer than the usual one-second wait
+    release.start()
+    try:
+        store = UsageStore.open(path, KEY, retention_days=3650)
+    finally:
+        release.join()
+        holder.close()
+    assert store.today(now=NOW) == (4, 0.0)  # the writer's row is in the database the store uses
+    store.close()
+    assert raw_rows(path, "SELECT version FROM schema_version") == [(2,)]
+    assert _aside_files(tmp_path, "usage.sqlite3") == []
+
+
+def test_a_sound_file_that_cannot_be_written_is_never_moved_aside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "usage.sqlite3"
+    _schema_1_database(path, 3)
+    before = path.read_bytes()
+
+    def read_only(conn: sqlite3.Connection, where: Path, version: int) -> None:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(store_module, "_migrate", read_only)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        UsageStore.open(path, KEY, retention_days=3650)
+    assert _aside_files(tmp_path, "usage.sqlite3") == [] and path.read_bytes() == before
+    settings = UsageSettings(path=str(path))
+    assert UsageStore.from_settings(settings, tmp_path) is None  # the bot runs without statistics, and says so
+    assert "unavailable, running without it: attempt to write a readonly database" in caplog.text
+    assert _aside_files(tmp_path, "usage.sqlite3") == [] and path.read_bytes() == before
 
 
 def test_a_damaged_schema_1_database_is_salvaged_into_schema_2(tmp_path: Path) -> None:
