@@ -42,8 +42,8 @@ from bot.ingest.metadata import (
 # Lines that open the article's footer: everything from here on is site chrome.
 FOOTER_MARKERS = [
     r"about the author", r"over de auteur:?", r"doorsturen\b.*", r"reageer\b.*", r"reageren", r"reacties",
-    r"laatste (weblogs|artikelen|berichten|nieuws)", r"lees ook:?", r"gerelateerde artikelen", r"deel dit artikel.*",
-    r"share this.*", r"comments?", r"leave a (reply|comment)", r"tags?:.*", r"related (articles|posts|stories)",
+    r"laatste (weblogs|artikelen|berichten|nieuws)", r"lees ook:?", r"gerelateerde artikelen",
+    r"comments?", r"leave a (reply|comment)", r"tags?:.*", r"related (articles|posts|stories)",
     r"meer (artikelen|blogs|lezen)", r"you (may|might) also like:?", r"dit vind je misschien ook leuk:?",
 ]
 # Navigation and widget lines, wherever they stand.
@@ -56,13 +56,24 @@ NAVIGATION = [
     r"artikelen|articles|posts|home|homepage|startpagina|vorige pagina|previous page|boven|top|zoekresultaten|"
     r"search results|kennisbank|categorie|category)\b.{0,30}",
     r"[←‹«]\s*\S+(?:\s+\S+){0,4}", r"(?:↑\s*)?(?:terug )?naar boven", r"↑.*",
-    r"(?:ga|spring) naar (de )?(inhoud|content)", r"(?:vorige|volgende|previous|next)(?: (?:artikel|bericht|post))?",
-    r"lees (meer|verder)", r"read more", r"(?:deel|share)(?: (?:dit|this)(?: \w+)?| (?:op|on) \w+)?:?",
+    r"(?:ga|spring|overslaan|doorgaan) naar (?:de )?(?:belangrijkste |hoofd)?(?:inhoud|content|navigatie|menu)",
+    r"skip to (?:the )?(?:main )?(?:content|navigation|menu)",
+    r"(?:vorige|volgende|previous|next)(?: (?:artikel|bericht|post))?",
+    r"lees (meer|verder)", r"read more",
+    # A share row, with the networks it names. It ends nothing: sites put it under the title as often as at the end,
+    # and as a footer marker it cut every paragraph after a share row under the first one.
+    r"(?:deel|share)(?: (?:dit|this)(?: \w+)?| (?:op|on) \w+)?:?(?:\s+(?:linkedin|twitter|facebook|x|e-?mail|"
+    r"whatsapp|pinterest|instagram|xing|print))*",
+    # Icon labels a text copy of a page keeps: the search and close buttons.
+    r"(?:magnifying glass|search icon|zoekicoon|zoek-?icoon)(?:\s+(?:close|sluiten))?", r"close", r"sluiten",
+    # A teaser link inside the article ("Lees ook: Zo houd je klanten tevreden"); a bare "Lees ook" opens the footer.
+    r"(?:lees ook|zie ook|read also|see also)\s*:\s*\S.{0,120}",
 ]
 _FOOTER = re.compile(r"^(?:" + "|".join(FOOTER_MARKERS) + r")$", re.IGNORECASE)
 _NAV = re.compile(r"^(?:" + "|".join(NAVIGATION) + r")$", re.IGNORECASE)
 _READING_TIME = re.compile(
-    r"^(?:(?:leestijd|reading time|read time|tijd om te lezen)\s*:?\s*)?(?:ca\.?\s*|±\s*|about\s+)?"
+    r"^(?:(?:artikel|article|blog|nieuws|news|column|opinie|achtergrond)\s*[·|•–-]?\s*)?"  # "Artikel 16 min read"
+    r"(?:(?:leestijd|reading time|read time|tijd om te lezen)\s*:?\s*)?(?:ca\.?\s*|±\s*|about\s+)?"
     r"\d+(?:\s*[-–]\s*\d+)?\s*(?:min(?:uten|uut|utes|ute|s)?\.?)"
     r"(?:\s*(?:read|reading|leestijd|lezen|leesduur|to read))?$",
     re.IGNORECASE)
@@ -79,6 +90,10 @@ _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)$", re
 _CATEGORY = re.compile(
     r"^(?:categorie(?:ën|en)?|category|categories|tags?|rubrieke?n?|labels?|onderwerpen|topics|filed under|"
     r"geplaatst in|posted in|thema'?s?|kennisbank|sector)\s*:", re.IGNORECASE)
+# A category label standing alone above its links (the links themselves are a menu run).
+_CATEGORY_WORD = re.compile(r"^(?:categorie(?:ën|en)|categories|tags|rubrieken|onderwerpen|topics)$", re.IGNORECASE)
+# An ad-blocker notice before the article: its heading and its plea are the site's, never the author's.
+_ADBLOCK = re.compile(r"\bad-?block(?:er|ers|ing)?\b", re.IGNORECASE)
 _TOC = re.compile(r"^(?:inhoud|inhoudsopgave|table of contents|contents|in dit artikel|in this article|"
                   r"op deze pagina|on this page)\s*:?$", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^(?:(?:pagina|page|blz\.?|p\.)\s*)?\d{1,3}\s*(?:/|van|of)\s*\d{1,3}$", re.IGNORECASE)
@@ -101,9 +116,12 @@ _WORD = re.compile(r"[^\W\d_]{4,}")
 
 # Reasons that mark the site's header (navigation, login, scripts): a line right after them starts the article.
 SITE_CHROME = {"navigation", "navigation run (menu)", "login or account line", "script or style line",
-               "share or social links", "page template label"}
+               "share or social links", "page template label", "ad-blocker notice"}
 
 HEADER_LINES = 80  # non-blank lines searched for a title
+# Words of running text after a footer marker above which the operator is asked to look: comments and teasers are
+# short; two long paragraphs are more likely the article going on past a marker that was not its end.
+FOOTER_TEXT_WORDS = 150
 # Reasons that mark the article's own metadata block (between the title and the text).
 ARTICLE_METADATA = {"date line", "reading time", "category line", "photo credit",
                     "image caption (above a photo credit)", "image file name"}
@@ -173,8 +191,10 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "photo credit"
     if _IMAGE_FILE.match(text):
         return "image file name"
-    if words <= 12 and _CATEGORY.match(text):
+    if (words <= 12 and _CATEGORY.match(text)) or _CATEGORY_WORD.match(text):
         return "category line"
+    if header and words <= 80 and _ADBLOCK.search(text):
+        return "ad-blocker notice"
     if _TOC.match(text):
         return "table of contents label"
     if words <= 8 and is_date_line(text):
@@ -262,6 +282,10 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
     # 2. The title.
     title = ""
     start = 0  # the first line of the body
+    if known_title and not given_title and title_problem(known_title):
+        attention.append(f"the file's own title {_short(known_title, 60)!r} is "
+                         f"{title_problem(known_title)}: chosen from the text instead")
+        known_title = None
     wanted = given_title or known_title
     if wanted:
         title = wanted
@@ -273,7 +297,7 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
     else:
         choice = _choose_title(lines, reasons, first_paragraph)
         if isinstance(choice, str):
-            return Cleaned(title="", body="", refusal=choice)
+            return Cleaned(title="", body="", refusal=choice, attention=attention)
         start, title, title_evidence = choice[0] + 1, _MD_HEADING.sub(r"\2", lines[choice[0]]), choice[1]
 
     # Header lines before the title: chrome by rule, or the site's header (tagline, site name) by position.
@@ -304,7 +328,13 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         heading = _MD_HEADING.match(line)
         plain = heading.group(2) if heading else line
         if _FOOTER.match(plain):
-            removed.extend(Removal(rest, "footer (after '" + plain + "')") for rest in lines[position:] if rest)
+            rest = [later for later in lines[position:] if later]
+            removed.extend(Removal(later, "footer (after '" + plain + "')") for later in rest)
+            running = [later for later in rest if _is_paragraph(later)]
+            if sum(len(later.split()) for later in running) >= FOOTER_TEXT_WORDS:
+                attention.append(f"the article was ended at {_short(plain, 40)!r}; {len(running)} paragraph(s) of "
+                                 f"running text after it were removed as footer (comments, related articles?): "
+                                 f"check they are not the article's, e.g. {_short(running[0])!r}")
             break
         byline = parse_byline(plain) if not heading else None
         if byline and (not seen_text or position < first_paragraph):
@@ -319,8 +349,8 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         if reason:
             removed.append(Removal(line, reason))
             continue
-        if heading and title and _norm(plain) == _norm(title):
-            removed.append(Removal(line, "the title line"))
+        if title and _norm(plain) == _norm(title):  # pages repeat their title (breadcrumb, share text, heading)
+            removed.append(Removal(line, "the title line" if heading else "the title, repeated"))
             continue
         seen_text = True
         body_lines.append(f"## {plain}" if heading else line)

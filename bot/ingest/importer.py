@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -87,12 +88,23 @@ def report(cleaned: Cleaned) -> str:
     return "\n".join(lines)
 
 
-def input_files(paths: list[Path]) -> list[Path]:
-    """The files named, and the files directly inside a folder named (hidden files skipped), in name order."""
+# Files a folder of pages often holds beside them that are never articles: its README, licence, change log.
+NOT_ARTICLES = re.compile(r"^(?:readme|licen[cs]e|copying|changelog|changes|notice|authors)(?:\.[\w.]+)?$",
+                          re.IGNORECASE)
+
+
+def input_files(paths: list[Path], skipped: list[Path] | None = None) -> list[Path]:
+    """The files named, and the files directly inside a folder named (hidden files skipped, and a folder's README,
+    licence or change log: `skipped` collects those), in name order. A file named on its own is always taken."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out += sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            for found in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")):
+                if NOT_ARTICLES.match(found.name):
+                    if skipped is not None:
+                        skipped.append(found)
+                    continue
+                out.append(found)
         else:
             out.append(path)
     return out
@@ -194,7 +206,11 @@ def _preview(article: Article) -> list[str]:
 
 def main_import(args: argparse.Namespace) -> int:
     corpus: Path = args.corpus
-    files = input_files(args.files)
+    skipped: list[Path] = []
+    files = input_files(args.files, skipped)
+    for path in skipped:
+        print(f"{path}: skipped: a folder's {path.stem.upper()} file, not an article (name the file itself to import "
+              "it anyway)")
     if len(files) > 1 and (args.id or args.title):
         print("error: --id and --title name one article: give them with one file at a time", file=sys.stderr)
         return 2
@@ -220,7 +236,11 @@ def main_import(args: argparse.Namespace) -> int:
         print("\n".join(_describe(result)))
         if args.dry_run:
             print("\n".join(_preview(result.article)))
-            print("  (dry run: nothing written)")
+            if target.exists() and not args.force:
+                print(f"  (dry run: nothing written; the import itself would be refused: {target} exists, use "
+                      "--force to overwrite it)")
+            else:
+                print("  (dry run: nothing written)")
             continue
         if target.exists() and not args.force:
             result.error = f"{target} exists; use --force to overwrite it"

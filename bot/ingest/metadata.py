@@ -31,8 +31,9 @@ _DATE_FORMS = [
 ]
 _WEEKDAYS = (r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|monday|tuesday|wednesday|thursday|"
              r"friday|saturday|sunday|ma|di|wo|do|vr|za|zo|mon|tue|wed|thu|fri|sat|sun)\.?,?")
-_DATE_WORDS = (r"(?:gepubliceerd(?: op)?|geplaatst(?: op)?|bijgewerkt(?: op)?|laatst bijgewerkt|datum|published"
-               r"(?: on)?|posted(?: on)?|updated(?: on)?|last updated|date|op|on)\s*:?")
+_DATE_WORDS = (r"(?:gepubliceerd(?: op)?|geplaatst(?: op)?|bijgewerkt(?: op)?|laatst bijgewerkt|laatst gewijzigd"
+               r"(?: op)?|gewijzigd(?: op)?|datum|published(?: on)?|posted(?: on)?|updated(?: on)?|last updated|"
+               r"last modified|modified(?: on)?|date|op|on)\s*:?")
 _TIME = r"(?:,?\s*(?:om\s+|at\s+)?\d{1,2}[:.]\d{2}(?:\s*(?:uur|u|h|am|pm))?)"
 
 
@@ -164,7 +165,8 @@ _SECTION_WORDS = re.compile(
 # What only code has: braces, arrow functions, function definitions, variable declarations, markup tags.
 _CODE = re.compile(r"[{}]|=>|\bfunction\s*\(|\bvar\s+\w+\s*=|</?[a-z][\w-]*(?:\s[^>]*)?>")
 _BANNER = re.compile(r"\b(?:gratis verzending|free shipping|shop now|nu bestellen|bestel nu|koop nu|buy now|"
-                     r"\d+\s*% (?:korting|off)|uitverkoop|sale|aanbieding|cookies?|newsletter|nieuwsbrief)\b",
+                     r"\d+\s*% (?:korting|off)|uitverkoop|sale|aanbieding|cookies?|newsletter|nieuwsbrief|"
+                     r"ad-?block(?:er)?s?|overslaan naar|skip to)\b",
                      re.IGNORECASE)
 _SITE = re.compile(r"^\S*\w\.(?:com|nl|org|net|be|eu|io|co|info|biz)\b\S*$", re.IGNORECASE)
 

@@ -28,7 +28,7 @@ def _assert_body_intact(body: str) -> None:
 
 
 @pytest.mark.parametrize("line", ["4 minutes read", "5-7 minuten leestijd", "Leestijd: 3 min", "2 min read",
-                                  "ca. 6 minuten leestijd"])
+                                  "ca. 6 minuten leestijd", "Artikel 12 min read", "Blog · 4 minuten leestijd"])
 def test_reading_times_go(line: str) -> None:
     cleaned = clean(_page(after_title=(line,)))
     assert cleaned.title == "Luisteren naar je klant"
@@ -229,7 +229,74 @@ def test_given_title_takes_its_line_out_or_keeps_the_body_intact() -> None:
                                   "Casus: een lastige klant", "Dit is een gewone zin in een alinea.",
                                   "Terug naar de basis", "Back to basics", "Deel je kennis",
                                   "- Log in op het klantportaal en bekijk je tickets",
-                                  "Wie inlogt op het portaal, ziet zijn facturen"])
+                                  "Wie inlogt op het portaal, ziet zijn facturen",
+                                  "Deel dit artikel met een collega die vaak onderhandelt.",
+                                  "Lees ook de kleine lettertjes van elk contract", "Artikel 5 van de voorwaarden",
+                                  "Een deal sluiten", "Onderwerpen voor het jaargesprek"])
 def test_real_text_is_never_chrome(line: str) -> None:
     assert chrome_reason(line) is None
     assert chrome_reason(f"## {line}") is None
+
+
+# --- what a first operator trial of real pages found (pages written here in the same shapes) ----------------------
+
+def test_an_ad_blocker_notice_and_icon_labels_before_the_title_go() -> None:
+    plea = ("Deze site leeft van advertenties. Zonder advertenties kunnen we geen artikelen maken, dus zet je "
+            "adblocker uit voor deze site.")
+    cleaned = clean(_page("Zoekicoon Sluiten", "Adblocker gedetecteerd!", plea))
+    assert cleaned.title == "Luisteren naar je klant"
+    reasons = _reasons(cleaned.removed)
+    assert reasons["Adblocker gedetecteerd!"] == reasons[plea] == "ad-blocker notice"
+    assert reasons["Zoekicoon Sluiten"] == "navigation"
+    assert "adblocker" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+
+
+def test_a_skip_link_a_labelled_reading_time_and_a_last_modified_date_go() -> None:
+    cleaned = clean(_page("Overslaan naar belangrijkste inhoud", "Artikel 12 min read",
+                          after_title=("Laatst gewijzigd 4 maart 2021",)))
+    assert cleaned.title == "Luisteren naar je klant" and cleaned.date == "2021-03-04"
+    assert _reasons(cleaned.removed)["Overslaan naar belangrijkste inhoud"] == "navigation"
+    _assert_body_intact(cleaned.body)
+    assert "Overslaan" not in cleaned.body and "min read" not in cleaned.body and "gewijzigd" not in cleaned.body
+
+
+def test_a_lone_category_label_is_never_the_title() -> None:
+    cleaned = clean("Categorieën\n\n" + "\n\n".join([PARA_1, PARA_2, PARA_3]) + "\n")
+    assert cleaned.refusal is not None and "--title" in cleaned.refusal and cleaned.title == ""
+    assert _reasons(clean(_page("Categorieën")).removed)["Categorieën"] == "category line"
+
+
+def test_a_share_row_or_a_teaser_link_inside_the_article_ends_nothing() -> None:
+    for widget in ("Deel dit artikel", "Deel dit artikel LinkedIn Twitter E-mail", "Share this post",
+                   "Lees ook: Vijf tips voor betere offertes"):
+        raw = "\n\n".join(["Luisteren naar je klant", PARA_1, widget, PARA_2, PARA_3]) + "\n"
+        cleaned = clean(raw)
+        _assert_body_intact(cleaned.body)  # before, a share row under the first paragraph cut the rest as footer
+        assert widget not in cleaned.body and _reasons(cleaned.removed)[widget] == "navigation"
+
+
+def test_the_title_repeated_in_the_body_goes() -> None:
+    cleaned = clean(_page(after_title=("Luisteren naar je klant",)))
+    assert "Luisteren naar je klant" not in cleaned.body
+    assert "the title, repeated" in _reasons(cleaned.removed).values()
+    _assert_body_intact(cleaned.body)
+
+
+def test_a_footer_that_cuts_running_text_asks_the_operator_to_look() -> None:
+    long_text = " ".join(["Wie klanten wil houden, moet ze vaker spreken dan alleen bij een klacht."] * 12)
+    cleaned = clean(_page(tail=("Reacties", long_text, long_text)))
+    _assert_body_intact(cleaned.body)
+    assert long_text not in cleaned.body
+    assert any("ended at 'Reacties'" in note and "2 paragraph(s)" in note for note in cleaned.attention)
+    short = clean(_page(tail=("Reacties", "Mooi stuk!", "Helemaal mee eens.")))
+    assert not any("ended at" in note for note in short.attention)  # short comments are what a footer holds
+
+
+def test_a_page_title_that_is_a_banner_is_not_used() -> None:
+    cleaned = clean(_page(), known_title="Cookies")
+    assert cleaned.title == "Luisteren naar je klant"
+    assert any("'Cookies' is a banner or widget line" in note for note in cleaned.attention)
+    wall = clean("Wij gebruiken cookies\n\nOm u een goede ervaring te bieden gebruiken wij cookies.\n",
+                 known_title="Cookies")
+    assert wall.refusal is not None and "--title" in wall.refusal  # a cookie wall is no article

@@ -90,3 +90,37 @@ def test_date_language_and_url_options(tmp_path: Path, capsys: pytest.CaptureFix
     assert "--language en given, but the text looks nl" in capsys.readouterr().out
     assert main(["corpus", "import", "--date", "gisteren", "--corpus", str(out), "--force", str(page)]) == 1
     assert "--date 'gisteren' is not a date" in capsys.readouterr().err
+
+
+def test_a_folders_readme_is_skipped_and_named_alone_it_is_imported(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "pagina.txt").write_text(PAGE, encoding="utf-8")
+    (pages / "README.md").write_text("# Wat hier staat\n\nDeze map bevat de pagina's die we willen importeren, "
+                                     "elk als tekst zoals de browser ze kopieerde.\n", encoding="utf-8")
+    (pages / "LICENSE").write_text("Alle rechten voorbehouden aan de schrijvers van de pagina's.\n", encoding="utf-8")
+    out_dir = tmp_path / "out"
+    assert main(["corpus", "import", "--corpus", str(out_dir), str(pages)]) == 0
+    out = capsys.readouterr().out
+    assert f"{pages / 'README.md'}: skipped: a folder's README file, not an article" in out
+    assert f"{pages / 'LICENSE'}: skipped: a folder's LICENSE file" in out
+    assert [p.name for p in out_dir.iterdir()] == ["beloftes-je-waarmaakt.md"]
+    assert "summary: 1 file(s)" in out
+    assert main(["corpus", "import", "--corpus", str(out_dir), str(pages / "README.md")]) == 0  # named: taken
+    assert sorted(p.name for p in out_dir.iterdir()) == ["beloftes-je-waarmaakt.md", "hier-staat.md"]
+
+
+def test_a_dry_run_says_when_the_import_would_be_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "pagina.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    out_dir = tmp_path / "out"
+    assert main(["corpus", "import", "--dry-run", "--corpus", str(out_dir), str(page)]) == 0
+    assert "(dry run: nothing written)" in capsys.readouterr().out
+    assert main(["corpus", "import", "--corpus", str(out_dir), str(page)]) == 0
+    capsys.readouterr()
+    assert main(["corpus", "import", "--dry-run", "--corpus", str(out_dir), str(page)]) == 0
+    assert (f"(dry run: nothing written; the import itself would be refused: {out_dir / 'beloftes-je-waarmaakt.md'} "
+            "exists, use --force to overwrite it)") in capsys.readouterr().out
+    assert main(["corpus", "import", "--dry-run", "--force", "--corpus", str(out_dir), str(page)]) == 0
+    assert "(dry run: nothing written)\n" in capsys.readouterr().out
