@@ -365,7 +365,7 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         while body_lines and not body_lines[-1]:
             body_lines.pop()
         author = author or name
-    body_lines = _join_broken(body_lines, repairs)
+    body_lines = _join_broken(_split_line_paragraphs(body_lines, repairs), repairs)
 
     # 4. Repairs and Markdown structure, paragraph by paragraph.
     out: list[str] = []
@@ -562,6 +562,28 @@ def _signature(body: list[str]) -> tuple[str, int] | None:
         if before and separated and _SENTENCE_END.search(body[before[-1]]):
             return body[first], len(body) - start
     return None
+
+
+def _split_line_paragraphs(body: list[str], repairs: list[str]) -> list[str]:
+    """Pages copied as one paragraph per line, with no blank line between: in Markdown those lines would run together
+    into one paragraph, headings included ("... tijd. Waarom vertrouwen telt Vertrouwen is ..."). A line break
+    between a finished sentence or a heading-like line and a capital, where one of the two lines is longer than any
+    hard-wrapped line (150 characters), is a paragraph break. Wrapped text (a plain-text mail, a PDF copy) never has
+    such long lines, so its paragraphs stay as they are."""
+    out: list[str] = []
+    split = 0
+    for position, line in enumerate(body):
+        previous = body[position - 1] if position else ""
+        if (line and previous and (len(line) > 150 or len(previous) > 150) and line[:1].isupper()
+                and not previous.startswith(("- ", "#")) and not _BULLET.match(line)
+                and (_SENTENCE_END.search(previous) or _is_heading(previous, True, True)
+                     or _is_heading(line, True, True))):
+            out.append("")
+            split += 1
+        out.append(line)
+    if split:
+        repairs.append(f"{split} line break(s) between paragraphs made paragraph breaks (one paragraph per line)")
+    return out
 
 
 def _join_broken(body: list[str], repairs: list[str]) -> list[str]:

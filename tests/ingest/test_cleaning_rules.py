@@ -300,3 +300,21 @@ def test_a_page_title_that_is_a_banner_is_not_used() -> None:
     wall = clean("Wij gebruiken cookies\n\nOm u een goede ervaring te bieden gebruiken wij cookies.\n",
                  known_title="Cookies")
     assert wall.refusal is not None and "--title" in wall.refusal  # a cookie wall is no article
+
+
+def test_one_paragraph_per_line_keeps_its_paragraphs_and_headings() -> None:
+    long_1 = PARA_1 + " " + PARA_2 + " Dat vraagt tijd, maar het betaalt zich terug in elk volgend gesprek."
+    long_2 = PARA_3 + " " + PARA_1 + " Zo groeit een relatie die niet bij de eerste prijsverhoging verdwijnt."
+    raw = "\n".join(["Luisteren naar je klant", "", long_1, "Waarom dit werkt", long_2, PARA_2]) + "\n"
+    cleaned = clean(raw)
+    assert cleaned.body == f"{long_1}\n\n## Waarom dit werkt\n\n{long_2}\n\n{PARA_2}\n"
+    assert any("paragraph breaks (one paragraph per line)" in r for r in cleaned.repairs)
+
+
+def test_hard_wrapped_paragraphs_are_not_split() -> None:
+    wrapped = ("Een klant die zich gehoord voelt, blijft langer. Dat klinkt\nvanzelfsprekend, maar in de praktijk "
+               "luisteren we vooral naar onszelf.\nStel daarom na elk gesprek een vraag die je nog niet eerder "
+               "stelde.\nSchrijf het antwoord op en kom er de volgende keer op terug.")
+    cleaned = clean("Luisteren naar je klant\n\n" + wrapped + "\n\n" + PARA_3 + "\n")
+    assert not any("one paragraph per line" in r for r in cleaned.repairs)
+    assert cleaned.body.split("\n\n")[0].count("\n") == 2  # still one paragraph: lines joined only where broken
