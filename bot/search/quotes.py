@@ -51,6 +51,10 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
                 last_word = before[-1].casefold().rstrip(".") if before else ""
                 if match.group().startswith(".") and (last_word in _ABBREVIATIONS or last_word.isdigit()):
                     continue
+                # A hesitation or a trailing-off inside a sentence ("met eh… onderhandelen"): an ellipsis before a
+                # lowercase word goes on; quoting up to it gave a fragment such as "… onderhandelen. …".
+                if match.group().startswith(("…", "..")) and line[match.end():].lstrip()[:1].islower():
+                    continue
                 piece = line[start : match.end()].strip()
                 if piece:
                     lead = len(line[start : match.end()]) - len(line[start : match.end()].lstrip())

@@ -10,6 +10,7 @@ from engine_support import CONFIG, CORPUS, real_engine
 
 from bot.cli import main
 from bot.search.engine import Engine
+from bot.search.quotes import split_sentences
 from bot.search.records import Article
 from bot.search.settings import SearchSettings, Synonyms
 
@@ -145,6 +146,17 @@ def test_a_question_in_the_text_is_not_quoted_as_the_answer() -> None:
         for result in engine.ask(question).results:
             # Ending in "?" and then "…" would be a question cut off from the answer that follows it.
             assert not (result.quote.endswith("…") and result.quote.rstrip(" …").endswith("?")), result.quote
+
+
+def test_an_ellipsis_inside_a_sentence_does_not_cut_the_quote() -> None:
+    article = Article(id="stemming", title="Onderhandelen op het juiste moment", author="Test", body=(
+        "Goede verkopers hebben met eh… onderhandelen hetzelfde als met hun humeur: het moment telt. Onderhandel "
+        "alleen als je er zin in hebt, dan gaat het beter. Dus… Wacht op een goed moment.\n"))
+    engine = Engine([article], SearchSettings(), Synonyms())
+    quotes = [r.quote for r in engine.ask("Wanneer moet je onderhandelen?").results]
+    assert quotes and all("onderhandelen hetzelfde" not in q or "Goede verkopers hebben met eh…" in q for q in quotes)
+    assert not any(q.startswith("… onderhandelen") for q in quotes)  # the fragment the operator saw
+    assert split_sentences("Dus… Wacht op een goed moment.")[0].text == "Dus…"  # before a capital it still ends
 
 
 def test_a_rule_label_needs_the_rule_in_the_quote() -> None:
