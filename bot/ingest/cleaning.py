@@ -83,9 +83,14 @@ _LOGIN = re.compile(
     r"my account|winkelwagen|shopping (?:cart|bag))\b", re.IGNORECASE)
 _ACCOUNT_AREA = re.compile(r"^(?:mijn|my)\s+\S+$", re.IGNORECASE)  # "Mijn Passie", "My Account": the account link
 _PHOTO_CREDIT = re.compile(
-    r"^(?:(?:photo|foto|fotografie|image|beeld|afbeelding|illustratie|illustration|credit|bron)\s*(?:\(cc\))?\s*"
-    r"(?:[:©]|by\b|door\b|credits?\b|van\b)|.*©|.*\b(?:via|on|op)\s+(?:flickr|unsplash|pexels|shutterstock|"
-    r"getty ?images|istock|pixabay|adobe stock)\b)", re.IGNORECASE)
+    r"^(?:(?:(?:featured|header|hero|cover|uitgelichte|header-?)\s+)?"
+    r"(?:photo|foto|fotografie|image|beeld|afbeelding|illustratie|illustration|credit|bron)\s*(?:\(cc\))?\s*"
+    r"(?:[:©]|by\b|door\b|credits?\b|van\b)|.*©|.*\b(?:via|on|op|from|van)\s+(?:flickr|unsplash|pexels|"
+    r"shutterstock|getty ?images|istock|pixabay|adobe stock)\b)", re.IGNORECASE)
+# The alt text of a page's lead image, copied with the page ("business relationships - featured image").
+_IMAGE_ALT = re.compile(r"^.{0,80}\b(?:featured image|uitgelichte afbeelding|header image|hero image)$", re.IGNORECASE)
+# A line of only separators ("|", "·"), left where a row of links or labels stood.
+_SEPARATOR = re.compile(r"^[|¦•·\s]+$")
 _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)$", re.IGNORECASE)
 _CATEGORY = re.compile(
     r"^(?:categorie(?:ën|en)?|category|categories|tags?|rubrieke?n?|labels?|onderwerpen|topics|filed under|"
@@ -124,7 +129,8 @@ HEADER_LINES = 80  # non-blank lines searched for a title
 FOOTER_TEXT_WORDS = 150
 # Reasons that mark the article's own metadata block (between the title and the text).
 ARTICLE_METADATA = {"date line", "reading time", "category line", "photo credit",
-                    "image caption (above a photo credit)", "image file name"}
+                    "image caption (above a photo credit)", "image file name", "image caption (alt text)",
+                    "separator"}
 
 
 @dataclass
@@ -191,6 +197,10 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "photo credit"
     if _IMAGE_FILE.match(text):
         return "image file name"
+    if _IMAGE_ALT.match(text):
+        return "image caption (alt text)"
+    if _SEPARATOR.match(text):
+        return "separator"
     if (words <= 12 and _CATEGORY.match(text)) or _CATEGORY_WORD.match(text):
         return "category line"
     if header and words <= 80 and _ADBLOCK.search(text):
@@ -346,10 +356,19 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             date = date or _date_of(plain)
             removed.append(Removal(line, "date line (kept as date)"))
             continue
+        if (not seen_text and not heading and reason is None and author is None and date is not None
+                and position < first_paragraph and looks_like_name(plain)):
+            # A name on its own between the article's date and its first paragraph is its author ("19 mei 2025",
+            # "Marloes Jacobs"); without the date beside it a two-word line is as likely a heading.
+            author = plain
+            removed.append(Removal(line, "author line (kept as author)"))
+            continue
         if reason:
             removed.append(Removal(line, reason))
             continue
-        if title and _norm(plain) == _norm(title):  # pages repeat their title (breadcrumb, share text, heading)
+        # Pages repeat their title near the top (a breadcrumb, a tag); further down the same words are a section
+        # heading of the article's own, which keeps its place.
+        if title and _norm(plain) == _norm(title) and (heading or not seen_text):
             removed.append(Removal(line, "the title line" if heading else "the title, repeated"))
             continue
         seen_text = True
@@ -435,7 +454,11 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
         near = credit - 1
         while near >= 0 and not lines[near]:
             near -= 1
-        if near >= 0 and near not in reasons and len(lines[near].split()) <= 10 \
+        # Above the first paragraph, the line over a credit is the title when no line before it could be one: a
+        # lead photo often stands between the title and the text.
+        only_candidate = near < first_paragraph and not any(
+            lines[i] and i not in reasons and not title_problem(lines[i]) for i in range(near))
+        if near >= 0 and near not in reasons and len(lines[near].split()) <= 10 and not only_candidate \
                 and not _SENTENCE_END.search(lines[near]) and not _MD_HEADING.match(lines[near]):
             reasons[near] = "image caption (above a photo credit)"
 

@@ -120,6 +120,12 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
         date = parse_date(match.group("rest"))
         if date:
             return match.group("author").strip(), date
+    # "Merlijn Ensing 13 februari 2014": a name and then a date, with nothing between or after them.
+    found = find_date(line)
+    if found and not line[found[1].end():].strip(" ,|·•–—-"):
+        name = line[: found[1].start()].strip(" ,|·•–—-")
+        if looks_like_name(name):
+            return name, found[0]
     return None
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from engine_support import CONFIG, JUDGMENTS
+from engine_support import CONFIG, JUDGMENTS, ROOT
 
 from bot.cli import main
 
@@ -59,3 +61,17 @@ def test_chat_help_is_a_command_not_a_question(monkeypatch: pytest.MonkeyPatch,
     out = capsys.readouterr().out
     assert out.count("'meer' toont de volgende passage") == 2  # the greeting and the answer to "help"
     assert "“" not in out  # nothing quoted: "help" used to find a passage with "helpt"
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
+    """`python -m bot corpus import --dry-run ... | head`: the pipe closes before the report is printed."""
+    seed = ROOT / "seeds" / "000_763e993bd8cb6f40.txt"
+    child = subprocess.Popen([sys.executable, "-m", "bot", "corpus", "import", "--dry-run", "--corpus",
+                              str(tmp_path / "out"), str(seed), str(seed)], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.read(10)
+    child.stdout.close()  # the reader goes away: the rest of the report meets a broken pipe
+    errors = child.stderr.read().decode()
+    assert child.wait(timeout=60) != 0
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors

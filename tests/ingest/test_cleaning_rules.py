@@ -66,6 +66,7 @@ def test_a_menu_run_and_the_site_header_before_it_go() -> None:
         ("Karin Bos | 3 juni 2025 | Klantrelaties", "Karin Bos", "2025-06-03"),
         ("Door: Karin Bos, 24-08-2012, 10:44 uur", "Karin Bos", "2012-08-24"),
         ("Written by Sam Lee on Jan 22, 2019", "Sam Lee", "2019-01-22"),
+        ("Karin Bos 13 februari 2014", "Karin Bos", "2014-02-13"),
     ],
 )
 def test_bylines_become_author_and_date(byline: str, author: str | None, date: str | None) -> None:
@@ -318,3 +319,31 @@ def test_hard_wrapped_paragraphs_are_not_split() -> None:
     cleaned = clean("Luisteren naar je klant\n\n" + wrapped + "\n\n" + PARA_3 + "\n")
     assert not any("one paragraph per line" in r for r in cleaned.repairs)
     assert cleaned.body.split("\n\n")[0].count("\n") == 2  # still one paragraph: lines joined only where broken
+
+
+def test_a_name_beside_the_date_is_the_author_and_separators_and_alt_texts_go() -> None:
+    cleaned = clean(_page(after_title=("19 mei 2025", "|", "Karin Bos")))
+    assert (cleaned.author, cleaned.date) == ("Karin Bos", "2025-05-19")
+    reasons = _reasons(cleaned.removed)
+    assert reasons["|"] == "separator" and reasons["Karin Bos"] == "author line (kept as author)"
+    _assert_body_intact(cleaned.body)
+    assert "Karin Bos" not in cleaned.body and "|" not in cleaned.body
+    # Without a date beside it a two-word line is as likely a heading ("Vaste Klanten"): it stays.
+    assert clean(_page(after_title=("Vaste Klanten",))).author is None
+    credited = clean(_page(after_title=("Featured image by Sam Lee from Pexels",
+                                        "klantgesprek - featured image")))
+    reasons = _reasons(credited.removed)
+    assert reasons["Featured image by Sam Lee from Pexels"] == "photo credit"
+    assert reasons["klantgesprek - featured image"] == "image caption (alt text)"
+    assert "featured image" not in credited.body.casefold() and "Pexels" not in credited.body
+    _assert_body_intact(credited.body)
+
+
+def test_a_credit_right_under_the_title_leaves_the_title_and_a_later_heading_like_it_stays() -> None:
+    raw = "\n\n".join(["klantgesprek - featured image", "Luisteren naar je klant",
+                       "Featured image by Sam Lee from Pexels", PARA_1, PARA_2, "Luisteren naar je klant",
+                       PARA_3]) + "\n"
+    cleaned = clean(raw)
+    assert cleaned.title == "Luisteren naar je klant"  # before, it was taken for the photo's caption: refused
+    assert "## Luisteren naar je klant" in cleaned.body  # the section heading further down keeps its place
+    _assert_body_intact(cleaned.body)
