@@ -301,9 +301,16 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         title = wanted
         title_evidence = "given with --title" if given_title else title_evidence
         match = next((i for i, line in enumerate(lines) if line and _norm(line) == _norm(wanted)), None)
+        glued = None if match is not None else _glued_title(lines, wanted)
         if match is not None:
             start = match + 1
             removed.append(Removal(lines[match], "the title line"))
+        elif glued is not None:
+            # The page ran title, byline and text into one line ("Luisteren voor verkoopsucces Door: Michel
+            # Hoetmer, 05-02-2021, 12:12 uur Men selecteert ..."): the title comes off its start, the byline after it.
+            start, remainder = glued
+            removed.append(Removal(lines[start][: len(lines[start]) - len(remainder)].strip(), "the title line"))
+            lines[start] = remainder
     else:
         choice = _choose_title(lines, reasons, first_paragraph)
         if isinstance(choice, str):
@@ -312,6 +319,12 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
 
     # Header lines before the title: chrome by rule, or the site's header (tagline, site name) by position.
     author = date = None
+    if wanted and glued is not None:
+        opening = _glued_byline(lines[start])
+        if opening is not None:
+            author, date, byline_text, after = opening
+            removed.append(Removal(byline_text, "byline (kept as author/date)"))
+            lines[start] = after
     for index in range(start - 1 if title and start else 0):
         line = lines[index]
         if not line:
@@ -426,6 +439,27 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             repairs.append(title_fix)
     return Cleaned(title=title, body=body, author=author, date=date, removed=removed, repairs=repairs,
                    title_evidence=title_evidence, attention=attention)
+
+
+def _glued_title(lines: list[str], title: str) -> tuple[int, str] | None:
+    """(line index, the rest of the line) for the first line that starts with `title` and goes on with a dated
+    byline. Only then: "Onderhandelen hoort bij het vak." starts with the title "Onderhandelen" and is a sentence."""
+    wanted = " ".join(title.split()).casefold()
+    for index, line in enumerate(lines):
+        if line.casefold().startswith(wanted + " ") and _glued_byline(line[len(wanted):].strip()) is not None:
+            return index, line[len(wanted):].strip()
+    return None
+
+
+def _glued_byline(line: str) -> tuple[str | None, str, str, str] | None:
+    """(author, date, the byline, the rest) when `line` starts with a dated byline that runs into a sentence: the
+    shortest run of words that reads as a byline with a date, followed by a capitalised word and more text."""
+    words = line.split()
+    for count in range(2, min(len(words) - 3, 16) + 1):
+        found = parse_byline(" ".join(words[:count]))
+        if found is not None and found[1] and words[count][:1].isupper():
+            return found[0], found[1], " ".join(words[:count]), " ".join(words[count:])
+    return None
 
 
 def _date_of(line: str) -> str | None:

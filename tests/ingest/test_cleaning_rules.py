@@ -347,3 +347,18 @@ def test_a_credit_right_under_the_title_leaves_the_title_and_a_later_heading_lik
     assert cleaned.title == "Luisteren naar je klant"  # before, it was taken for the photo's caption: refused
     assert "## Luisteren naar je klant" in cleaned.body  # the section heading further down keeps its place
     _assert_body_intact(cleaned.body)
+
+
+def test_a_given_title_and_byline_run_into_the_first_line_come_off_it() -> None:
+    raw = ("Luisteren naar je klant Door: Karin Bos, 05-02-2021, 12:12 uur " + PARA_1 + "\n\n" + PARA_2 + "\n\n"
+           + PARA_3 + "\n")
+    cleaned = clean(raw, given_title="Luisteren naar je klant")
+    assert (cleaned.title, cleaned.author, cleaned.date) == ("Luisteren naar je klant", "Karin Bos", "2021-02-05")
+    assert cleaned.body.startswith(PARA_1)
+    _assert_body_intact(cleaned.body)
+    # Without a byline after it the line is a sentence that starts with the title's words: it stays whole.
+    sentence = "Luisteren naar je klant is het halve werk, zeker in een eerste gesprek."
+    plain = clean(sentence + "\n\n" + PARA_1 + "\n\n" + PARA_2 + "\n", given_title="Luisteren naar je klant")
+    assert plain.body.startswith(sentence) and plain.author is None
+    other = clean(PARA_1 + "\n\n" + PARA_2 + "\n", given_title="Luisteren naar je klant")
+    assert other.body.startswith(PARA_1)
