@@ -239,8 +239,17 @@ def _is_heading(line: str, before_blank: bool, after_blank: bool) -> bool:
     words = line.split()
     return (
         before_blank and after_blank and 1 <= len(words) <= 8 and len(line) <= 60
-        and not _SENTENCE_END.search(line) and line[0].isalpha() and not line.startswith(("- ", "* "))
+        and (not _SENTENCE_END.search(line) or _title_case_question(words)) and line[0].isalpha()
+        and not line.startswith(("- ", "* "))
     )
+
+
+def _title_case_question(words: list[str]) -> bool:
+    """"Why Do Business Relationships Collapse?": a question in title case is a heading; a question in sentence case
+    ("Wat nu?", "Herkenbaar?") may be a one-line paragraph of the text and stays one."""
+    long_words = [w for w in words if len(w.strip("?")) >= 4]
+    return (words[-1].endswith("?") and len(words) >= 3 and len(long_words) >= 2
+            and all(w[:1].isupper() for w in long_words))
 
 
 def _repair_title(title: str, body: str) -> tuple[str, str | None]:

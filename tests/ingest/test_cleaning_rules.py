@@ -362,3 +362,12 @@ def test_a_given_title_and_byline_run_into_the_first_line_come_off_it() -> None:
     assert plain.body.startswith(sentence) and plain.author is None
     other = clean(PARA_1 + "\n\n" + PARA_2 + "\n", given_title="Luisteren naar je klant")
     assert other.body.startswith(PARA_1)
+
+
+def test_a_question_in_title_case_is_a_heading_and_one_in_sentence_case_stays_text() -> None:
+    raw = "\n\n".join(["Luisteren naar je klant", PARA_1, "Why Do Customers Stay Loyal?", PARA_2, "Herkenbaar?",
+                       "Wat doe je dan nu?", PARA_3]) + "\n"
+    body = clean(raw).body
+    assert "## Why Do Customers Stay Loyal?\n" in body
+    assert "\nHerkenbaar?\n" in body and "\nWat doe je dan nu?\n" in body and "## Wat" not in body
+    _assert_body_intact(body)
