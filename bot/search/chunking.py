@@ -23,6 +23,7 @@ MIN_WORDS = 25
 MAX_WORDS = 160
 
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+\S")
+RULE_WORDS = 25  # a numbered rule is one short statement; a longer line is an explanation or a story
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 # A sentence that names the rule it states: "... de belangrijkste regel in zakelijke relaties: die behoren ...".
 _NAMED_RULE = re.compile(r"\b(?:de|het|onze|mijn|eerste|gouden|belangrijkste)\s+(?:\w+\s+)?(?:regel|wet|principe)\b"
@@ -46,10 +47,23 @@ class _Paragraph:
         self.words = len(self.text.split())
 
 
+def _numbered_statement(first_line: str) -> str | None:
+    """The rule a numbered line states, without its number: the whole line when it is short ("1. Doe wat u
+    belooft."), else its first sentence when that is ("1. Maak duidelijke afspraken. Bevestig ze schriftelijk, ..."
+    with the explanation on the same line); None when it states none."""
+    if not _NUMBERED.match(first_line):
+        return None
+    item = _LIST_ITEM.sub("", first_line, count=1).strip()
+    if len(first_line.split()) <= RULE_WORDS:
+        return item
+    end = re.search(r"[.!?](?=\s)", item)
+    return item[: end.end()] if end and len(item[: end.end()].split()) <= RULE_WORDS else None
+
+
 def is_rule_paragraph(text: str) -> bool:
     """A numbered imperative ("1. Doe wat u belooft.") or a sentence that names its rule."""
     first_line = text.strip().splitlines()[0]
-    if _NUMBERED.match(first_line) and len(first_line.split()) <= 25:
+    if _numbered_statement(first_line) is not None:
         return True
     # The pattern needs a colon; most paragraphs have none, and the search is a third of a 100k-chunk build.
     return ":" in text and bool(_NAMED_RULE.search(text))
@@ -63,9 +77,9 @@ def rule_statements(chunk_text: str) -> list[str]:
     for paragraph in re.split(r"\n\s*\n", chunk_text):
         if not paragraph.strip() or not is_rule_paragraph(paragraph):
             continue
-        first_line = paragraph.strip().splitlines()[0]
-        if _NUMBERED.match(first_line):
-            out.append(_LIST_ITEM.sub("", first_line, count=1).strip())
+        statement = _numbered_statement(paragraph.strip().splitlines()[0])
+        if statement is not None:
+            out.append(statement)
             continue
         named = _NAMED_RULE.search(paragraph)
         if named:

@@ -2,7 +2,7 @@
 
 from engine_support import real_engine
 
-from bot.search.chunking import MAX_WORDS, chunk_article, is_rule_paragraph
+from bot.search.chunking import MAX_WORDS, chunk_article, is_rule_paragraph, rule_statements
 from bot.search.records import Article
 
 
@@ -48,3 +48,16 @@ def test_operator_overrides_kind_per_section_and_per_paragraph() -> None:
     kinds = {c.section: c.kind for c in chunks}
     assert kinds == {"Verhaal": "case", "Tips": "rule"}
     assert all("<!--" not in c.text for c in chunks)
+
+
+def test_a_numbered_rule_with_its_explanation_on_the_same_line_is_a_rule() -> None:
+    explained = ("1. Maak duidelijke afspraken met elke leverancier. Bevestig ze schriftelijk en spreek af wat er "
+                 "gebeurt als een levering te laat komt, zodat niemand achteraf hoeft te raden wat er bedoeld was.")
+    assert len(explained.split()) > 25 and is_rule_paragraph(explained)
+    assert rule_statements(explained) == ["Maak duidelijke afspraken met elke leverancier."]
+    # A long first sentence is an explanation or a story, numbered or not.
+    story = ("3. In het voorjaar van 2019 verloor het bedrijf binnen drie maanden zijn twee grootste klanten aan een "
+             "concurrent die sneller leverde, goedkoper was en ook nog eens beter luisterde naar wat ze wilden.")
+    assert not is_rule_paragraph(story) and rule_statements(story) == []
+    short = "2. Doe wat u belooft. Altijd."
+    assert rule_statements(short) == ["Doe wat u belooft. Altijd."]  # a short line is the statement, as before
