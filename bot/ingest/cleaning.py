@@ -297,6 +297,7 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         if reason:
             reasons[index] = reason
     _mark_runs_and_captions(lines, reasons, first_paragraph)
+    _mark_table_of_contents(lines, reasons)
 
     # 2. The title.
     title = ""
@@ -504,6 +505,32 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
         if near >= 0 and near not in reasons and len(lines[near].split()) <= 10 and not only_candidate \
                 and not _SENTENCE_END.search(lines[near]) and not _MD_HEADING.match(lines[near]):
             reasons[near] = "image caption (above a photo credit)"
+
+
+_LIST_LINE = re.compile(r"^(?:[-*•·▪◦●]|\d{1,2}[.)])\s+")
+
+
+def _mark_table_of_contents(lines: list[str], reasons: dict[int, str]) -> None:
+    """An article's own table of contents, with or without an "Inhoud" label: a list of three or more short items
+    of which at least four in five come back further down as lines of their own (the section headings). In the
+    body it read as a passage of headings; the headings themselves stay."""
+    index = 0
+    while index < len(lines):
+        run: list[int] = []
+        probe = index
+        while probe < len(lines) and (not lines[probe] or _LIST_LINE.match(lines[probe])):
+            if lines[probe]:
+                if len(lines[probe].split()) > 12:
+                    break
+                run.append(probe)
+            probe += 1
+        if len(run) >= 3:
+            later = {_norm(line) for line in lines[run[-1] + 1:] if line and not _LIST_LINE.match(line)}
+            found = [i for i in run if _norm(_LIST_LINE.sub("", lines[i])) in later]
+            if len(found) * 5 >= len(run) * 4:
+                for item in run:
+                    reasons.setdefault(item, "table of contents")
+        index = max(probe, index + 1)
 
 
 def _menu_run(lines: list[str], reasons: dict[int, str], start: int, end: int) -> list[int]:

@@ -371,3 +371,20 @@ def test_a_question_in_title_case_is_a_heading_and_one_in_sentence_case_stays_te
     assert "## Why Do Customers Stay Loyal?\n" in body
     assert "\nHerkenbaar?\n" in body and "\nWat doe je dan nu?\n" in body and "## Wat" not in body
     _assert_body_intact(body)
+
+
+def test_the_articles_own_table_of_contents_goes_and_its_headings_stay() -> None:
+    toc = ["- Waarom luisteren", "- Wat je vraagt", "- Wat je opschrijft", "- Tot slot"]
+    raw = "\n".join(["Luisteren naar je klant", "", PARA_1, *toc, "", "Waarom luisteren", "", PARA_2, "",
+                     "Wat je vraagt", "", PARA_3, "", "Wat je opschrijft", "", PARA_1, "", "Tot slot", "",
+                     PARA_2]) + "\n"
+    cleaned = clean(raw)
+    reasons = _reasons(cleaned.removed)
+    assert all(reasons[item] == "table of contents" for item in toc)
+    for heading in ("Waarom luisteren", "Wat je vraagt", "Wat je opschrijft", "Tot slot"):
+        assert f"## {heading}\n" in cleaned.body
+    _assert_body_intact(cleaned.body)
+    # A list whose items are not the article's headings is the article's own list.
+    steps = ["- Bel de klant", "- Vraag door", "- Schrijf het op"]
+    kept = clean("\n".join(["Luisteren naar je klant", "", PARA_1, *steps, "", PARA_2, "", PARA_3]) + "\n")
+    assert "- Bel de klant\n- Vraag door\n- Schrijf het op" in kept.body
