@@ -64,8 +64,6 @@ NAVIGATION = [
     # and as a footer marker it cut every paragraph after a share row under the first one.
     r"(?:deel|share)(?: (?:dit|this)(?: \w+)?| (?:op|on) \w+)?:?(?:\s+(?:linkedin|twitter|facebook|x|e-?mail|"
     r"whatsapp|pinterest|instagram|xing|print))*",
-    # Icon labels a text copy of a page keeps: the search and close buttons.
-    r"(?:magnifying glass|search icon|zoekicoon|zoek-?icoon)(?:\s+(?:close|sluiten))?", r"close", r"sluiten",
     # A teaser link inside the article ("Lees ook: Zo houd je klanten tevreden"); a bare "Lees ook" opens the footer.
     r"(?:lees ook|zie ook|read also|see also)\s*:\s*\S.{0,120}",
 ]
@@ -95,7 +93,12 @@ _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)$", re
 _CATEGORY = re.compile(
     r"^(?:categorie(?:ën|en)?|category|categories|tags?|rubrieke?n?|labels?|onderwerpen|topics|filed under|"
     r"geplaatst in|posted in|thema'?s?|kennisbank|sector)\s*:", re.IGNORECASE)
-# A category label standing alone above its links (the links themselves are a menu run).
+# Icon labels a text copy of a page keeps above the article: the search and close buttons. Only there: in the text,
+# "Close" and "Sluiten" are headings too (a sales stage).
+_ICON_LABEL = re.compile(r"^(?:(?:magnifying glass|search icon|zoekicoon|zoek-?icoon)(?:\s+(?:close|sluiten))?|"
+                         r"close|sluiten)$", re.IGNORECASE)
+# A category label standing alone above its links (the links themselves are a menu run); only above the article,
+# where a heading "Onderwerpen" over a list of training topics would be the article's own.
 _CATEGORY_WORD = re.compile(r"^(?:categorie(?:ën|en)|categories|tags|rubrieken|onderwerpen|topics)$", re.IGNORECASE)
 # An ad-blocker notice before the article: its heading and its plea are the site's, never the author's.
 _ADBLOCK = re.compile(r"\bad-?block(?:er|ers|ing)?\b", re.IGNORECASE)
@@ -201,8 +204,10 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "image caption (alt text)"
     if _SEPARATOR.match(text):
         return "separator"
-    if (words <= 12 and _CATEGORY.match(text)) or _CATEGORY_WORD.match(text):
+    if (words <= 12 and _CATEGORY.match(text)) or (header and _CATEGORY_WORD.match(text)):
         return "category line"
+    if header and _ICON_LABEL.match(text):
+        return "navigation"
     if header and words <= 80 and _ADBLOCK.search(text):
         return "ad-blocker notice"
     if _TOC.match(text):
@@ -380,9 +385,10 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             removed.append(Removal(line, "date line (kept as date)"))
             continue
         if (not seen_text and not heading and reason is None and author is None and date is not None
-                and position < first_paragraph and looks_like_name(plain)):
+                and position < first_paragraph and looks_like_name(plain) and not _all_dictionary_words(plain)):
             # A name on its own between the article's date and its first paragraph is its author ("19 mei 2025",
-            # "Marloes Jacobs"); without the date beside it a two-word line is as likely a heading.
+            # "Marloes Jacobs"); without the date beside it, or made of dictionary words only ("Goede
+            # Voorbereiding"), a two-word line is as likely a heading, and a missed author costs less than a lost one.
             author = plain
             removed.append(Removal(line, "author line (kept as author)"))
             continue
@@ -449,6 +455,15 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             repairs.append(title_fix)
     return Cleaned(title=title, body=body, author=author, date=date, removed=removed, repairs=repairs,
                    title_evidence=title_evidence, attention=attention)
+
+
+def _all_dictionary_words(line: str) -> bool:
+    """Every word of `line` is a Dutch word, or every word an English one (simplemma's dictionaries): a heading,
+    not a person's name. Some names are words too ("Karin Bos"); those stay headings rather than guessed authors."""
+    from simplemma import is_known  # imported here like the language detector: only imports need it
+
+    words = [w.casefold() for w in re.findall(r"[^\W\d_]+", line)]
+    return bool(words) and any(all(is_known(w, lang=lang) for w in words) for lang in ("nl", "en"))
 
 
 def _glued_title(lines: list[str], title: str) -> tuple[int, str] | None:
@@ -524,7 +539,8 @@ def _mark_table_of_contents(lines: list[str], reasons: dict[int, str]) -> None:
                     break
                 run.append(probe)
             probe += 1
-        if len(run) >= 3:
+        lead_in = next((lines[i] for i in range(index - 1, -1, -1) if lines[i]), "")
+        if len(run) >= 3 and not lead_in.endswith(":"):  # "... drie dingen:" introduces the article's own list
             later = {_norm(line) for line in lines[run[-1] + 1:] if line and not _LIST_LINE.match(line)}
             found = [i for i in run if _norm(_LIST_LINE.sub("", lines[i])) in later]
             if len(found) * 5 >= len(run) * 4:

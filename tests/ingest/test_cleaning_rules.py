@@ -322,14 +322,16 @@ def test_hard_wrapped_paragraphs_are_not_split() -> None:
 
 
 def test_a_name_beside_the_date_is_the_author_and_separators_and_alt_texts_go() -> None:
-    cleaned = clean(_page(after_title=("19 mei 2025", "|", "Karin Bos")))
-    assert (cleaned.author, cleaned.date) == ("Karin Bos", "2025-05-19")
+    cleaned = clean(_page(after_title=("19 mei 2025", "|", "Marleen Fokkinga")))
+    assert (cleaned.author, cleaned.date) == ("Marleen Fokkinga", "2025-05-19")
     reasons = _reasons(cleaned.removed)
-    assert reasons["|"] == "separator" and reasons["Karin Bos"] == "author line (kept as author)"
+    assert reasons["|"] == "separator" and reasons["Marleen Fokkinga"] == "author line (kept as author)"
     _assert_body_intact(cleaned.body)
-    assert "Karin Bos" not in cleaned.body and "|" not in cleaned.body
-    # Without a date beside it a two-word line is as likely a heading ("Vaste Klanten"): it stays.
+    assert "Marleen Fokkinga" not in cleaned.body and "|" not in cleaned.body
+    # Without a date beside it, or made of dictionary words, a two-word line is as likely a heading: it stays.
     assert clean(_page(after_title=("Vaste Klanten",))).author is None
+    heading = clean(_page(after_title=("12 maart 2024", "Goede Voorbereiding")))
+    assert heading.author is None and "## Goede Voorbereiding" in heading.body
     credited = clean(_page(after_title=("Featured image by Sam Lee from Pexels",
                                         "klantgesprek - featured image")))
     reasons = _reasons(credited.removed)
@@ -388,3 +390,22 @@ def test_the_articles_own_table_of_contents_goes_and_its_headings_stay() -> None
     steps = ["- Bel de klant", "- Vraag door", "- Schrijf het op"]
     kept = clean("\n".join(["Luisteren naar je klant", "", PARA_1, *steps, "", PARA_2, "", PARA_3]) + "\n")
     assert "- Bel de klant\n- Vraag door\n- Schrijf het op" in kept.body
+
+
+def test_words_that_are_chrome_above_the_article_stay_headings_inside_it() -> None:
+    """A review of the new rules on pages written for it: "Close" (a sales stage), "Sluiten" and "Onderwerpen" are
+    headings inside an article; only above it are they a close button or a category label."""
+    for word in ("Close", "Sluiten", "Onderwerpen"):
+        raw = "\n\n".join(["Luisteren naar je klant", PARA_1, word, PARA_2, PARA_3]) + "\n"
+        cleaned = clean(raw)
+        assert f"## {word}\n" in cleaned.body, word
+        _assert_body_intact(cleaned.body)
+
+
+def test_a_list_introduced_by_a_lead_in_is_the_articles_even_if_its_items_are_headings() -> None:
+    items = ["- Snel reageren", "- Eerlijk zijn", "- Doen wat je belooft"]
+    raw = "\n".join(["Luisteren naar je klant", "", PARA_1, "", "Drie dingen die iedereen elke dag kan doen:", *items,
+                     "", "Snel reageren", "", PARA_2, "", "Eerlijk zijn", "", PARA_3, "", "Doen wat je belooft", "",
+                     PARA_1]) + "\n"
+    body = clean(raw).body
+    assert "doen:\n" in body and "- Snel reageren\n- Eerlijk zijn\n- Doen wat je belooft" in body
