@@ -81,7 +81,7 @@ _LOGIN = re.compile(
     r"my account|winkelwagen|shopping (?:cart|bag))\b", re.IGNORECASE)
 _ACCOUNT_AREA = re.compile(r"^(?:mijn|my)\s+\S+$", re.IGNORECASE)  # "Mijn Passie", "My Account": the account link
 _PHOTO_CREDIT = re.compile(
-    r"^(?:(?:(?:featured|header|hero|cover|uitgelichte|header-?)\s+)?"
+    r"^(?:(?:(?:featured|header-?|hero|cover|uitgelichte)\s+)?"
     r"(?:photo|foto|fotografie|image|beeld|afbeelding|illustratie|illustration|credit|bron)\s*(?:\(cc\))?\s*"
     r"(?:[:©]|by\b|door\b|credits?\b|van\b)|.*©|.*\b(?:via|on|op|from|van)\s+(?:flickr|unsplash|pexels|"
     r"shutterstock|getty ?images|istock|pixabay|adobe stock)\b)", re.IGNORECASE)
@@ -307,9 +307,11 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
     # 2. The title.
     title = ""
     start = 0  # the first line of the body
-    if known_title and not given_title and title_problem(known_title):
-        attention.append(f"the file's own title {_short(known_title, 60)!r} is "
-                         f"{title_problem(known_title)}: chosen from the text instead")
+    author = date = None
+    known_problem = title_problem(known_title) if known_title and not given_title else None
+    if known_problem:
+        attention.append(f"the file's own title {_short(known_title or '', 60)!r} is {known_problem}: chosen from "
+                         "the text instead")
         known_title = None
     wanted = given_title or known_title
     if wanted:
@@ -323,9 +325,8 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         elif glued is not None:
             # The page ran title, byline and text into one line ("Luisteren voor verkoopsucces Door: Michel
             # Hoetmer, 05-02-2021, 12:12 uur Men selecteert ..."): the title comes off its start, the byline after it.
-            start, remainder = glued
-            removed.append(Removal(lines[start][: len(lines[start]) - len(remainder)].strip(), "the title line"))
-            lines[start] = remainder
+            start, title_text, (author, date, byline_text, lines[start]) = glued
+            removed += [Removal(title_text, "the title line"), Removal(byline_text, "byline (kept as author/date)")]
     else:
         choice = _choose_title(lines, reasons, first_paragraph)
         if isinstance(choice, str):
@@ -333,13 +334,6 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         start, title, title_evidence = choice[0] + 1, _MD_HEADING.sub(r"\2", lines[choice[0]]), choice[1]
 
     # Header lines before the title: chrome by rule, or the site's header (tagline, site name) by position.
-    author = date = None
-    if wanted and glued is not None:
-        opening = _glued_byline(lines[start])
-        if opening is not None:
-            author, date, byline_text, after = opening
-            removed.append(Removal(byline_text, "byline (kept as author/date)"))
-            lines[start] = after
     for index in range(start - 1 if title and start else 0):
         line = lines[index]
         if not line:
@@ -466,13 +460,16 @@ def _all_dictionary_words(line: str) -> bool:
     return bool(words) and any(all(is_known(w, lang=lang) for w in words) for lang in ("nl", "en"))
 
 
-def _glued_title(lines: list[str], title: str) -> tuple[int, str] | None:
-    """(line index, the rest of the line) for the first line that starts with `title` and goes on with a dated
-    byline. Only then: "Onderhandelen hoort bij het vak." starts with the title "Onderhandelen" and is a sentence."""
+def _glued_title(lines: list[str], title: str) -> tuple[int, str, tuple[str | None, str, str, str]] | None:
+    """(line index, the title as the line writes it, `_glued_byline` of the rest) for the first line that starts
+    with `title` and goes on with a dated byline. Only then: "Onderhandelen hoort bij het vak." starts with the title
+    "Onderhandelen" and is a sentence."""
     wanted = " ".join(title.split()).casefold()
     for index, line in enumerate(lines):
-        if line.casefold().startswith(wanted + " ") and _glued_byline(line[len(wanted):].strip()) is not None:
-            return index, line[len(wanted):].strip()
+        if line.casefold().startswith(wanted + " "):
+            byline = _glued_byline(line[len(wanted):].strip())
+            if byline is not None:
+                return index, line[: len(wanted)], byline
     return None
 
 
@@ -529,6 +526,8 @@ def _mark_table_of_contents(lines: list[str], reasons: dict[int, str]) -> None:
     """An article's own table of contents, with or without an "Inhoud" label: a list of three or more short items
     of which at least four in five come back further down as lines of their own (the section headings). In the
     body it read as a passage of headings; the headings themselves stay."""
+    # Where each line (not a list item) last stands: one pass, however many lists the page has.
+    last = {_norm(line): at for at, line in enumerate(lines) if line and not _LIST_LINE.match(line)}
     index = 0
     while index < len(lines):
         run: list[int] = []
@@ -539,10 +538,9 @@ def _mark_table_of_contents(lines: list[str], reasons: dict[int, str]) -> None:
                     break
                 run.append(probe)
             probe += 1
-        lead_in = next((lines[i] for i in range(index - 1, -1, -1) if lines[i]), "")
-        if len(run) >= 3 and not lead_in.endswith(":"):  # "... drie dingen:" introduces the article's own list
-            later = {_norm(line) for line in lines[run[-1] + 1:] if line and not _LIST_LINE.match(line)}
-            found = [i for i in run if _norm(_LIST_LINE.sub("", lines[i])) in later]
+        if len(run) >= 3 and not next((lines[i] for i in range(index - 1, -1, -1) if lines[i]), "").endswith(":"):
+            # (a list after a lead-in ending in ":", "... drie dingen:", is the article's own)
+            found = [i for i in run if last.get(_norm(_LIST_LINE.sub("", lines[i])), -1) > run[-1]]
             if len(found) * 5 >= len(run) * 4:
                 for item in run:
                     reasons.setdefault(item, "table of contents")
