@@ -18,7 +18,8 @@ The rules describe how web pages are built, not particular pages:
 - structure: chrome is never made a heading; a short standalone line without final punctuation becomes a "## "
   heading (also a lowercase one: nothing is deleted for being lowercase); a paragraph the page broke in
   mid-sentence (no final punctuation, then a line starting in lowercase) is joined again;
-- repairs: a missing space after a sentence end before a capital ("opportunist.De"), no-break spaces, bullets "•" as
+- repairs: a missing space after a sentence end before a capital ("opportunist.De"), a heading glued to its
+  paragraph ("OnkostenVermeld kort ..."), no-break spaces, bullets "•" as
   Markdown "- ", and a title whose last word lost its last letter when the body has exactly one word that is that
   word plus one letter.
 Every other word stays verbatim.
@@ -421,6 +422,13 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
                 out.append("")
             out.extend([line, ""])
             continue
+        glued = _glued_heading(line, body_lines)
+        if glued:
+            heading_text, line = glued
+            repairs.append(f"split a heading the page glued to its paragraph: {heading_text!r} | {_short(line, 40)!r}")
+            if out and out[-1] != "":
+                out.append("")
+            out.extend([f"## {heading_text}", ""])
         fixed, count = _MISSING_SPACE.subn(r"\1\2 ", line)
         if count:
             repairs.append(f"inserted {count} missing space(s) after a full stop: {fixed[:70]!r}")
@@ -449,6 +457,51 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             repairs.append(title_fix)
     return Cleaned(title=title, body=body, author=author, date=date, removed=removed, repairs=repairs,
                    title_evidence=title_evidence, attention=attention)
+
+
+_GLUE = re.compile(r"([^\W\d_]{5,})([A-Z][a-z\u00df-\u00ff]+)$")  # "OnkostenVermeld": a word, then a capitalised one
+
+
+def _glued_heading(line: str, body: list[str]) -> tuple[str, str] | None:
+    """(heading, paragraph) when a copy ran a section heading into its paragraph with no space or line between
+    ("OnkostenVermeld kort welke onkosten ...", "Goed verzorgdEen goede offerte ..."): in one of the first six
+    words a lowercase letter meets a capital, both halves are words of the paragraph's language and the two together
+    are not a word, nor a name the page uses again. Brand names in camel case ("LinkedIn", "YouTube", "HubSpot") fail
+    one of these: a half that is no word of the text's language or shorter than four letters, a whole that is a word
+    ("youtube"), or a name that recurs."""
+    from simplemma import is_known  # imported here like the language detector: only imports need it
+
+    words = line.split()
+    if len(words) < 8 or not _SENTENCE_END.search(line) or line.startswith(("- ", "#")):
+        return None
+    language = max(("nl", "en"), key=lambda lang: sum(is_known(w.casefold(), lang=lang)
+                                                       for w in re.findall(r"[^\W\d_]+", line)))
+    for index, word in enumerate(words[:6]):
+        match = _GLUE.fullmatch(word)
+        if match is None:
+            if _SENTENCE_END.search(word):
+                return None  # the heading never holds a sentence end
+            continue
+        left, right = match.groups()
+        before = words[:index]
+        if not all(_known_word(w.casefold(), language) for w in (*before, left, right)):
+            return None
+        if is_known(word.casefold(), lang="nl") or is_known(word.casefold(), lang="en") \
+                or sum(other.count(word) for other in body) > 1:
+            return None
+        return " ".join((*before, left)), " ".join((right, *words[index + 1:]))
+    return None
+
+
+def _known_word(word: str, language: str) -> bool:
+    """A word of `language` in simplemma's dictionary, or a Dutch compound of two ("voorovereenkomst" = "voor" +
+    "overeenkomst"): Dutch writes its compounds as one word and no dictionary lists them all."""
+    from simplemma import is_known
+
+    if is_known(word, lang=language):
+        return True
+    return language == "nl" and any(is_known(word[:i], lang="nl") and is_known(word[i:], lang="nl")
+                                    for i in range(3, len(word) - 3))
 
 
 def _all_dictionary_words(line: str) -> bool:

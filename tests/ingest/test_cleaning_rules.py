@@ -150,6 +150,36 @@ def test_a_lowercase_heading_is_kept_as_a_heading() -> None:
     assert cleaned.removed == []
 
 
+@pytest.mark.parametrize(("glued", "heading", "text"), [
+    ("Kosten apartNoem vooraf welke kosten je apart rekent, zodat de klant niet schrikt van de factuur.",
+     "Kosten apart", "Noem vooraf welke kosten je apart rekent,"),
+    ("NazorgBel de klant een week na de levering en vraag of alles werkt zoals hij verwachtte.",
+     "Nazorg", "Bel de klant een week na de levering"),
+    # A Dutch compound no dictionary lists whole is still a word: "klantafspraak" = "klant" + "afspraak".
+    ("KlantafspraakSchrijf elke mondelinge afspraak dezelfde dag nog op en stuur hem naar de klant.",
+     "Klantafspraak", "Schrijf elke mondelinge afspraak"),
+])
+def test_a_heading_glued_to_its_paragraph_is_split_off(glued: str, heading: str, text: str) -> None:
+    cleaned = clean("\n\n".join(["Luisteren naar je klant", PARA_1, glued, PARA_2, PARA_3]) + "\n")
+    assert f"## {heading}\n\n{text}" in cleaned.body
+    assert any("glued" in repair and heading in repair for repair in cleaned.repairs)
+    _assert_body_intact(cleaned.body)
+
+
+@pytest.mark.parametrize("opening", [
+    "LinkedIn is voor veel zakelijke dienstverleners het kanaal waar ze hun klanten vinden.",
+    "YouTube werkt voor uitleg beter dan een lange handleiding die niemand leest.",
+    "HubSpot bewaart elk contactmoment, zodat een collega het gesprek kan overnemen.",
+    "MailChimp stuurt de nieuwsbrief, maar wat erin staat bepaal je zelf.",
+    # A name the page uses again is a name, whatever its halves are.
+    "SnelStart houdt de boekhouding bij. Met SnelStart zie je direct welke klant te laat betaalt.",
+])
+def test_a_camel_case_name_at_a_paragraph_start_stays_whole(opening: str) -> None:
+    cleaned = clean("\n\n".join(["Luisteren naar je klant", PARA_1, opening, PARA_2, PARA_3]) + "\n")
+    assert opening in cleaned.body
+    assert not any("glued" in repair for repair in cleaned.repairs)
+
+
 def test_a_paragraph_broken_mid_sentence_is_joined() -> None:
     page = ("Luisteren naar je klant\n\nWie zijn klanten echt goed kent en regelmatig spreekt, weet\n\n"
             "wat ze nodig hebben voordat ze het zelf vragen.\n\n" + PARA_2 + "\n")
