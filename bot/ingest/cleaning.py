@@ -422,9 +422,9 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
                 out.append("")
             out.extend([line, ""])
             continue
-        glued = _glued_heading(line, body_lines)
-        if glued:
-            heading_text, line = glued
+        split_off = _glued_heading(line, body_lines)
+        if split_off:
+            heading_text, line = split_off
             repairs.append(f"split a heading the page glued to its paragraph: {heading_text!r} | {_short(line, 40)!r}")
             if out and out[-1] != "":
                 out.append("")
