@@ -4,7 +4,8 @@ The rules describe how web pages are built, not particular pages:
 - site chrome has recognisable shapes: scripts and style lines, login and account lines, back links and other
   navigation ("Terug naar overzicht", "Home > Blog"), runs of three or more short link-like items (menus), rows of
   social networks, reading times ("4 minutes read", "5-7 minuten leestijd"), lone dates, category and tag lines,
-  photo credits and the caption or alt text beside them, image file names, table-of-contents labels, template
+  photo credits and the caption or alt text beside them, image file names, donation buttons, table-of-contents
+  labels, template
   labels ("sub-header") and "back to top" links;
 - the title is chosen by evidence among the lines before the first paragraph: the line right after the site's
   navigation, right above a byline or date, the first line of the page, a line whose words recur in the text. A
@@ -103,6 +104,13 @@ _ICON_LABEL = re.compile(r"^(?:(?:magnifying glass|search icon|zoekicoon|zoek-?i
 _CATEGORY_WORD = re.compile(r"^(?:categorie(?:ën|en)|categories|tags|rubrieken|onderwerpen|topics)$", re.IGNORECASE)
 # An ad-blocker notice before the article: its heading and its plea are the site's, never the author's.
 _ADBLOCK = re.compile(r"\bad-?block(?:er|ers|ing)?\b", re.IGNORECASE)
+# A donation or subscription button copied as a line ("STEUN RO", "Doneer nu", "Word lid", "Support us"): the verb
+# and one or two words more, never a sentence. A lone "Support" or "Steun" stays: it may be a section heading.
+_BUTTON = re.compile(r"^(?:steun|doneer|donate|support|abonneer(?: je| u)?|subscribe|word(?: nu)?|become an?)"
+                     r"(?:\s+(?:nu|now|ons|us|vandaag|today|lid|member|donateur|abonnee|supporter|patron|\S+))"
+                     r"(?:\s+\S+)?\s*!?$", re.IGNORECASE)
+_BUTTON_OBJECT = re.compile(r"\s(?:nu|now|ons|us|vandaag|today|lid|member|donateur|abonnee|supporter|patron)\b",
+                            re.IGNORECASE)
 _TOC = re.compile(r"^(?:inhoud|inhoudsopgave|table of contents|contents|in dit artikel|in this article|"
                   r"op deze pagina|on this page)\s*:?$", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^(?:(?:pagina|page|blz\.?|p\.)\s*)?\d{1,3}\s*(?:/|van|of)\s*\d{1,3}$", re.IGNORECASE)
@@ -211,6 +219,8 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "navigation"
     if header and words <= 80 and _ADBLOCK.search(text):
         return "ad-blocker notice"
+    if words <= 3 and _BUTTON.match(text) and (text.isupper() or _BUTTON_OBJECT.search(text)):
+        return "donation or subscription button"
     if _TOC.match(text):
         return "table of contents label"
     if words <= 8 and is_date_line(text):

@@ -112,6 +112,22 @@ def test_scripts_style_category_template_and_toc_lines_go() -> None:
     _assert_body_intact(cleaned.body)
 
 
+@pytest.mark.parametrize("button", ["STEUN RO", "Doneer nu", "Word nu lid!", "Support us", "Become a member",
+                                    "Subscribe now"])
+def test_a_donation_or_subscription_button_goes_and_never_becomes_a_heading(button: str) -> None:
+    page = "\n\n".join(["Luisteren naar je klant", PARA_1, button, PARA_2, PARA_3]) + "\n"
+    cleaned = clean(page)
+    assert _reasons(cleaned.removed)[button] == "donation or subscription button"
+    assert button not in cleaned.body
+    _assert_body_intact(cleaned.body)
+
+
+@pytest.mark.parametrize("heading", ["Support", "Steun je klant", "Word een betere luisteraar", "Word partner"])
+def test_a_heading_that_starts_like_a_button_stays(heading: str) -> None:
+    page = "\n\n".join(["Luisteren naar je klant", PARA_1, heading, PARA_2, PARA_3]) + "\n"
+    assert f"## {heading}" in clean(page).body
+
+
 def test_printed_page_headers_and_footers_go() -> None:
     cleaned = clean(_page("30-11-2026 10:04", after_title=("https://klantwijs.example.nl/blog/luisteren",),
                           tail=("Pagina 1 van 2",)))
