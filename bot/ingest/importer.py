@@ -23,7 +23,8 @@ import yaml
 from bot.ingest.cleaning import Cleaned, clean, slugify
 from bot.ingest.formats import SUPPORTED, Source, UnsupportedFormat, read_source
 from bot.ingest.metadata import LANGUAGES, detect_language, parse_date
-from bot.search.articles import ID_PATTERN, URL_PATTERN
+from bot.ingest.review import KnownTexts
+from bot.search.articles import ID_PATTERN, URL_PATTERN, load_articles
 from bot.search.chunking import chunk_article
 from bot.search.records import Article
 
@@ -219,9 +220,16 @@ def main_import(args: argparse.Namespace) -> int:
         return 2
     results: list[Imported] = []
     ids: dict[str, Path] = {}  # id -> the file of this run that has it
+    # Read once per run, not per file: the corpus's articles, to catch a page imported before under another title.
+    known = KnownTexts(load_articles(corpus)[0] if corpus.is_dir() else [])
     for path in files:
         result = build(path, args)
         results.append(result)
+        if result.article is not None:
+            result.attention += [f"nearly the same text as '{other.id}' ({_where(other)}), {share:.0%} shared: the "
+                                 "same page twice? Keep one of them"
+                                 for other, share in known.same_text(result.article)]
+            known.add(result.article)
         if result.article is not None and result.article.id in ids:
             # Two files of one run with one id are the same article twice (a page and its PDF): --force must not
             # let the second silently replace the first.
@@ -252,6 +260,10 @@ def main_import(args: argparse.Namespace) -> int:
         print("  written.")
     print(summary(results, dry_run=args.dry_run))
     return 1 if any(r.error for r in results) else 0
+
+
+def _where(article: Article) -> str:
+    return Path(article.path).name if article.path else "a file of this run"
 
 
 def summary(results: list[Imported], *, dry_run: bool = False) -> str:

@@ -80,12 +80,41 @@ def near_duplicates(articles: Sequence[Article]) -> list[Problem]:
                     shared[(a, b)] += 1
     problems: list[Problem] = []
     for (a, b), count in sorted(shared.items()):
-        smaller = min(len(sets[a]), len(sets[b]))
-        if smaller >= 3 and count / smaller >= NEAR_DUPLICATE and articles[a].id != articles[b].id:
+        share = _share(count, sets[a], sets[b])
+        if share is not None and articles[a].id != articles[b].id:
             first, second = articles[a], articles[b]
             problems.append(Problem(second.path, f"nearly the same text as '{first.id}' ({first.path}): "
-                                                 f"{count / smaller:.0%} shared; keep one of them", None, "warning"))
+                                                 f"{share:.0%} shared; keep one of them", None, "warning"))
     return problems
+
+
+def _share(count: int, one: set[int], other: set[int]) -> float | None:
+    """The share of the smaller article's sampled shingles the two have in common, when it makes them the same
+    text; None otherwise (and for articles too short to tell)."""
+    smaller = min(len(one), len(other))
+    return count / smaller if smaller >= 3 and count / smaller >= NEAR_DUPLICATE else None
+
+
+class KnownTexts:
+    """The corpus's articles as shingle sets, built once for an import run: each imported article is compared with
+    them as it is built (the same page imported before under another title or from another format), and added."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self._known = [(article, _shingles(article.body)) for article in articles]
+
+    def same_text(self, article: Article) -> list[tuple[Article, float]]:
+        """The articles under another id whose text is nearly this one's, with the share in common."""
+        mine = _shingles(article.body)
+        out = []
+        for other, theirs in self._known:
+            share = _share(len(mine & theirs), mine, theirs)
+            if share is not None and other.id != article.id:
+                out.append((other, share))
+        return out
+
+    def add(self, article: Article) -> None:
+        self._known = [(a, s) for a, s in self._known if a.id != article.id]  # --force replaced that file
+        self._known.append((article, _shingles(article.body)))
 
 
 def _short(text: str, width: int = 60) -> str:

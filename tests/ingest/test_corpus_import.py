@@ -134,6 +134,33 @@ def test_import_refuses_to_overwrite_and_dry_run_writes_nothing(tmp_path: Path,
     assert target.read_text(encoding="utf-8").startswith("---\nid: opportunist-mensen-kwijt\n")
 
 
+def test_the_same_page_under_another_id_needs_attention(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seed = ROOT / "seeds" / "000_763e993bd8cb6f40.txt"
+    corpus = tmp_path / "corpus"
+    assert main(["corpus", "import", "--corpus", str(corpus), str(seed)]) == 0
+    assert "nearly the same text" not in capsys.readouterr().out
+    # Imported again under another id: written (nothing is lost), and named with the article it repeats.
+    assert main(["corpus", "import", "--corpus", str(corpus), "--id", "opportunist-kopie", str(seed)]) == 0
+    out = capsys.readouterr().out
+    assert "nearly the same text as 'opportunist-mensen-kwijt' (opportunist-mensen-kwijt.md), 100% shared" in out
+    assert (corpus / "opportunist-kopie.md").exists()
+    # Re-importing it over itself with --force is an update, not a duplicate of itself; the copy is still named.
+    assert main(["corpus", "import", "--corpus", str(corpus), "--force", str(seed)]) == 0
+    out = capsys.readouterr().out
+    assert "'opportunist-mensen-kwijt'" not in out and "'opportunist-kopie'" in out
+    # Two files of one run with the same text and different titles: the second names the first.
+    text = ("Een klant die zich gehoord voelt, blijft langer. Dat klinkt vanzelfsprekend, maar in de praktijk "
+            "luisteren we vooral naar onszelf.\n\nStel daarom na elk gesprek een vraag die je nog niet eerder "
+            "stelde. Schrijf het antwoord op en kom er de volgende keer op terug, zodat de klant merkt dat je het "
+            "onthield.\n\nWie dat een jaar volhoudt, kent zijn klanten beter dan zijn concurrenten ze kennen.\n")
+    (tmp_path / "pagina.txt").write_text("Luisteren naar je klant\n\n" + text, encoding="utf-8")
+    (tmp_path / "pagina-pdf.txt").write_text("Goed luisteren\n\n" + text, encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    assert main(["corpus", "import", "--dry-run", "--corpus", str(fresh), str(tmp_path / "pagina.txt"),
+                 str(tmp_path / "pagina-pdf.txt")]) == 0
+    assert "nearly the same text as 'luisteren-naar-je-klant' (a file of this run)" in capsys.readouterr().out
+
+
 def test_import_refuses_what_it_cannot_read_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # Windows-1252 and Latin-1 used to be refused with advice to run iconv; they are read now (tests/ingest/
     # test_formats.py). What is no text at all gets one line that names the formats, and nothing is written.
