@@ -64,7 +64,7 @@ NAVIGATION = [
     r"lees (meer|verder)", r"read more",
     # A share row, with the networks it names. It ends nothing: sites put it under the title as often as at the end,
     # and as a footer marker it cut every paragraph after a share row under the first one.
-    r"(?:deel|share)(?: (?:dit|this)(?: \w+)?| (?:op|on) \w+)?:?(?:\s+(?:linkedin|twitter|facebook|x|e-?mail|"
+    r"(?:deel|delen|share)(?: (?:dit|this)(?: \w+)?| (?:op|on) \w+)?:?(?:\s+(?:linkedin|twitter|facebook|x|e-?mail|"
     r"whatsapp|pinterest|instagram|xing|print))*",
     # A teaser link inside the article ("Lees ook: Zo houd je klanten tevreden"); a bare "Lees ook" opens the footer.
     r"(?:lees ook|zie ook|read also|see also)\s*:\s*\S.{0,120}",
@@ -93,7 +93,8 @@ _IMAGE_ALT = re.compile(r"^.{0,80}\b(?:featured image|uitgelichte afbeelding|hea
 _SEPARATOR = re.compile(r"^[|¦•·\s]+$")
 _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)$", re.IGNORECASE)
 _CATEGORY = re.compile(
-    r"^(?:categorie(?:ën|en)?|category|categories|tags?|rubrieke?n?|labels?|onderwerpen|topics|filed under|"
+    r"^(?:(?:article|post|blog|artikel)\s+)?"
+    r"(?:categorie(?:ën|en)?|category|categories|tags?|rubrieke?n?|labels?|onderwerpen|topics|filed under|"
     r"geplaatst in|posted in|thema'?s?|kennisbank|sector)\s*:", re.IGNORECASE)
 # Icon labels a text copy of a page keeps above the article: the search and close buttons. Only there: in the text,
 # "Close" and "Sluiten" are headings too (a sales stage).
@@ -111,8 +112,25 @@ _BUTTON = re.compile(r"^(?:steun|doneer|donate|support|abonneer(?: je| u)?|subsc
                      r"(?:\s+\S+)?\s*!?$", re.IGNORECASE)
 _BUTTON_OBJECT = re.compile(r"\s(?:nu|now|ons|us|vandaag|today|lid|member|donateur|abonnee|supporter|patron)\b",
                             re.IGNORECASE)
-_TOC = re.compile(r"^(?:inhoud|inhoudsopgave|table of contents|contents|in dit artikel|in this article|"
-                  r"op deze pagina|on this page)\s*:?$", re.IGNORECASE)
+_TOC = re.compile(r"^(?:inhoud|inhoudsopgave|table of contents|contents|in dit artikel|in this article|in this post|"
+                  r"op deze pagina|on this page|jump (?:straight )?to|spring (?:direct )?naar|ga direct naar)\s*:?$",
+                  re.IGNORECASE)
+# Above the article: the site's cookie notice and an announcement banner that ends in its link ("Our new features are
+# here! Learn more."). Both are sentences, and taken for the first paragraph they hid the title below them.
+_COOKIES = re.compile(r"\b(?:website|site|we|wij|deze site)\s+(?:uses|use|gebruikt|gebruiken|maakt gebruik van|plaatst|"
+                      r"plaatsen)\s+(?:\S+\s+){0,3}cookies\b|\bcookie(?:beleid|verklaring|instellingen|-instellingen| "
+                      r"policy| settings)\b|\baccept(?:eer|eren)?\s+(?:alle\s+|all\s+)?cookies\b", re.IGNORECASE)
+_ANNOUNCEMENT = re.compile(r"(?:learn more|find out more|read more|lees meer|meer info(?:rmatie)?|ontdek meer|"
+                           r"bekijk (?:ze|het) hier)\s*[.!>»→]*$", re.IGNORECASE)
+# A component's error message copied with the page ("Er is een fout opgetreden in dit component.").
+_PAGE_ERROR = re.compile(r"^(?:er is een fout opgetreden|er ging iets mis|an error (?:has )?occurred|"
+                         r"something went wrong)\b", re.IGNORECASE)
+# A date's label left alone when the date itself was another line or an image ("Posted on", "Geplaatst op:").
+_DATE_LABEL = re.compile(r"^(?:posted|published|updated|written|geplaatst|gepubliceerd|bijgewerkt|geschreven)"
+                         r"(?: on| op)?\s*:?$", re.IGNORECASE)
+# A teaser for another post: a short line that ends in the link's arrows ("See the detailed post on ... >>").
+_TEASER = re.compile(r"^[^«]*\s(?:>>|»)$")  # never a quotation in guillemets («Doe wat u belooft»)
+_TIMESTAMP = re.compile(r"^(?:-\s*)?\d{1,2}:\d{2}$")  # a video's length ("4:28") beside its player
 _PAGE_NUMBER = re.compile(r"^(?:(?:pagina|page|blz\.?|p\.)\s*)?\d{1,3}\s*(?:/|van|of)\s*\d{1,3}$", re.IGNORECASE)
 _ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)  # a printed page's header or footer
 _TEMPLATE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")  # "sub-header", "main_content": a CSS class, not prose
@@ -219,11 +237,23 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "navigation"
     if header and words <= 80 and _ADBLOCK.search(text):
         return "ad-blocker notice"
+    if header and words <= 80 and _COOKIES.search(text):
+        return "cookie notice"
+    if header and words <= 25 and _ANNOUNCEMENT.search(text):
+        return "announcement banner"
+    if words <= 12 and _PAGE_ERROR.match(text):
+        return "page error message"
+    if _DATE_LABEL.match(text):
+        return "date label"
+    if words <= 25 and _TEASER.search(text):
+        return "teaser link"
+    if _TIMESTAMP.match(text):
+        return "video length"
     if words <= 3 and _BUTTON.match(text) and (text.isupper() or _BUTTON_OBJECT.search(text)):
         return "donation or subscription button"
     if _TOC.match(text):
         return "table of contents label"
-    if words <= 8 and is_date_line(text):
+    if words <= 12 and is_date_line(text):  # "Laatste update op maandag 7 juli 2020 om 12:57 uur"
         return "date line"
     if _PAGE_NUMBER.match(text):
         return "page number"
@@ -357,7 +387,7 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             removed.append(Removal(line, "byline (kept as author/date)" if byline else "date line (kept as date)"))
             continue
         removed.append(Removal(line, reason or "site header before the title"))
-        if reason is None and (_is_paragraph(line) or _SENTENCE_END.search(line)):
+        if reason is None and (_is_paragraph(line) or (_SENTENCE_END.search(line) and len(line.split()) >= 4)):
             attention.append(f"a sentence before the title was removed as site header: {_short(line)!r}")
 
     # 3. Body: bylines and dates near the title become metadata; chrome goes; the footer ends the article.
@@ -385,7 +415,8 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             removed.append(Removal(line, "byline (kept as author/date)"))
             continue
         reason = reasons.get(position)
-        if reason == "date line" and not seen_text:
+        # A lone date near the top is the article's date, also when the page put it under the lead paragraph.
+        if reason == "date line" and (not seen_text or (date is None and sum(map(bool, body_lines)) <= 2)):
             date = date or _date_of(plain)
             removed.append(Removal(line, "date line (kept as date)"))
             continue
@@ -402,13 +433,14 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             continue
         # Pages repeat their title near the top (a breadcrumb, a tag); further down the same words are a section
         # heading of the article's own, which keeps its place.
-        if title and _norm(plain) == _norm(title) and (heading or not seen_text):
+        if title and (heading or not seen_text) and _repeats_title(plain, title, exact=seen_text):
             removed.append(Removal(line, "the title line" if heading else "the title, repeated"))
             continue
         seen_text = True
         body_lines.append(f"## {plain}" if heading else line)
     while body_lines and not body_lines[-1]:
         body_lines.pop()
+    body_lines = _drop_repeats(body_lines, title, removed)
     signature = _signature(body_lines)
     if signature:
         name, taken = signature
@@ -512,6 +544,45 @@ def _known_word(word: str, language: str) -> bool:
         return True
     return language == "nl" and any(is_known(word[:i], lang="nl") and is_known(word[i:], lang="nl")
                                     for i in range(3, len(word) - 3))
+
+
+def _repeats_title(line: str, title: str, *, exact: bool) -> bool:
+    """The line is the title again: the same words, or (unless `exact`) the title with a label or the site's name of
+    at most two words before or after it ("... mank loopt? Artikel", "Toolshero - Account management")."""
+    mine, wanted = _norm(line), _norm(title)
+    if mine == wanted or exact or not wanted:
+        return mine == wanted
+    rest = mine.removeprefix(wanted) if mine.startswith(wanted) else mine.removesuffix(wanted) \
+        if mine.endswith(wanted) else None
+    return rest is not None and 1 <= len(rest.strip(" -|–—:·").split()) <= 2
+
+
+REPEAT_WORDS = 8  # a sentence this long found twice verbatim is one text copied twice, not a refrain
+
+
+def _drop_repeats(body: list[str], title: str, removed: list[Removal]) -> list[str]:
+    """A page that holds its lead (or any paragraph) twice, as a teaser block and as the article, keeps the first
+    copy; the title line right before a dropped copy goes with it. Quoted twice, the same words would fill two of
+    the bot's answers."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for line in body:
+        key = _norm(line)
+        if len(line.split()) < REPEAT_WORDS or line.startswith("#") or not _SENTENCE_END.search(line):
+            # Headings and list entries come back by design (a table of contents, a summary); text does not.
+            out.append(line)
+            continue
+        if key not in seen:
+            seen.add(key)
+            out.append(line)
+            continue
+        removed.append(Removal(line, "repeated paragraph (kept once)"))
+        while out and not out[-1]:
+            out.pop()
+        if out and title and _norm(out[-1]) == _norm(title):
+            removed.append(Removal(out.pop(), "the title, repeated"))
+        out.append("")
+    return out
 
 
 def _all_dictionary_words(line: str) -> bool:

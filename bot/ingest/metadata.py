@@ -32,8 +32,9 @@ _DATE_FORMS = [
 _WEEKDAYS = (r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|monday|tuesday|wednesday|thursday|"
              r"friday|saturday|sunday|ma|di|wo|do|vr|za|zo|mon|tue|wed|thu|fri|sat|sun)\.?,?")
 _DATE_WORDS = (r"(?:gepubliceerd(?: op)?|geplaatst(?: op)?|bijgewerkt(?: op)?|laatst bijgewerkt|laatst gewijzigd"
-               r"(?: op)?|gewijzigd(?: op)?|datum|published(?: on)?|posted(?: on)?|updated(?: on)?|last updated|"
-               r"last modified|modified(?: on)?|date|op|on)\s*:?")
+               r"(?: op)?|gewijzigd(?: op)?|laatste update(?: op)?|geschreven(?: op)?|datum|published(?: on)?|"
+               r"posted(?: on)?|updated(?: on)?|last updated|last update|written(?: on)?|last modified|"
+               r"modified(?: on)?|date|op|on)\s*:?")
 _TIME = r"(?:,?\s*(?:om\s+|at\s+)?\d{1,2}[:.]\d{2}(?:\s*(?:uur|u|h|am|pm))?)"
 
 

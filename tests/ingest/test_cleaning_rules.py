@@ -128,6 +128,71 @@ def test_a_heading_that_starts_like_a_button_stays(heading: str) -> None:
     assert f"## {heading}" in clean(page).body
 
 
+def test_a_cookie_notice_or_announcement_above_the_article_never_hides_its_title() -> None:
+    cookie = ("Deze website gebruikt cookies om je bezoek te verbeteren. Door verder te gaan ga je akkoord met het "
+              "gebruik van cookies.")
+    banner = "Onze nieuwe training over klantgesprekken is er! Lees meer."
+    cleaned = clean(_page(cookie, banner))
+    assert cleaned.refusal is None and cleaned.title == "Luisteren naar je klant"
+    reasons = _reasons(cleaned.removed)
+    assert reasons[cookie] == "cookie notice" and reasons[banner] == "announcement banner"
+    # In the article itself, a paragraph about cookies is text.
+    text = "Vraag toestemming voor cookies op je eigen site. Klanten merken of je hun gegevens serieus neemt."
+    assert text in clean(_page(after_title=(text,))).body
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("Er is een fout opgetreden in dit component.", "page error message"),
+    ("Posted on", "date label"), ("Geplaatst op:", "date label"),
+    ("Article Category: #Klantrelaties", "category line"),
+    ("Lees het hele stuk over opvolgen zonder te zeuren >>", "teaser link"),
+    ("4:28", "video length"), ("Delen", "navigation"), ("Jump straight to:", "table of contents label"),
+])
+def test_widget_lines_inside_the_article_go(line: str, reason: str) -> None:
+    cleaned = clean("\n\n".join(["Luisteren naar je klant", PARA_1, line, PARA_2, PARA_3]) + "\n")
+    assert _reasons(cleaned.removed)[line] == reason
+    assert line not in cleaned.body
+    _assert_body_intact(cleaned.body)
+
+
+def test_a_quotation_in_guillemets_is_no_teaser() -> None:
+    quote = "Zijn motto hing boven zijn bureau: «Doe wat je belooft, ook als het je geld kost»"
+    assert quote in clean("\n\n".join(["Luisteren naar je klant", PARA_1, quote, PARA_2]) + "\n").body
+
+
+@pytest.mark.parametrize(("line", "date"), [("Laatste update op 7 juli 2020 om 12:57 pm", "2020-07-07"),
+                                            ("Geschreven op: 28 January 2025", "2025-01-28")])
+def test_a_date_with_its_label_and_time_is_the_date(line: str, date: str) -> None:
+    cleaned = clean(_page(after_title=(line,)))
+    assert cleaned.date == date
+    assert line not in cleaned.body
+
+
+def test_a_lone_date_under_the_lead_is_the_date_but_not_further_down() -> None:
+    page = "\n\n".join(["Luisteren naar je klant", PARA_1, "1 jul 2025", PARA_2, PARA_3]) + "\n"
+    assert clean(page).date == "2025-07-01"
+    page = "\n\n".join(["Luisteren naar je klant", PARA_1, PARA_2, PARA_3, "1 jul 2025", PARA_1[:40] + "."]) + "\n"
+    assert clean(page).date is None
+
+
+def test_the_title_again_with_a_label_or_site_name_goes() -> None:
+    for repeat in ("Luisteren naar je klant Artikel", "Luisteren naar je klant - Klantblog"):
+        cleaned = clean(_page(after_title=(repeat,)))
+        assert _reasons(cleaned.removed)[repeat] == "the title, repeated"
+        assert repeat not in cleaned.body
+
+
+def test_a_lead_copied_twice_is_kept_once_and_headings_may_come_back() -> None:
+    page = "\n\n".join(["Luisteren naar je klant", PARA_1, "Luisteren naar je klant", PARA_1, PARA_2,
+                         "Stel een vraag die je nog niet stelde", PARA_3, "Stel een vraag die je nog niet stelde",
+                         PARA_2[:60] + " en meer."]) + "\n"
+    cleaned = clean(page)
+    assert cleaned.body.count(PARA_1) == 1 and cleaned.body.count(PARA_2) == 1
+    assert _reasons(cleaned.removed)[PARA_1] == "repeated paragraph (kept once)"
+    assert "Luisteren naar je klant" not in cleaned.body
+    assert cleaned.body.count("## Stel een vraag die je nog niet stelde") == 2
+
+
 def test_printed_page_headers_and_footers_go() -> None:
     cleaned = clean(_page("30-11-2026 10:04", after_title=("https://klantwijs.example.nl/blog/luisteren",),
                           tail=("Pagina 1 van 2",)))
