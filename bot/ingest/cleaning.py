@@ -37,6 +37,7 @@ from bot.ingest.metadata import (
     is_date_line,
     looks_like_code,
     looks_like_name,
+    name_with_role,
     parse_byline,
     title_problem,
 )
@@ -130,6 +131,8 @@ _DATE_LABEL = re.compile(r"^(?:posted|published|updated|written|geplaatst|gepubl
                          r"(?: on| op)?\s*:?$", re.IGNORECASE)
 # A teaser for another post: a short line that ends in the link's arrows ("See the detailed post on ... >>").
 _TEASER = re.compile(r"^[^«]*\s(?:>>|»)$")  # never a quotation in guillemets («Doe wat u belooft»)
+_WIDGET_WORD = re.compile(r"\b(?:posted|comments?|recommend|e-?mail|print|share|tweet|like|save|reageer|reacties|"
+                          r"aanbevelen|afdrukken|printen|delen|deel|opslaan|bewaar|mail)\b", re.IGNORECASE)
 _TIMESTAMP = re.compile(r"^(?:-\s*)?\d{1,2}:\d{2}$")  # a video's length ("4:28") beside its player
 _PAGE_NUMBER = re.compile(r"^(?:(?:pagina|page|blz\.?|p\.)\s*)?\d{1,3}\s*(?:/|van|of)\s*\d{1,3}$", re.IGNORECASE)
 _ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)  # a printed page's header or footer
@@ -247,6 +250,10 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "date label"
     if words <= 25 and _TEASER.search(text):
         return "teaser link"
+    cells = [cell.strip() for cell in text.split("|") if cell.strip()]
+    if len(cells) >= 3 and all(len(c.split()) <= 3 for c in cells) \
+            and 2 * sum(bool(_WIDGET_WORD.search(c)) for c in cells) >= len(cells) + 1:
+        return "share or widget row"  # "Posted | Comment | Recommend E-mail | Print |"
     if _TIMESTAMP.match(text):
         return "video length"
     if words <= 3 and _BUTTON.match(text) and (text.isupper() or _BUTTON_OBJECT.search(text)):
@@ -426,6 +433,11 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             # "Marloes Jacobs"); without the date beside it, or made of dictionary words only ("Goede
             # Voorbereiding"), a two-word line is as likely a heading, and a missed author costs less than a lost one.
             author = plain
+            removed.append(Removal(line, "author line (kept as author)"))
+            continue
+        role_name = name_with_role(plain) if not (seen_text or heading or reason or author) else None
+        if role_name and position < first_paragraph:
+            author = role_name
             removed.append(Removal(line, "author line (kept as author)"))
             continue
         if reason:

@@ -140,6 +140,23 @@ def looks_like_name(line: str) -> bool:
                                       for w in words)
 
 
+_ROLE = re.compile(r"\b(?:director|directeur|manager|ceo|cto|cfo|founder|co-founder|oprichter|medeoprichter|"
+                   r"eigenaar|owner|"
+                   r"consultant|adviseur|advisor|partner|editor|redacteur|writer|schrijver|journalist|specialist|coach|"
+                   r"trainer|strategist|strateeg|lead|head|hoofd|marketeer|accountmanager|analyst|analist|docent|"
+                   r"lecturer|professor|hoogleraar)\b", re.IGNORECASE)
+
+
+def name_with_role(line: str) -> str | None:
+    """The name of an author line that gives the author's job after a comma or dash ("Peyton Crump, Former Design
+    Director", "Karin Bos - adviseur klantrelaties"), else None. The job must name a role: "Jan Jansen, Utrecht"
+    is no byline to go by."""
+    parts = re.split(r"\s*(?:,|\s[-–—|]\s)\s*", line.strip(), maxsplit=1)
+    if len(parts) != 2 or len(line.split()) > 10 or not looks_like_name(parts[0]):
+        return None
+    return parts[0] if _ROLE.search(parts[1]) and not re.search(r"[.!?]$", parts[1]) else None
+
+
 # --- language ---------------------------------------------------------------------------------------------------
 
 LANGUAGES = ("nl", "en")

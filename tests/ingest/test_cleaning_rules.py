@@ -155,6 +155,24 @@ def test_widget_lines_inside_the_article_go(line: str, reason: str) -> None:
     _assert_body_intact(cleaned.body)
 
 
+def test_a_share_row_of_widget_words_goes_but_a_table_row_stays() -> None:
+    row = "Geplaatst | Reageer | Aanbevelen | Afdrukken |"
+    table = "Klant | Gesprek | Afspraak"
+    cleaned = clean("\n\n".join(["Luisteren naar je klant", row, PARA_1, table, PARA_2, PARA_3]) + "\n")
+    assert _reasons(cleaned.removed)[row] == "share or widget row"
+    assert table in cleaned.body
+
+
+@pytest.mark.parametrize(("line", "author"), [("Sanne Willemsen, Former Account Director", "Sanne Willemsen"),
+                                              ("Karin Bos - adviseur klantrelaties", "Karin Bos")])
+def test_a_name_with_a_job_under_the_title_is_the_author(line: str, author: str) -> None:
+    cleaned = clean(_page(after_title=(line,)))
+    assert cleaned.author == author
+    assert line not in cleaned.body
+    # A name with a place is no byline: it stays (as a heading, like any short line).
+    assert "Jan Jansen, Utrecht" in clean(_page(after_title=("Jan Jansen, Utrecht",))).body
+
+
 def test_a_quotation_in_guillemets_is_no_teaser() -> None:
     quote = "Zijn motto hing boven zijn bureau: «Doe wat je belooft, ook als het je geld kost»"
     assert quote in clean("\n\n".join(["Luisteren naar je klant", PARA_1, quote, PARA_2]) + "\n").body
