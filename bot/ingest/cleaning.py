@@ -314,6 +314,9 @@ def _repair_title(title: str, body: str) -> tuple[str, str | None]:
     known = {w.lower() for w in re.findall(r"\w+", body)}
     if last.lower() in known or not last.isalpha():
         return title, None
+    # The missing letter is a lowercase one: "RelationshipsA" in a body is a title run into the next heading.
+    if re.search(r"\b" + re.escape(last) + r"[A-ZÀ-Þ]", body):
+        return title, None
     longer = {w for w in known if len(w) == len(last) + 1 and w.startswith(last.lower())}
     if len(longer) == 1:
         fixed = longer.pop()
@@ -776,8 +779,13 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
             score += 3
             why.append("marked as a heading")
         title_words = {w.casefold() for w in _WORD.findall(line)}
-        if title_words & body_words:
-            score += 1
+        recurring = title_words & body_words
+        if recurring:
+            # A title names what the text is about: when most of its words come back, that counts as much as its
+            # place ("Our friend and supporter" right above the text lost to the headline two lines up). Not for a
+            # line ending in a full stop, which is more often the text's first sentence than a headline.
+            strong = len(recurring) >= 3 and 2 * len(recurring) >= len(title_words) and not line.endswith(".")
+            score += 2 if strong else 1
             why.append("its words recur in the text")
         if best is None or score > best[0]:
             best = (score, index, "; ".join(why) or "the only line before the first paragraph that can be a title")

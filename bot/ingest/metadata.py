@@ -201,6 +201,11 @@ def looks_like_code(line: str) -> bool:
     return bool(_CODE.search(line)) and marks >= 4
 
 
+# Menu items a copy ran together ("PM Best PracticesStakeholder Management"): five lowercase letters, then a capitalised
+# word of three or more. Camel-case names have a shorter part on one side (LinkedIn, PowerPoint, WordPress, HubSpot).
+_RUN_TOGETHER = re.compile(r"[a-zà-ÿ]{5}[A-ZÀ-Þ][a-zà-ÿ]{2}")
+
+
 def title_problem(line: str) -> str | None:
     """Why `line` is not a plausible title, or None when it is one."""
     text = line.strip()
@@ -227,4 +232,6 @@ def title_problem(line: str) -> str | None:
         return "an unfinished line (it ends in ':', ',' or ';')"
     if not re.search(r"[^\W\d_]{2}", text):
         return "no words"
+    if _RUN_TOGETHER.search(text):
+        return "words run together (a menu copied without spaces)"
     return None

@@ -336,6 +336,24 @@ def test_the_title_is_chosen_by_evidence_not_position() -> None:
     assert any("Wij helpen teams" in note for note in cleaned.attention)
 
 
+def test_a_menu_run_together_is_no_title_and_a_headline_about_the_text_beats_a_label() -> None:
+    page = "\n\n".join(["KlantcontactSales TipsRelatiebeheer", "Luisteren naar je klant", "Onze partner",
+                         PARA_1, PARA_2, PARA_3]) + "\n"
+    cleaned = clean(page)
+    # Most of the headline's words come back in the text; the sponsor label right above the text has only its place.
+    assert cleaned.title == "Luisteren naar je klant"
+    assert _reasons(cleaned.removed)["KlantcontactSales TipsRelatiebeheer"] == "site header before the title"
+
+
+def test_a_title_run_into_the_next_heading_is_not_repaired_with_its_capital() -> None:
+    # "clientA" is the title and the heading "A first question" run together, not the title's lost last letter.
+    text = ("Ask one question you never asked before. Write the answer down and bring it up next time, so the "
+            "customer sees you listened.")
+    page = "\n\n".join(["Questions for your client", text, "Questions for your clientA first question", text[:60] +
+                         " again."]) + "\n"
+    assert clean(page).title == "Questions for your client"
+
+
 def test_a_site_name_above_the_title_without_navigation_is_not_the_title() -> None:
     assert clean(_page("Klantwijs")).title == "Luisteren naar je klant"
     subtitled = clean(_page(after_title=("Wat vaste klanten je leren over je eigen bedrijf",)))
