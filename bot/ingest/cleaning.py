@@ -91,7 +91,7 @@ _PHOTO_CREDIT = re.compile(
 # The alt text of a page's lead image, copied with the page ("business relationships - featured image").
 _IMAGE_ALT = re.compile(r"^.{0,80}\b(?:featured image|uitgelichte afbeelding|header image|hero image)$", re.IGNORECASE)
 # A line of only separators ("|", "·"), left where a row of links or labels stood.
-_SEPARATOR = re.compile(r"^[|¦•·\s]+$")
+_SEPARATOR = re.compile(r"^(?:[|¦•·\s]+|[-–—])$")  # "|" rows; a lone dash is an empty list item, "---" a rule
 _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)$", re.IGNORECASE)
 _CATEGORY = re.compile(
     r"^(?:(?:article|post|blog|artikel)\s+)?"

@@ -173,6 +173,12 @@ def test_a_name_with_a_job_under_the_title_is_the_author(line: str, author: str)
     assert "Jan Jansen, Utrecht" in clean(_page(after_title=("Jan Jansen, Utrecht",))).body
 
 
+def test_a_lone_dash_goes_but_a_rule_line_stays() -> None:
+    cleaned = clean("\n\n".join(["Luisteren naar je klant", PARA_1, "-", PARA_2, "---", PARA_3]) + "\n")
+    assert _reasons(cleaned.removed)["-"] == "separator"
+    assert "\n-\n" not in cleaned.body and "---" in cleaned.body
+
+
 def test_a_quotation_in_guillemets_is_no_teaser() -> None:
     quote = "Zijn motto hing boven zijn bureau: «Doe wat je belooft, ook als het je geld kost»"
     assert quote in clean("\n\n".join(["Luisteren naar je klant", PARA_1, quote, PARA_2]) + "\n").body
