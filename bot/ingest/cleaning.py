@@ -292,9 +292,15 @@ def _is_heading(line: str, before_blank: bool, after_blank: bool) -> bool:
     words = line.split()
     return (
         before_blank and after_blank and 1 <= len(words) <= 8 and len(line) <= 60
-        and (not _SENTENCE_END.search(line) or _title_case_question(words)) and line[0].isalpha()
+        and (not _SENTENCE_END.search(line) or _title_case_question(words))
+        and (line[0].isalpha() or (_COUNT_HEADING.match(line) is not None and find_date(line) is None))
         and not line.startswith(("- ", "* "))
     )
+
+
+# "5 onderhandelingsstijlen uitgelegd", "10 tips voor de eerste week": a count, then a lowercase word, heads a section.
+# "1 Doe het op het juiste moment" (a capital after the number) is a numbered tip, which stays text to be a rule.
+_COUNT_HEADING = re.compile(r"^\d{1,3}\s+[a-zà-ÿ]")
 
 
 def _title_case_question(words: list[str]) -> bool:

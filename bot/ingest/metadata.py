@@ -36,6 +36,8 @@ _DATE_WORDS = (r"(?:gepubliceerd(?: op)?|geplaatst(?: op)?|bijgewerkt(?: op)?|la
                r"posted(?: on)?|updated(?: on)?|last updated|last update|written(?: on)?|last modified|"
                r"modified(?: on)?|date|op|on)\s*:?")
 _TIME = r"(?:,?\s*(?:om\s+|at\s+)?\d{1,2}[:.]\d{2}(?:\s*(?:uur|u|h|am|pm))?)"
+_READ_TIME = (r"(?:leestijd\s*:?\s*)?\b\d{1,3}(?:\s*[-–]\s*\d{1,3})?\s*min(?:uten|uut|utes|ute|s)?\.?"
+              r"(?:\s*(?:leestijd|read|reading time|lezen|leesduur|to read))?")
 
 
 def find_date(text: str) -> tuple[str, re.Match[str]] | None:
@@ -81,6 +83,7 @@ def is_date_line(line: str) -> bool:
         return False
     rest = (line[: found[1].start()] + " " + line[found[1].end():]).strip(" ,|·•-–—()[]").lower()
     rest = re.sub(_TIME, " ", rest, flags=re.IGNORECASE)
+    rest = re.sub(_READ_TIME, " ", rest, flags=re.IGNORECASE)  # "22 mei 2025 5 minuten leestijd": one meta line
     rest = re.sub(r"\b" + _DATE_WORDS, " ", rest, flags=re.IGNORECASE)
     rest = re.sub(r"\b" + _WEEKDAYS + r"(?=\s|$)", " ", rest, flags=re.IGNORECASE)
     return not rest.strip(" ,|·•-–—:()[]")

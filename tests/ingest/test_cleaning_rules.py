@@ -285,6 +285,20 @@ def test_a_camel_case_name_at_a_paragraph_start_stays_whole(opening: str) -> Non
     assert not any("glued" in repair for repair in cleaned.repairs)
 
 
+def test_a_count_heading_is_a_heading_but_a_numbered_tip_stays_text() -> None:
+    page = "\n\n".join(["Luisteren naar je klant", PARA_1, "3 vragen voor elk gesprek", PARA_2,
+                         "1 Vraag door na het eerste antwoord", PARA_3]) + "\n"
+    body = clean(page).body
+    assert "## 3 vragen voor elk gesprek" in body
+    assert "\n1 Vraag door na het eerste antwoord\n" in body
+
+
+def test_a_date_with_a_reading_time_is_the_date_not_a_heading() -> None:
+    cleaned = clean(_page(after_title=("22 mei 2025 5 minuten leestijd",)))
+    assert cleaned.date == "2025-05-22"
+    assert "leestijd" not in cleaned.body
+
+
 def test_a_paragraph_broken_mid_sentence_is_joined() -> None:
     page = ("Luisteren naar je klant\n\nWie zijn klanten echt goed kent en regelmatig spreekt, weet\n\n"
             "wat ze nodig hebben voordat ze het zelf vragen.\n\n" + PARA_2 + "\n")
