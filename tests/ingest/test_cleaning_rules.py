@@ -163,13 +163,21 @@ def test_a_share_row_of_widget_words_goes_but_a_table_row_stays() -> None:
     assert table in cleaned.body
 
 
-@pytest.mark.parametrize(("line", "author"), [("Sanne Willemsen, Former Account Director", "Sanne Willemsen"),
-                                              ("Karin Bos - adviseur klantrelaties", "Karin Bos")])
-def test_a_name_with_a_job_under_the_title_is_the_author(line: str, author: str) -> None:
+@pytest.mark.parametrize(("line", "author", "date"), [
+    ("Sanne Willemsen, Former Account Director", "Sanne Willemsen", None),  # a name with its job
+    ("Karin Bos - adviseur klantrelaties", "Karin Bos", None),
+    ("Laatste update op 7 juli 2020 om 12:57 pm", None, "2020-07-07"),  # a date with its label and time
+    ("Geschreven op: 28 January 2025", None, "2025-01-28"),
+    ("22 mei 2025 5 minuten leestijd", None, "2025-05-22"),  # a date with the reading time, not a heading
+])
+def test_a_metadata_line_under_the_title_is_the_author_or_date(line: str, author: str | None,
+                                                                date: str | None) -> None:
     cleaned = clean(_page(after_title=(line,)))
-    assert cleaned.author == author
+    assert (cleaned.author, cleaned.date) == (author, date)
     assert line not in cleaned.body
-    # A name with a place is no byline: it stays (as a heading, like any short line).
+
+
+def test_a_name_with_a_place_is_no_byline() -> None:
     assert "Jan Jansen, Utrecht" in clean(_page(after_title=("Jan Jansen, Utrecht",))).body
 
 
@@ -182,14 +190,6 @@ def test_a_lone_dash_goes_but_a_rule_line_stays() -> None:
 def test_a_quotation_in_guillemets_is_no_teaser() -> None:
     quote = "Zijn motto hing boven zijn bureau: «Doe wat je belooft, ook als het je geld kost»"
     assert quote in clean("\n\n".join(["Luisteren naar je klant", PARA_1, quote, PARA_2]) + "\n").body
-
-
-@pytest.mark.parametrize(("line", "date"), [("Laatste update op 7 juli 2020 om 12:57 pm", "2020-07-07"),
-                                            ("Geschreven op: 28 January 2025", "2025-01-28")])
-def test_a_date_with_its_label_and_time_is_the_date(line: str, date: str) -> None:
-    cleaned = clean(_page(after_title=(line,)))
-    assert cleaned.date == date
-    assert line not in cleaned.body
 
 
 def test_a_lone_date_under_the_lead_is_the_date_but_not_further_down() -> None:
@@ -291,12 +291,6 @@ def test_a_count_heading_is_a_heading_but_a_numbered_tip_stays_text() -> None:
     body = clean(page).body
     assert "## 3 vragen voor elk gesprek" in body
     assert "\n1 Vraag door na het eerste antwoord\n" in body
-
-
-def test_a_date_with_a_reading_time_is_the_date_not_a_heading() -> None:
-    cleaned = clean(_page(after_title=("22 mei 2025 5 minuten leestijd",)))
-    assert cleaned.date == "2025-05-22"
-    assert "leestijd" not in cleaned.body
 
 
 def test_a_paragraph_broken_mid_sentence_is_joined() -> None:
