@@ -4,9 +4,10 @@ The rules describe how web pages are built, not particular pages:
 - site chrome has recognisable shapes: scripts and style lines, login and account lines, back links and other
   navigation ("Terug naar overzicht", "Home > Blog"), runs of three or more short link-like items (menus), rows of
   social networks, reading times ("4 minutes read", "5-7 minuten leestijd"), lone dates, category and tag lines,
-  photo credits and the caption or alt text beside them, image file names, donation buttons, table-of-contents
-  labels, template
-  labels ("sub-header") and "back to top" links;
+  photo credits and the caption or alt text beside them, image file names, donation buttons, widget rows
+  ("Posted | Comment | Print"), teasers ending in ">>", a component's error message, table-of-contents labels,
+  template labels ("sub-header") and "back to top" links; above the article, cookie notices and announcement
+  banners; a paragraph copied twice is kept once;
 - the title is chosen by evidence among the lines before the first paragraph: the line right after the site's
   navigation, right above a byline or date, the first line of the page, a line whose words recur in the text. A
   line that cannot be a title (a script, a paragraph, a list item, a banner, a section word such as "Inleiding")
@@ -109,8 +110,7 @@ _ADBLOCK = re.compile(r"\bad-?block(?:er|ers|ing)?\b", re.IGNORECASE)
 # A donation or subscription button copied as a line ("STEUN RO", "Doneer nu", "Word lid", "Support us"): the verb
 # and one or two words more, never a sentence. A lone "Support" or "Steun" stays: it may be a section heading.
 _BUTTON = re.compile(r"^(?:steun|doneer|donate|support|abonneer(?: je| u)?|subscribe|word(?: nu)?|become an?)"
-                     r"(?:\s+(?:nu|now|ons|us|vandaag|today|lid|member|donateur|abonnee|supporter|patron|\S+))"
-                     r"(?:\s+\S+)?\s*!?$", re.IGNORECASE)
+                     r"\s+\S+(?:\s+\S+)?\s*!?$", re.IGNORECASE)
 _BUTTON_OBJECT = re.compile(r"\s(?:nu|now|ons|us|vandaag|today|lid|member|donateur|abonnee|supporter|patron)\b",
                             re.IGNORECASE)
 _TOC = re.compile(r"^(?:inhoud|inhoudsopgave|table of contents|contents|in dit artikel|in this article|in this post|"
@@ -530,7 +530,7 @@ def _glued_heading(line: str, body: list[str]) -> tuple[str, str] | None:
     ("OnkostenVermeld kort welke onkosten ...", "Goed verzorgdEen goede offerte ..."): in one of the first six
     words a lowercase letter meets a capital, both halves are words of the paragraph's language and the two together
     are not a word, nor a name the page uses again. Brand names in camel case ("LinkedIn", "YouTube", "HubSpot") fail
-    one of these: a half that is no word of the text's language or shorter than four letters, a whole that is a word
+    one of these: a half that is no word of the text's language or shorter than five letters, a whole that is a word
     ("youtube"), or a name that recurs."""
     from simplemma import is_known  # imported here like the language detector: only imports need it
 
