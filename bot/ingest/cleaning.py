@@ -299,8 +299,44 @@ def _is_heading(line: str, before_blank: bool, after_blank: bool) -> bool:
 
 
 # "5 onderhandelingsstijlen uitgelegd", "10 tips voor de eerste week": a count, then a lowercase word, heads a section.
-# "1 Doe het op het juiste moment" (a capital after the number) is a numbered tip, which stays text to be a rule.
-_COUNT_HEADING = re.compile(r"^\d{1,3}\s+[a-zà-ÿ]")
+# "1 Doe het op het juiste moment" (a capital after the number) is a numbered tip, which stays text to be a rule, and
+# a second number makes a counter ("5 keer bekeken 0 keer verkocht").
+_COUNT_HEADING = re.compile(r"^\d{1,3}\s+[a-zà-ÿ][^\d]*$")
+
+
+_QUESTION_HEADING = re.compile(r"^(?:wat|waarom|hoe|wanneer|wie|welke|waar|what|why|how|when|who|which|where)\b"
+                               r"[^.!?]{5,75}\?$", re.IGNORECASE)
+
+
+# A question that speaks to the reader or points back ("Wat doe je dan nu?", "Waarom is dat eigenlijk?") is a line of
+# the text; a heading asks about a subject ("Wat is klantloyaliteit?").
+_DEICTIC = frozenset("je jij jou jouw u uw ik we wij ons dat dit dan nu zo you your i we our that this it then now so"
+                     .split())
+
+
+def _is_question_heading(line: str) -> bool:
+    """A short question that opens with a question word and asks about a subject ("Wat is klantloyaliteit?", "What
+    does an account manager do?"): a section heading on pages that use them (see `_questions_are_headings`)."""
+    words = re.findall(r"[^\W\d_]+", line.casefold())
+    return (3 <= len(line.split()) <= 10 and _QUESTION_HEADING.match(line) is not None
+            and _DEICTIC.isdisjoint(words))
+
+
+def _text_follows(body: list[str], position: int) -> bool:
+    """The next line with words after `position` is text, not another heading: a question right before a heading
+    ("What's gone wrong?" closing an example) ends a section rather than opening one."""
+    following = next((line for line in body[position + 1:] if line), None)
+    return following is not None and not following.startswith("#") and not _is_heading(following, True, True) \
+        and not _is_question_heading(following)
+
+
+def _questions_are_headings(body: list[str]) -> bool:
+    """Whether this page's standalone questions are its section headings: it has two or more of them, or one beside
+    headings of the usual kind. A lone rhetorical question on a page without headings stays a line of the text."""
+    standalone = [line for at, line in enumerate(body) if line and not line.startswith(("#", "- "))
+                  and (at == 0 or not body[at - 1])]
+    questions = sum(_is_question_heading(line) for line in standalone)
+    return questions >= 2 or (questions == 1 and any(_is_heading(line, True, True) for line in standalone))
 
 
 def _title_case_question(words: list[str]) -> bool:
@@ -474,6 +510,7 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
     body_lines = _join_broken(_split_line_paragraphs(body_lines, repairs), repairs)
 
     # 4. Repairs and Markdown structure, paragraph by paragraph.
+    questions_head = _questions_are_headings(body_lines)
     out: list[str] = []
     for position, line in enumerate(body_lines):
         if not line:
@@ -505,8 +542,10 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         before_blank = position == 0 or not body_lines[position - 1]
         after_blank = position + 1 >= len(body_lines) or not body_lines[position + 1]
         next_is_text = position + 1 < len(body_lines) and bool(body_lines[position + 1])
-        if _is_heading(line, before_blank, after_blank or next_is_text) and (position > 0 or next_is_text
-                                                                             or not after_blank):
+        if (_is_heading(line, before_blank, after_blank or next_is_text)
+                or (questions_head and before_blank and _is_question_heading(line)
+                    and _text_follows(body_lines, position))) \
+                and (position > 0 or next_is_text or not after_blank):
             repairs.append(f"heading: {line!r}")
             if out and out[-1] != "":
                 out.append("")

@@ -287,10 +287,12 @@ def test_a_camel_case_name_at_a_paragraph_start_stays_whole(opening: str) -> Non
 
 def test_a_count_heading_is_a_heading_but_a_numbered_tip_stays_text() -> None:
     page = "\n\n".join(["Luisteren naar je klant", PARA_1, "3 vragen voor elk gesprek", PARA_2,
-                         "1 Vraag door na het eerste antwoord", PARA_3]) + "\n"
+                         "1 Vraag door na het eerste antwoord", PARA_3, "12 keer bekeken 3 keer gedeeld",
+                         PARA_1[:50] + "."]) + "\n"
     body = clean(page).body
     assert "## 3 vragen voor elk gesprek" in body
     assert "\n1 Vraag door na het eerste antwoord\n" in body
+    assert "## 12 keer" not in body  # a counter, not a section
 
 
 def test_a_paragraph_broken_mid_sentence_is_joined() -> None:
@@ -534,6 +536,19 @@ def test_a_question_in_title_case_is_a_heading_and_one_in_sentence_case_stays_te
     assert "## Why Do Customers Stay Loyal?\n" in body
     assert "\nHerkenbaar?\n" in body and "\nWat doe je dan nu?\n" in body and "## Wat" not in body
     _assert_body_intact(body)
+
+
+def test_questions_about_a_subject_are_headings_on_a_page_that_has_headings() -> None:
+    raw = "\n\n".join(["Luisteren naar je klant", PARA_1, "Wat is actief luisteren?", PARA_2,
+                       "Waarom werkt doorvragen?", PARA_3, "Wat doe je dan nu?", PARA_1[:60] + ".",
+                       "Wat levert het op?", "Tot slot", PARA_2[:60] + "."]) + "\n"
+    body = clean(raw).body
+    assert "## Wat is actief luisteren?\n" in body and "## Waarom werkt doorvragen?\n" in body
+    assert "\nWat doe je dan nu?\n" in body  # speaks to the reader: a line of the text
+    assert "\nWat levert het op?\n" in body and "## Tot slot" in body  # right before a heading: it ends a section
+    # One such question on a page without other headings is as likely a rhetorical line: it stays text.
+    single = clean("\n\n".join(["Luisteren naar je klant", PARA_1, "Wat is actief luisteren?", PARA_2]) + "\n")
+    assert "\nWat is actief luisteren?\n" in single.body
 
 
 def test_the_articles_own_table_of_contents_goes_and_its_headings_stay() -> None:
