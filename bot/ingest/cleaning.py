@@ -90,7 +90,11 @@ _PHOTO_CREDIT = re.compile(
     r"(?:[:©]|by\b|door\b|credits?\b|van\b)|.*©|.*\b(?:via|on|op|from|van)\s+(?:flickr|unsplash|pexels|"
     r"shutterstock|getty ?images|istock|pixabay|adobe stock)\b)", re.IGNORECASE)
 # The alt text of a page's lead image, copied with the page ("business relationships - featured image").
-_IMAGE_ALT = re.compile(r"^.{0,80}\b(?:featured image|uitgelichte afbeelding|header image|hero image)$", re.IGNORECASE)
+_IMAGE_ALT = re.compile(r"^(?:.{0,80}\b(?:featured image|uitgelichte afbeelding|header image|hero image)|"
+                        # an image's description copied as a line: "illustration of ... ideas", "book image" (in
+                        # lowercase only: "Brand image" may head a section)
+                        r"(?:an? )?(?:illustration|photo|image|picture|foto|afbeelding|illustratie) (?:of|van) "
+                        r"[^.!?]{3,80}|(?-i:[a-z]+ (?:image|afbeelding)))$", re.IGNORECASE)
 # A line of only separators ("|", "·"), left where a row of links or labels stood.
 _SEPARATOR = re.compile(r"^(?:[|¦•·\s]+|[-–—])$")  # "|" rows; a lone dash is an empty list item, "---" a rule
 _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)$", re.IGNORECASE)

@@ -181,6 +181,17 @@ def test_a_name_with_a_place_is_no_byline() -> None:
     assert "Jan Jansen, Utrecht" in clean(_page(after_title=("Jan Jansen, Utrecht",))).body
 
 
+@pytest.mark.parametrize("line", ["illustration of a salesperson listening to a customer", "Foto van het team",
+                                  "book image"])
+def test_an_image_description_goes(line: str) -> None:
+    cleaned = clean("\n\n".join(["Luisteren naar je klant", PARA_1, line, PARA_2, PARA_3]) + "\n")
+    assert line in _reasons(cleaned.removed)
+    assert line not in cleaned.body
+    # A capitalised heading about an image stays.
+    page = "\n\n".join(["Luisteren naar je klant", PARA_1, "Brand image", PARA_2]) + "\n"
+    assert "## Brand image" in clean(page).body
+
+
 def test_a_lone_dash_goes_but_a_rule_line_stays() -> None:
     cleaned = clean("\n\n".join(["Luisteren naar je klant", PARA_1, "-", PARA_2, "---", PARA_3]) + "\n")
     assert _reasons(cleaned.removed)["-"] == "separator"
