@@ -49,6 +49,9 @@ FOOTER_MARKERS = [
     r"laatste (weblogs|artikelen|berichten|nieuws)", r"lees ook:?", r"gerelateerde artikelen",
     r"comments?", r"leave a (reply|comment)", r"tags?:.*", r"related (articles|posts|stories)",
     r"meer (artikelen|blogs|lezen)", r"you (may|might) also like:?", r"dit vind je misschien ook leuk:?",
+    # A feedback widget under the article: "Was this article helpful?", "Vond je het een goed artikel? ..."
+    r"was this (?:article|page|post) helpful\??", r"(?:vond je|vond u) (?:dit|het)(?: een)? (?:goed |nuttig )?"
+    r"artikel(?: nuttig| goed)?\?.{0,120}", r"heeft dit artikel (?:je|u) geholpen\??",
 ]
 # Navigation and widget lines, wherever they stand.
 NAVIGATION = [
@@ -62,11 +65,13 @@ NAVIGATION = [
     r"[←‹«]\s*\S+(?:\s+\S+){0,4}", r"(?:↑\s*)?(?:terug )?naar boven", r"↑.*",
     r"(?:ga|spring|overslaan|doorgaan) naar (?:de )?(?:belangrijkste |hoofd)?(?:inhoud|content|navigatie|menu)",
     r"skip to (?:the )?(?:main )?(?:content|navigation|menu)",
+    r"(?:u bent hier|je bent hier|you are here)\s*:.*",  # a breadcrumb trail
     r"(?:vorige|volgende|previous|next)(?: (?:artikel|bericht|post))?",
     r"lees (meer|verder)", r"read more",
     # A share row, with the networks it names. It ends nothing: sites put it under the title as often as at the end,
     # and as a footer marker it cut every paragraph after a share row under the first one.
-    r"(?:deel|delen|share)(?: (?:dit|this)(?: \w+)?| (?:op|on) \w+)?:?(?:\s+(?:linkedin|twitter|facebook|x|e-?mail|"
+    r"(?:deel|delen|share)(?: (?:dit|this)(?: \w+)?| (?:op|on) \w+| (?:article|artikel|post|bericht))?:?"
+    r"(?:\s+(?:linkedin|twitter|facebook|x|e-?mail|"
     r"whatsapp|pinterest|instagram|xing|print))*",
     # A teaser link inside the article ("Lees ook: Zo houd je klanten tevreden"); a bare "Lees ook" opens the footer.
     r"(?:lees ook|zie ook|read also|see also)\s*:\s*\S.{0,120}",

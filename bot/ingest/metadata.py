@@ -206,6 +206,7 @@ def looks_like_code(line: str) -> bool:
 
 # Menu items a copy ran together ("PM Best PracticesStakeholder Management"): five lowercase letters, then a capitalised
 # word of three or more. Camel-case names have a shorter part on one side (LinkedIn, PowerPoint, WordPress, HubSpot).
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?<!\d)(?:\+\d{2}\s?|0)\d{2,3}\s?[-–]?\s?\d{6,7}(?!\d)")
 _RUN_TOGETHER = re.compile(r"[a-zà-ÿ]{5}[A-ZÀ-Þ][a-zà-ÿ]{2}")
 
 
@@ -237,4 +238,6 @@ def title_problem(line: str) -> str | None:
         return "no words"
     if _RUN_TOGETHER.search(text):
         return "words run together (a menu copied without spaces)"
+    if _CONTACT.search(text):
+        return "contact details (a phone number or e-mail address)"
     return None

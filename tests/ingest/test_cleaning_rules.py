@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.ingest.cleaning import chrome_reason, clean
+from bot.ingest.metadata import title_problem
 
 PARA_1 = ("Een klant die zich gehoord voelt, blijft langer. Dat klinkt vanzelfsprekend, maar in de praktijk luisteren "
           "we vooral naar onszelf.")
@@ -190,6 +191,22 @@ def test_an_image_description_goes(line: str) -> None:
     # A capitalised heading about an image stays.
     page = "\n\n".join(["Luisteren naar je klant", PARA_1, "Brand image", PARA_2]) + "\n"
     assert "## Brand image" in clean(page).body
+
+
+def test_a_breadcrumb_share_label_or_contact_line_is_never_the_title() -> None:
+    for header in ("U bent hier: Home Blog Klantrelaties Luisteren naar je klant", "Share Article"):
+        assert chrome_reason(header) == "navigation", header
+    assert "contact details" in (title_problem("020 - 1234567 info@klantwijs.nl") or "")
+    # The only line above the text is a contact line: refused, asking for --title, rather than that line as title.
+    cleaned = clean("\n\n".join(["020 - 1234567 info@klantwijs.nl", PARA_1, PARA_2]) + "\n")
+    assert cleaned.refusal is not None and "contact details" in cleaned.refusal
+
+
+def test_a_feedback_widget_ends_the_article() -> None:
+    for widget in ("Was this article helpful?", "Vond je het een goed artikel? Deel het dan met een collega."):
+        cleaned = clean(_page(tail=(widget, "Ja", "Nee")))
+        assert widget not in cleaned.body and "\nJa\n" not in cleaned.body
+        _assert_body_intact(cleaned.body)
 
 
 def test_a_lone_dash_goes_but_a_rule_line_stays() -> None:
