@@ -205,7 +205,11 @@ def looks_like_code(line: str) -> bool:
 
 
 # Menu items a copy ran together ("PM Best PracticesStakeholder Management"): five lowercase letters, then a capitalised
-# word of three or more. Camel-case names have a shorter part on one side (LinkedIn, PowerPoint, WordPress, HubSpot).
+# word of three or more, in a line of names only. Camel-case names have a shorter part on one side (LinkedIn,
+# PowerPoint, HubSpot), and a title that names one (ActiveCampaign, FocusopBusiness) is a sentence with function words.
+_DOMAIN = re.compile(r"\S+\.(?:com|nl|org|net|be|eu|io|co|info|biz)\b", re.IGNORECASE)  # "FocusopBusiness.nl"
+_FUNCTION_WORDS = frozenset("de het een en van in op te voor met hoe wat waarom je jouw uw is zijn bij over naar om "
+                            "the a an and of in on to for with how what why your you is are at by from its".split())
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?<!\d)(?:\+\d{2}\s?|0)\d{2,3}\s?[-–]?\s?\d{6,7}(?!\d)")
 _RUN_TOGETHER = re.compile(r"[a-zà-ÿ]{5}[A-ZÀ-Þ][a-zà-ÿ]{2}")
 
@@ -236,7 +240,8 @@ def title_problem(line: str) -> str | None:
         return "an unfinished line (it ends in ':', ',' or ';')"
     if not re.search(r"[^\W\d_]{2}", text):
         return "no words"
-    if _RUN_TOGETHER.search(text):
+    if _RUN_TOGETHER.search(_DOMAIN.sub(" ", text)) \
+            and _FUNCTION_WORDS.isdisjoint(w.casefold() for w in re.findall(r"\w+", text)):
         return "words run together (a menu copied without spaces)"
     if _CONTACT.search(text):
         return "contact details (a phone number or e-mail address)"

@@ -387,6 +387,9 @@ def test_a_menu_run_together_is_no_title_and_a_headline_about_the_text_beats_a_l
     # Most of the headline's words come back in the text; the sponsor label right above the text has only its place.
     assert cleaned.title == "Luisteren naar je klant"
     assert _reasons(cleaned.removed)["KlantcontactSales TipsRelatiebeheer"] == "site header before the title"
+    # A title that names a camel-case brand is a sentence, not a menu.
+    for title in ("Hoe ActiveCampaign klanten vasthoudt", "Klanttevredenheid meten - FocusopBusiness.nl"):
+        assert title_problem(title) is None, title
 
 
 def test_a_title_run_into_the_next_heading_is_not_repaired_with_its_capital() -> None:
