@@ -40,6 +40,7 @@ from bot.ingest.metadata import (
     looks_like_name,
     name_with_role,
     parse_byline,
+    role_and_date,
     title_problem,
 )
 
@@ -93,13 +94,18 @@ _PHOTO_CREDIT = re.compile(
     r"^(?:(?:(?:featured|header-?|hero|cover|uitgelichte)\s+)?"
     r"(?:photo|foto|fotografie|image|beeld|afbeelding|illustratie|illustration|credit|bron)\s*(?:\(cc\))?\s*"
     r"(?:[:©]|by\b|door\b|credits?\b|van\b)|.*©|.*\b(?:via|on|op|from|van)\s+(?:flickr|unsplash|pexels|"
-    r"shutterstock|getty ?images|istock|pixabay|adobe stock)\b)", re.IGNORECASE)
+    r"shutterstock|getty ?images|istock|pixabay|adobe stock)\b|"
+    # a short caption with its credit in brackets: "Keep your business relationships strong. (Image: Getty Images)"
+    r".{0,100}\((?:photo|foto|image|beeld|afbeelding|credit)s?\s*:[^)]*\)$|"
+    # the agency's name alone, where the credit stood under the photo ("••• Getty Images")
+    r"[\W\d_]*(?:getty ?images|shutterstock|istock(?:photo)?|unsplash|pexels|pixabay|adobe stock)\W*$)",
+    re.IGNORECASE)
 # The alt text of a page's lead image, copied with the page ("business relationships - featured image").
 _IMAGE_ALT = re.compile(r"^(?:.{0,80}\b(?:featured image|uitgelichte afbeelding|header image|hero image)|"
                         # an image's description copied as a line: "illustration of ... ideas", "book image" (in
                         # lowercase only: "Brand image" may head a section)
-                        r"(?:an? )?(?:illustration|photo|image|picture|foto|afbeelding|illustratie) (?:of|van) "
-                        r"[^.!?]{3,80}|(?-i:[a-z]+ (?:image|afbeelding)))$", re.IGNORECASE)
+                        r"(?:an? )?(?:illustration|photo|photograph|image|picture|foto|afbeelding|illustratie) "
+                        r"(?:of|van) [^.!?]{3,80}|(?-i:[a-z]+ (?:image|afbeelding)))$", re.IGNORECASE)
 # A line of only separators ("|", "·"), left where a row of links or labels stood.
 _SEPARATOR = re.compile(r"^(?:[|¦•·\s]+|[-–—])$")  # "|" rows; a lone dash is an empty list item, "---" a rule
 _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)$", re.IGNORECASE)
@@ -159,6 +165,8 @@ _SLUG_STOP = frozenset(
     "de het een in op van en waarom hoe wat wie is zijn raakt raak voor met aan te om bij of dat die dit".split()
 )
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+# A byline word on a line of its own, the name on the next line.
+_BYLINE_LABEL = re.compile(r"^(?:by|door|written by|geschreven door|auteur|author)\s*:?$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{4,}")
 
 # Reasons that mark the site's header (navigation, login, scripts): a line right after them starts the article.
@@ -454,6 +462,7 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
     # 3. Body: bylines and dates near the title become metadata; chrome goes; the footer ends the article.
     body_lines: list[str] = []
     seen_text = False
+    read_with: set[int] = set()  # lines already read as part of an earlier one (a byline's name)
     for position in range(start, len(lines)):
         line = lines[position]
         if not line:
@@ -470,8 +479,36 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
                                  f"running text after it were removed as footer (comments, related articles?): "
                                  f"check they are not the article's, e.g. {_short(running[0])!r}")
             break
+        if position in read_with:
+            continue
         byline = parse_byline(plain) if not heading else None
-        if byline and (not seen_text or position < first_paragraph):
+        label_only = _BYLINE_LABEL.match(plain)
+        if label_only and author is None and (not seen_text or sum(map(bool, body_lines)) <= 2):
+            # "By" on a line of its own and the name on the next ("By" / "Nelson Uzenabor"): one byline.
+            following = next((i for i in range(position + 1, len(lines)) if lines[i]), None)
+            joined = parse_byline(f"{plain.rstrip(': ')} {lines[following]}") if following is not None else None
+            if following is not None and joined and joined[0] and looks_like_name(joined[0]):
+                date, author = date or joined[1], joined[0]
+                removed += [Removal(line, "byline (kept as author/date)"),
+                            Removal(lines[following], "byline (kept as author/date)")]
+                read_with.add(following)
+                continue
+        if (author is None and not heading and position not in reasons and sum(map(bool, body_lines)) <= 2
+                and looks_like_name(plain) and not _all_dictionary_words(plain)):
+            # A name on its own with the author's job and the date on the next line ("Lucas Correia" / "CEO &
+            # Founder, BizAI · January 29, 2026"): the line under it says it is a person.
+            following = next((i for i in range(position + 1, len(lines)) if lines[i]), None)
+            role_date = role_and_date(lines[following]) if following is not None else None
+            if following is not None and role_date:
+                date, author = date or role_date, plain
+                removed += [Removal(line, "author line (kept as author)"),
+                            Removal(lines[following], "byline (kept as author/date)")]
+                read_with.add(following)
+                continue
+        if byline and (not seen_text or position < first_paragraph or (
+                # A byline under the lead paragraph ("Door: Floor Bakhuys Roozeboom"), when it names a person.
+                author is None and byline[0] and sum(map(bool, body_lines)) <= 2 and looks_like_name(byline[0])
+                and not _all_dictionary_words(byline[0]))):
             date, author = date or byline[1], author or byline[0]
             removed.append(Removal(line, "byline (kept as author/date)"))
             continue
@@ -717,8 +754,11 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
         # lead photo often stands between the title and the text.
         only_candidate = near < first_paragraph and not any(
             lines[i] and i not in reasons and not title_problem(lines[i]) for i in range(near))
-        if near >= 0 and near not in reasons and len(lines[near].split()) <= 10 and not only_candidate \
-                and not _SENTENCE_END.search(lines[near]) and not _MD_HEADING.match(lines[near]):
+        if near < 0 or near in reasons or only_candidate or _MD_HEADING.match(lines[near]):
+            continue
+        # A caption the credit line repeats ("Keep ... strong." / "Keep ... strong. (Image: ...)") may be a sentence.
+        if (len(lines[near].split()) <= 10 and not _SENTENCE_END.search(lines[near])) \
+                or lines[credit].startswith(lines[near].strip()):
             reasons[near] = "image caption (above a photo credit)"
 
 

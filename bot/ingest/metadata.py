@@ -25,7 +25,9 @@ _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\
 _YEAR = r"(?P<year>(?:19|20)\d{2})(?!\d)"
 _DATE_FORMS = [
     re.compile(r"(?<!\d)(?P<day>\d{1,2})(?:st|nd|rd|th|e|ste|de)?\s+" + _MONTH + r",?\s+" + _YEAR, re.IGNORECASE),
-    re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR, re.IGNORECASE),
+    # "4 min readJan 2, 2025": the page glued its reading time to the date.
+    re.compile(r"(?:\b|(?<=read)(?=(?-i:[A-Z])))" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR,
+               re.IGNORECASE),
     re.compile(r"(?<![\d.-])" + _YEAR.replace("(?!\\d)", "") + r"-(?P<nmonth>\d{1,2})-(?P<day>\d{1,2})(?!\d)"),
     re.compile(r"(?<![\d.])(?P<day>\d{1,2})[-/.](?P<nmonth>\d{1,2})[-/.]" + _YEAR),
 ]
@@ -158,6 +160,14 @@ def name_with_role(line: str) -> str | None:
     if len(parts) != 2 or len(line.split()) > 10 or not looks_like_name(parts[0]):
         return None
     return parts[0] if _ROLE.search(parts[1]) and not re.search(r"[.!?]$", parts[1]) else None
+
+
+def role_and_date(line: str) -> str | None:
+    """The date of a line that gives an author's job and the date, as under a name on its own line ("CEO & Founder,
+    BizAI · January 29, 2026 at 3:04 AM EST"), else None."""
+    if len(line.split()) > 16 or not _ROLE.search(line) or re.search(r"[.!?]$", line):
+        return None
+    return parse_date(line)
 
 
 # --- language ---------------------------------------------------------------------------------------------------

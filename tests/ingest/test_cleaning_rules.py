@@ -170,6 +170,7 @@ def test_a_share_row_of_widget_words_goes_but_a_table_row_stays() -> None:
     ("Laatste update op 7 juli 2020 om 12:57 pm", None, "2020-07-07"),  # a date with its label and time
     ("Geschreven op: 28 January 2025", None, "2025-01-28"),
     ("22 mei 2025 5 minuten leestijd", None, "2025-05-22"),  # a date with the reading time, not a heading
+    ("6 min readMar 3, 2024", None, "2024-03-03"),  # the reading time glued to the date
 ])
 def test_a_metadata_line_under_the_title_is_the_author_or_date(line: str, author: str | None,
                                                                 date: str | None) -> None:
@@ -178,12 +179,43 @@ def test_a_metadata_line_under_the_title_is_the_author_or_date(line: str, author
     assert line not in cleaned.body
 
 
+@pytest.mark.parametrize("lines", [("By", "Maarten Oosterveld"), ("Door:", "Maarten Oosterveld")])
+def test_a_byline_word_and_the_name_on_the_next_line_are_one_byline(lines: tuple[str, str]) -> None:
+    cleaned = clean(_page(after_title=lines))
+    assert cleaned.author == "Maarten Oosterveld"
+    assert "Maarten Oosterveld" not in cleaned.body and "## By" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+    # Without a name after it the word is no byline.
+    assert cleaned.author is not None and clean(_page(after_title=("By",))).author is None
+
+
+def test_a_name_with_its_job_and_date_on_the_next_line_is_the_author() -> None:
+    cleaned = clean(_page(after_title=("Maarten Oosterveld", "Founder & CEO, Klantwijs · March 3, 2024 at 9:12 AM")))
+    assert (cleaned.author, cleaned.date) == ("Maarten Oosterveld", "2024-03-03")
+    assert "Oosterveld" not in cleaned.body and "Klantwijs" not in cleaned.body
+    # A two-word heading over a dated line that names no job stays where it is.
+    page = _page(after_title=("Maarten Oosterveld", "Amsterdam, March 3, 2024"))
+    assert clean(page).author is None
+
+
+def test_a_byline_under_the_lead_paragraph_names_the_author_but_a_heading_like_it_stays() -> None:
+    lead = "Netwerken is geven. Hier zeven tips van mensen die het dagelijks doen."
+    page = "\n\n".join(["Zeven tips voor de netwerker", lead, "Door: Maarten Oosterveld", PARA_1, PARA_2]) + "\n"
+    cleaned = clean(page)
+    assert cleaned.author == "Maarten Oosterveld"
+    assert "Oosterveld" not in cleaned.body and lead in cleaned.body
+    # Capitalised dictionary words after the lead are a heading, not a person.
+    page = "\n\n".join(["Zeven tips voor de netwerker", lead, "Door Samen Werken", PARA_1, PARA_2]) + "\n"
+    assert clean(page).author is None
+
+
 def test_a_name_with_a_place_is_no_byline() -> None:
     assert "Jan Jansen, Utrecht" in clean(_page(after_title=("Jan Jansen, Utrecht",))).body
 
 
 @pytest.mark.parametrize("line", ["illustration of a salesperson listening to a customer", "Foto van het team",
-                                  "book image"])
+                                  "book image", "Photograph of Maarten Oosterveld, Founder, Klantwijs",
+                                  "••• Getty Images"])
 def test_an_image_description_goes(line: str) -> None:
     cleaned = clean("\n\n".join(["Luisteren naar je klant", PARA_1, line, PARA_2, PARA_3]) + "\n")
     assert line in _reasons(cleaned.removed)
@@ -191,6 +223,18 @@ def test_an_image_description_goes(line: str) -> None:
     # A capitalised heading about an image stays.
     page = "\n\n".join(["Luisteren naar je klant", PARA_1, "Brand image", PARA_2]) + "\n"
     assert "## Brand image" in clean(page).body
+
+
+def test_a_caption_with_its_credit_in_brackets_goes_with_the_copy_above_it() -> None:
+    caption = "Listen before you sell."
+    credited = f"{caption} (Image: Fotobureau Noord/Stock)"
+    cleaned = clean("\n\n".join(["How to keep a customer", f"{caption}\n{credited}", PARA_1, PARA_2]) + "\n")
+    assert cleaned.title == "How to keep a customer"
+    assert _reasons(cleaned.removed)[credited] == "photo credit"
+    assert _reasons(cleaned.removed)[caption] == "image caption (above a photo credit)"
+    assert caption not in cleaned.body
+    # A sentence with a bracketed credit in the middle is text.
+    assert chrome_reason("Klanten (foto: archief) zijn tevreden over de aanpak.") is None
 
 
 def test_a_breadcrumb_share_label_or_contact_line_is_never_the_title() -> None:
