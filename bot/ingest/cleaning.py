@@ -154,6 +154,11 @@ _ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)  # a printed p
 _TEMPLATE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")  # "sub-header", "main_content": a CSS class, not prose
 _BACK_TO_TOP = re.compile(r"\s*(?:[↑⬆]\s*(?:terug\s+)?(?:naar boven|to top|top|back to top)|"
                           r"\s(?:terug naar boven|back to top))\s*$", re.IGNORECASE)
+# A wiki's edit link after each section heading ("Doel[bewerken]", "Goals [edit]").
+_EDIT_LINK = re.compile(r"\s*\[(?:bewerken|bron bewerken|brontekst bewerken|wijzigen|edit|edit source)\]$",
+                        re.IGNORECASE)
+# A label before the title ("Titel: Netwerken") and a marker after it ("... opdrachtgevers *", a sponsored page).
+_TITLE_LABEL = re.compile(r"^(?:titel|title)\s*:\s*", re.IGNORECASE)
 # A sentence end glued to the next sentence: a word of 3+ lowercase letters (not an abbreviation such as "dr" or
 # "prof"), then . ! or ?, then a capitalised word. URLs and numbers never match (no capital right after the dot).
 _MISSING_SPACE = re.compile(
@@ -402,6 +407,11 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         if stripped != line and stripped:
             repairs.append(f"removed a 'back to top' link from {stripped!r}")
             lines[index] = stripped
+    edited = [i for i, line in enumerate(lines) if _EDIT_LINK.search(line) and len(line.split()) <= 12]
+    for index in edited:
+        lines[index] = _EDIT_LINK.sub("", lines[index])
+    if edited:
+        repairs.append(f"removed {len(edited)} wiki edit link(s) after headings, as from {lines[edited[0]]!r}")
 
     # 1. The header: every line before the first paragraph, classified.
     first_paragraph = next((i for i, line in enumerate(lines) if line and _is_paragraph(line)
@@ -603,6 +613,10 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         title, title_fix = _repair_title(title, body)
         if title_fix:
             repairs.append(title_fix)
+        bare = _TITLE_LABEL.sub("", title).rstrip(" *")
+        if bare != title and bare:
+            repairs.append(f"title: {title!r} -> {bare!r} (a label or marker, not the title's words)")
+            title = bare
     return Cleaned(title=title, body=body, author=author, date=date, removed=removed, repairs=repairs,
                    title_evidence=title_evidence, attention=attention)
 

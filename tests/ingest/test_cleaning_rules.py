@@ -209,6 +209,17 @@ def test_a_byline_under_the_lead_paragraph_names_the_author_but_a_heading_like_i
     assert clean(page).author is None
 
 
+def test_wiki_edit_links_leave_the_headings_and_a_title_loses_its_label_and_marker() -> None:
+    page = "\n\n".join(["Titel: Luisteren naar je klant", PARA_1, "Doel[bewerken]", PARA_2, "Goals [edit]", PARA_3])
+    cleaned = clean(page + "\n")
+    assert cleaned.title == "Luisteren naar je klant"
+    assert "## Doel\n" in cleaned.body and "## Goals\n" in cleaned.body and "[" not in cleaned.body
+    assert clean(_page(title="Luisteren naar je klant *")).title == "Luisteren naar je klant"
+    # In running text a bracketed word stays.
+    line = "Klik op [bewerken] om je gegevens aan te passen en sla daarna de wijzigingen op voor je klanten."
+    assert line in clean(_page(after_title=(line,))).body
+
+
 def test_a_name_with_a_place_is_no_byline() -> None:
     assert "Jan Jansen, Utrecht" in clean(_page(after_title=("Jan Jansen, Utrecht",))).body
 
