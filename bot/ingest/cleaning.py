@@ -96,7 +96,8 @@ _PHOTO_CREDIT = re.compile(
     r"(?:[:©]|by\b|door\b|credits?\b|van\b)|.*©|.*\b(?:via|on|op|from|van)\s+(?:flickr|unsplash|pexels|"
     r"shutterstock|getty ?images|istock|pixabay|adobe stock)\b|"
     # a short caption with its credit in brackets: "Keep your business relationships strong. (Image: Getty Images)"
-    r".{0,100}\((?:photo|foto|image|beeld|afbeelding|credit)s?\s*:[^)]*\)$|"
+    r".{0,100}(?:\((?:photo|foto|image|beeld|afbeelding|credit)s?\s*:[^)]*\)|"
+    r"[(\[](?:getty ?images|shutterstock|istock(?:photo)?|unsplash|pexels|pixabay|adobe stock)[^)\]]{0,40}[)\]])$|"
     # the agency's name alone, where the credit stood under the photo ("••• Getty Images")
     r"[\W\d_]*(?:getty ?images|shutterstock|istock(?:photo)?|unsplash|pexels|pixabay|adobe stock)\W*$)",
     re.IGNORECASE)
@@ -154,6 +155,18 @@ _ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)  # a printed p
 _TEMPLATE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")  # "sub-header", "main_content": a CSS class, not prose
 _BACK_TO_TOP = re.compile(r"\s*(?:[↑⬆]\s*(?:terug\s+)?(?:naar boven|to top|top|back to top)|"
                           r"\s(?:terug naar boven|back to top))\s*$", re.IGNORECASE)
+# A download form's or a link's button text copied as a line ("Download Now: Free Account Management Template",
+# "Lees artikel", "Boek bekijken", "Loading your download form"): what a reader clicks, never what the author says.
+_CALL_TO_ACTION = re.compile(
+    r"^(?:(?:download|get|grab)\s+(?:now|nu|it now|(?:it|them|yours) (?:free|here))|"
+    r"(?:free|gratis)\s+(?:access|download|resource|toegang|template|e-?book)s?(?:\s+\w+)?"
+    r")\s*(?::\s*.{1,80})?$|"
+    r"^(?:access now|learn more|lees (?:het )?artikel|artikel lezen|boek bekijken|bekijk (?:het )?boek|"
+    r"bekijk (?:de )?video|watch (?:the )?video|play video|video icon|instagram viewer|"
+    r"loading (?:your )?(?:download )?form|you(?:'|’)re all set!?|"
+    r"click (?:this|the) link to (?:access|download) (?:this|the) (?:resource|template|guide).{0,30}|"
+    r"fill out (?:the|this) form to (?:access|download|get) .{1,60}|"
+    r"we(?:'|’)re committed to your privacy\..{0,300})$", re.IGNORECASE)
 # A wiki's edit link after each section heading ("Doel[bewerken]", "Goals [edit]").
 _EDIT_LINK = re.compile(r"\s*\[(?:bewerken|bron bewerken|brontekst bewerken|wijzigen|edit|edit source)\]$",
                         re.IGNORECASE)
@@ -280,6 +293,8 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "video length"
     if words <= 3 and _BUTTON.match(text) and (text.isupper() or _BUTTON_OBJECT.search(text)):
         return "donation or subscription button"
+    if words <= 60 and _CALL_TO_ACTION.match(text):
+        return "button or form text (a call to action)"
     if _TOC.match(text):
         return "table of contents label"
     if words <= 12 and is_date_line(text):  # "Laatste update op maandag 7 juli 2020 om 12:57 uur"

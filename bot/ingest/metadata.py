@@ -99,6 +99,11 @@ _BYLINE_NAME = re.compile(r"^" + _BYLINE_WORD + r"\s*:?\s+" + _NAME +
                           r"\s*(?:(?:[,|·•–—-]|\b(?:on|op|am)\b)\s*(?P<rest>.*))?$")
 _BYLINE_DATE = re.compile(r"^" + _BYLINE_WORD + r"\s*:?\s*(?=\d)(?P<rest>.*)$")
 _PIPE_BYLINE = re.compile(r"^" + _NAME + r"\s*[|·•]\s*(?P<rest>.+)$")
+# A byline after a few words of its own: the source and date before it ("De Krant, 23-09-2005, door Leen de Wit"),
+# or an avatar's alt text ("leen de wit Published by Leen de Wit – 2 December 2022").
+_LATE_BYLINE = re.compile(r"^(?P<head>[^.!?:;]{0,60}?)(?:\s*[,|·•–—-]\s*(?i:door|by)|\s+(?i:published by|posted by|"
+                          r"written by|geschreven door|geplaatst door|gepubliceerd door))\s+" + _NAME +
+                          r"\s*(?:[,|·•–—-]\s*(?P<rest>.*))?$")
 
 
 def parse_byline(line: str) -> tuple[str | None, str | None] | None:
@@ -121,6 +126,15 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
         if rest and not date:
             return None  # "Door Jan, die ..." is a sentence; a byline's tail is its date
         return author, date
+    match = _LATE_BYLINE.match(line)
+    if match and match.group("head").strip():
+        # A dated line only: "door Jan" at the end of a sentence has no date beside it.
+        head, rest = match.group("head"), match.group("rest") or ""
+        date = parse_date(rest) or parse_date(head)
+        head_found = find_date(head)
+        source = head[: head_found[1].start()] + head[head_found[1].end():] if head_found else head
+        if date and len(source.split()) <= 4 and (not rest or parse_date(rest)):
+            return match.group("author").strip(" .,"), date
     match = _PIPE_BYLINE.match(line)
     if match:
         date = parse_date(match.group("rest"))
@@ -250,6 +264,8 @@ def title_problem(line: str) -> str | None:
         return "an unfinished line (it ends in ':', ',' or ';')"
     if not re.search(r"[^\W\d_]{2}", text):
         return "no words"
+    if re.match(r"(?:tussentitel|tussenkop|ondertitel|subtitle|subheading)\s*:", text, re.IGNORECASE):
+        return "a subheading, by its label"
     if _RUN_TOGETHER.search(_DOMAIN.sub(" ", text)) \
             and _FUNCTION_WORDS.isdisjoint(w.casefold() for w in re.findall(r"\w+", text)):
         return "words run together (a menu copied without spaces)"

@@ -215,9 +215,23 @@ def test_wiki_edit_links_leave_the_headings_and_a_title_loses_its_label_and_mark
     assert cleaned.title == "Luisteren naar je klant"
     assert "## Doel\n" in cleaned.body and "## Goals\n" in cleaned.body and "[" not in cleaned.body
     assert clean(_page(title="Luisteren naar je klant *")).title == "Luisteren naar je klant"
+    # A line labelled as a subheading is never the title; the headline above it is.
+    assert "subheading" in (title_problem("Tussentitel: 'Ik ben hier voor de zaken'") or "")
     # In running text a bracketed word stays.
     line = "Klik op [bewerken] om je gegevens aan te passen en sla daarna de wijzigingen op voor je klanten."
     assert line in clean(_page(after_title=(line,))).body
+
+
+def test_a_download_form_and_link_labels_go_but_sentences_about_them_stay() -> None:
+    form = ["Download Now: Free Account Planning Template", "Loading your download form", "You're all set!",
+            "Click this link to access this resource at any time.", "Access now", "Learn more", "Free Resource",
+            "Fill out the form to access this free template.", "Lees artikel", "Boek bekijken", "video icon"]
+    cleaned = clean(_page(after_title=(PARA_1, *form)))
+    assert all(_reasons(cleaned.removed)[line] == "button or form text (a call to action)" for line in form)
+    assert not any(line in cleaned.body for line in form)
+    for sentence in ("Download de whitepaper en lees hoe je klanten behoudt.", "Free Account Planning Template",
+                     "Lees het artikel over klantbehoud voordat je begint."):
+        assert chrome_reason(sentence) is None, sentence
 
 
 def test_a_name_with_a_place_is_no_byline() -> None:
@@ -226,7 +240,7 @@ def test_a_name_with_a_place_is_no_byline() -> None:
 
 @pytest.mark.parametrize("line", ["illustration of a salesperson listening to a customer", "Foto van het team",
                                   "book image", "Photograph of Maarten Oosterveld, Founder, Klantwijs",
-                                  "••• Getty Images"])
+                                  "••• Getty Images", "Your colleagues make your day. [iStockphoto]"])
 def test_an_image_description_goes(line: str) -> None:
     cleaned = clean("\n\n".join(["Luisteren naar je klant", PARA_1, line, PARA_2, PARA_3]) + "\n")
     assert line in _reasons(cleaned.removed)
@@ -641,7 +655,7 @@ def test_the_articles_own_table_of_contents_goes_and_its_headings_stay() -> None
     toc = ["- Waarom luisteren", "- Wat je vraagt", "- Wat je opschrijft", "- Tot slot"]
     raw = "\n".join(["Luisteren naar je klant", "", PARA_1, *toc, "", "Waarom luisteren", "", PARA_2, "",
                      "Wat je vraagt", "", PARA_3, "", "Wat je opschrijft", "", PARA_1, "", "Tot slot", "",
-                     PARA_2]) + "\n"
+                     "Schrijf na elk gesprek drie regels op, ook als het gesprek kort was."]) + "\n"
     cleaned = clean(raw)
     reasons = _reasons(cleaned.removed)
     assert all(reasons[item] == "table of contents" for item in toc)

@@ -43,6 +43,13 @@ def test_lone_date_lines(line: str, lone: bool) -> None:
         ("Door Jan, die al jaren klanten helpt", None),
         ("Door Anna de Vries", ("Anna de Vries", None)),
         ("By Peter van Dam | 3 juni 2025", ("Peter van Dam", "2025-06-03")),
+        # The source and date before the name, or an avatar's alt text before "Published by".
+        ("Het Dagblad, 23-09-2005, door Lotte Smit", ("Lotte Smit", "2005-09-23")),
+        ("lotte smit Published by Lotte Smit – 2 December 2022", ("Lotte Smit", "2022-12-02")),
+        ("Klantwijs | 3 mei 2020 | by Lotte Smit", ("Lotte Smit", "2020-05-03")),
+        # A sentence that ends in "door" and a name, with or without a date, is no byline.
+        ("Op 3 mei 2020 getekend door Lotte Smit", None),
+        ("Het boek is geschreven door Lotte Smit", None),
     ],
 )
 def test_bylines_and_sentences_that_start_like_them(line: str, expected: tuple[str, str | None] | None) -> None:
