@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from bot.ingest.metadata import (
     find_date,
     is_date_line,
+    is_job_line,
     looks_like_code,
     looks_like_name,
     name_with_role,
@@ -104,9 +105,10 @@ _PHOTO_CREDIT = re.compile(
 # The alt text of a page's lead image, copied with the page ("business relationships - featured image").
 _IMAGE_ALT = re.compile(r"^(?:.{0,80}\b(?:featured image|uitgelichte afbeelding|header image|hero image)|"
                         # an image's description copied as a line: "illustration of ... ideas", "book image" (in
-                        # lowercase only: "Brand image" may head a section)
+                        # lowercase only: "Brand image" may head a section), an avatar's label ("blog author")
                         r"(?:an? )?(?:illustration|photo|photograph|image|picture|foto|afbeelding|illustratie) "
-                        r"(?:of|van) [^.!?]{3,80}|(?-i:[a-z]+ (?:image|afbeelding)))$", re.IGNORECASE)
+                        r"(?:of|van) [^.!?]{3,80}|(?-i:[a-z]+ (?:image|afbeelding|avatar|author|auteur)))$",
+                        re.IGNORECASE)
 # A line of only separators ("|", "·"), left where a row of links or labels stood.
 _SEPARATOR = re.compile(r"^(?:[|¦•·\s]+|[-–—])$")  # "|" rows; a lone dash is an empty list item, "---" a rule
 _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)$", re.IGNORECASE)
@@ -171,6 +173,8 @@ _CALL_TO_ACTION = re.compile(
 _EDIT_LINK = re.compile(r"\s*\[(?:bewerken|bron bewerken|brontekst bewerken|wijzigen|edit|edit source)\]$",
                         re.IGNORECASE)
 # A label before the title ("Titel: Netwerken") and a marker after it ("... opdrachtgevers *", a sponsored page).
+_SITE_SUFFIX = re.compile(r"^(.{10,}?)\s+(?:[•|·]\s+(\S+(?:\s+\S+)?)|[-–—]\s+(\S+\.(?:com|nl|org|net|be|eu|io|co)))$",
+                          re.IGNORECASE)
 _TITLE_LABEL = re.compile(r"^(?:titel|title)\s*:\s*", re.IGNORECASE)
 # A sentence end glued to the next sentence: a word of 3+ lowercase letters (not an abbreviation such as "dr" or
 # "prof"), then . ! or ?, then a capitalised word. URLs and numbers never match (no capital right after the dot).
@@ -198,7 +202,7 @@ FOOTER_TEXT_WORDS = 150
 # Reasons that mark the article's own metadata block (between the title and the text).
 ARTICLE_METADATA = {"date line", "reading time", "category line", "photo credit",
                     "image caption (above a photo credit)", "image file name", "image caption (alt text)",
-                    "separator"}
+                    "separator", "author's job (under the byline)"}
 
 
 @dataclass
@@ -437,6 +441,7 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         if reason:
             reasons[index] = reason
     _mark_runs_and_captions(lines, reasons, first_paragraph)
+    _mark_author_jobs(lines, reasons, first_paragraph)
     _mark_table_of_contents(lines, reasons)
 
     # 2. The title.
@@ -629,6 +634,11 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         if title_fix:
             repairs.append(title_fix)
         bare = _TITLE_LABEL.sub("", title).rstrip(" *")
+        site = _SITE_SUFFIX.match(bare)
+        # A site's address always goes; a name after a bullet only when the text never uses it.
+        if site and (site.group(3) or not ({w.casefold() for w in _WORD.findall(site.group(2))}
+                                           & {w.casefold() for w in _WORD.findall(body)})):
+            bare = site.group(1)  # "7 geweldige mythes over klantenservice • gestiopolis": the site's name
         if bare != title and bare:
             repairs.append(f"title: {title!r} -> {bare!r} (a label or marker, not the title's words)")
             title = bare
@@ -689,7 +699,11 @@ def _repeats_title(line: str, title: str, *, exact: bool) -> bool:
         return mine == wanted
     rest = mine.removeprefix(wanted) if mine.startswith(wanted) else mine.removesuffix(wanted) \
         if mine.endswith(wanted) else None
-    return rest is not None and 1 <= len(rest.strip(" -|–—:·").split()) <= 2
+    if rest is not None and 1 <= len(rest.strip(" -|–—:·").split()) <= 2:
+        return True
+    # A breadcrumb trail that ends in the title ("Home Tips and Tricks Seven Best Practices for ...").
+    return mine.endswith(wanted) and re.match(r"(?:home|start|homepage)\b", mine) is not None \
+        and len(mine.split()) - len(wanted.split()) <= 6
 
 
 REPEAT_WORDS = 8  # a sentence this long found twice verbatim is one text copied twice, not a refrain
@@ -792,6 +806,18 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
 
 
 _LIST_LINE = re.compile(r"^(?:[-*•·▪◦●]|\d{1,2}[.)])\s+")
+
+
+def _mark_author_jobs(lines: list[str], reasons: dict[int, str], first_paragraph: int) -> None:
+    """The author's job on the line under a byline ("Written by Mike Jansen" / "President, Klantwijs Group") is part
+    of the byline: above the text it is neither the title nor a heading."""
+    for index in range(min(first_paragraph, len(lines))):
+        byline = parse_byline(lines[index]) if lines[index] and index not in reasons else None
+        if not byline or not byline[0]:
+            continue
+        following = next((i for i in range(index + 1, first_paragraph) if lines[i]), None)
+        if following is not None and following not in reasons and is_job_line(lines[following]):
+            reasons[following] = "author's job (under the byline)"
 
 
 def _mark_table_of_contents(lines: list[str], reasons: dict[int, str]) -> None:
@@ -898,6 +924,8 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
             why.append("right above the first paragraph")
         if len(line.split()) == 1:
             score -= 1  # a lone word is more often a site or section name than an article's title
+        elif len(line.split()) <= 4 and line == line.lower():
+            score -= 1  # so is a short line in lowercase only ("vraag & antwoord", "blog author"): a label
         if _MD_HEADING.match(line):
             score += 3
             why.append("marked as a heading")

@@ -160,6 +160,7 @@ def looks_like_name(line: str) -> bool:
 
 
 _ROLE = re.compile(r"\b(?:director|directeur|manager|ceo|cto|cfo|founder|co-founder|oprichter|medeoprichter|"
+                   r"president|vice president|vp|chairman|voorzitter|"
                    r"eigenaar|owner|"
                    r"consultant|adviseur|advisor|partner|editor|redacteur|writer|schrijver|journalist|specialist|coach|"
                    r"trainer|strategist|strateeg|lead|head|hoofd|marketeer|accountmanager|analyst|analist|docent|"
@@ -174,6 +175,12 @@ def name_with_role(line: str) -> str | None:
     if len(parts) != 2 or len(line.split()) > 10 or not looks_like_name(parts[0]):
         return None
     return parts[0] if _ROLE.search(parts[1]) and not re.search(r"[.!?]$", parts[1]) else None
+
+
+def is_job_line(line: str) -> bool:
+    """A short line that names a job ("President, RAIN Group", "Adviseur klantrelaties bij Klantwijs"), as under an
+    author's name; not a sentence."""
+    return len(line.split()) <= 8 and _ROLE.search(line) is not None and not re.search(r"[.!?:]$", line)
 
 
 def role_and_date(line: str) -> str | None:

@@ -234,6 +234,28 @@ def test_a_download_form_and_link_labels_go_but_sentences_about_them_stay() -> N
         assert chrome_reason(sentence) is None, sentence
 
 
+def test_the_authors_job_and_avatar_label_are_no_title_and_a_lowercase_label_loses_to_the_headline() -> None:
+    page = "\n".join(["vraag & antwoord", "Luisteren naar je klant", PARA_1, "", PARA_2]) + "\n"
+    assert clean(page).title == "Luisteren naar je klant"
+    page = "\n\n".join(["Luisteren naar je klant", "blog author", "Written by Maarten Oosterveld",
+                        "President, Klantwijs Group", PARA_1, PARA_2]) + "\n"
+    cleaned = clean(page)
+    assert (cleaned.title, cleaned.author) == ("Luisteren naar je klant", "Maarten Oosterveld")
+    reasons = _reasons(cleaned.removed)
+    assert reasons["President, Klantwijs Group"] == "author's job (under the byline)"
+    assert reasons["blog author"] == "image caption (alt text)"
+    assert "Klantwijs Group" not in cleaned.body
+
+
+def test_a_breadcrumb_that_ends_in_the_title_and_a_site_name_after_the_title_go() -> None:
+    cleaned = clean(_page(after_title=("Home Blog Klantrelaties Luisteren naar je klant",)))
+    assert "Home Blog" not in cleaned.body
+    assert clean(_page(title="Luisteren naar je klant • klantwijs")).title == "Luisteren naar je klant"
+    assert clean(_page(title="Luisteren naar je klant – Klantwijs.nl")).title == "Luisteren naar je klant"
+    # A name after a bullet that the text itself uses is part of the title.
+    assert clean(_page(title="Luisteren naar je klant • praktijk")).title == "Luisteren naar je klant • praktijk"
+
+
 def test_a_name_with_a_place_is_no_byline() -> None:
     assert "Jan Jansen, Utrecht" in clean(_page(after_title=("Jan Jansen, Utrecht",))).body
 
