@@ -523,6 +523,26 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
                             Removal(lines[following], "byline (kept as author/date)")]
                 read_with.add(following)
                 continue
+        if (author is None and not heading and not seen_text and position not in reasons
+                and looks_like_name(plain) and not _all_dictionary_words(plain)):
+            # The same name twice in a row above the text: an avatar's alt text and the author's name.
+            following = next((i for i in range(position + 1, len(lines)) if lines[i]), None)
+            if following is not None and lines[following] == line:
+                author = plain
+                removed += [Removal(line, "author line (kept as author)"), Removal(lines[following], "author line")]
+                read_with.add(following)
+                continue
+        if (title and not seen_text and not heading and len(title.split()) >= 4
+                and line.casefold().startswith(" ".join(title.split()).casefold() + " ")):
+            # The title run into the first paragraph ("De rol van vertrouwen in ... Waar organisaties ..."), when
+            # a capitalised word of the language starts the rest: a sentence that merely starts with the title's
+            # words goes on in lowercase.
+            after_title = line[len(" ".join(title.split())):].strip()
+            first = after_title.split()[0] if after_title else ""
+            if first[:1].isupper() and len(after_title.split()) >= 5 \
+                    and any(_known_word(first.lower(), language) for language in ("nl", "en")):
+                repairs.append(f"took the title off the start of the first paragraph: {_short(after_title, 50)!r}")
+                line = plain = after_title
         if (author is None and not heading and position not in reasons and sum(map(bool, body_lines)) <= 2
                 and looks_like_name(plain) and not _all_dictionary_words(plain)):
             # A name on its own with the author's job and the date on the next line ("Lucas Correia" / "CEO &
@@ -952,6 +972,7 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
     return best[1], best[2]
 
 
+_ARTICLES = frozenset("de het een the a an deze dit die this these".split())
 _CLOSING = re.compile(r"^(?:(?:met )?(?:vriendelijke |hartelijke |warme |veel )?groet(?:en)?|(?:kind |best |warm )?"
                       r"regards|cheers|(?:yours )?sincerely|tot (?:de )?volgende keer)\s*[,!.]?$", re.IGNORECASE)
 
@@ -963,7 +984,9 @@ def _signature(body: list[str]) -> tuple[str, int] | None:
     for back in range(1, min(4, len(content)) + 1):
         first = content[-back]
         tail = content[len(content) - back + 1:]
-        if not looks_like_name(body[first]) or not all(
+        # A signature starts with a given name; an article first ("De Net Promoter", a copy cut off mid-sentence)
+        # starts a sentence.
+        if not looks_like_name(body[first]) or body[first].split()[0].lower() in _ARTICLES or not all(
                 len(body[i].split()) <= 8 and not _SENTENCE_END.search(body[i]) for i in tail):
             continue
         before = [i for i in content if i < first]

@@ -180,7 +180,10 @@ def name_with_role(line: str) -> str | None:
 def is_job_line(line: str) -> bool:
     """A short line that names a job ("President, RAIN Group", "Adviseur klantrelaties bij Klantwijs"), as under an
     author's name; not a sentence."""
-    return len(line.split()) <= 8 and _ROLE.search(line) is not None and not re.search(r"[.!?:]$", line)
+    # The job first or after a comma, "at" or "bij": "Networking Opportunities That Lead to ..." is a headline.
+    role = _ROLE.search(line)
+    return (len(line.split()) <= 6 and role is not None and not re.search(r"[.!?:]$", line)
+            and (role.start() == 0 or re.search(r",|\s(?:at|bij|@)\s", line) is not None))
 
 
 def role_and_date(line: str) -> str | None:
@@ -257,7 +260,9 @@ def title_problem(line: str) -> str | None:
     breaks = re.findall(r"([.!?])\s+[A-ZÀ-Þ]", text.rstrip(".!?"))
     # A title may ask and answer ("Onderbeloven? Beloof precies"); two sentence breaks, or a full stop in a long
     # line, is running text.
-    if len(breaks) >= 2 or (breaks and "." in breaks and len(text) > 60):
+    if len(breaks) >= 2 or (breaks and "." in breaks and len(text) > 60) \
+            or (breaks and text.endswith(".") and len(text) > 80):
+        # The last: a question the text then says it answers ("Hoe ...? Dit artikel presenteert een antwoord.").
         return "several sentences: the start of a paragraph"
     if re.match(r"^(?:[-*•·▪◦●]\s|\d+[.)]\s)", text):
         return "a list item"

@@ -245,6 +245,10 @@ def test_the_authors_job_and_avatar_label_are_no_title_and_a_lowercase_label_los
     assert reasons["President, Klantwijs Group"] == "author's job (under the byline)"
     assert reasons["blog author"] == "image caption (alt text)"
     assert "Klantwijs Group" not in cleaned.body
+    # The title repeated under the byline is no job, though a headline may say "Lead".
+    page = "\n\n".join(["Klanten die Lead worden tot Groei", "Klantrelaties", "By Maarten Oosterveld",
+                        "Klanten die Lead worden tot Groei", PARA_1, PARA_2]) + "\n"
+    assert "author's job (under the byline)" not in _reasons(clean(page).removed).values()
 
 
 def test_a_breadcrumb_that_ends_in_the_title_and_a_site_name_after_the_title_go() -> None:
@@ -254,6 +258,22 @@ def test_a_breadcrumb_that_ends_in_the_title_and_a_site_name_after_the_title_go(
     assert clean(_page(title="Luisteren naar je klant – Klantwijs.nl")).title == "Luisteren naar je klant"
     # A name after a bullet that the text itself uses is part of the title.
     assert clean(_page(title="Luisteren naar je klant • praktijk")).title == "Luisteren naar je klant • praktijk"
+
+
+def test_a_name_twice_in_a_row_above_the_text_is_the_author() -> None:
+    cleaned = clean(_page(after_title=("Maarten Oosterveld\nMaarten Oosterveld",)))
+    assert cleaned.author == "Maarten Oosterveld" and "Oosterveld" not in cleaned.body
+    # Once, without a date beside it, a name-like line may be a heading: it stays.
+    assert clean(_page(after_title=("Maarten Oosterveld",))).author is None
+
+
+def test_the_title_run_into_the_first_paragraph_comes_off_it() -> None:
+    title = "Luisteren naar je klant werkt"
+    cleaned = clean("\n\n".join([title, f"{title} Een klant die zich gehoord voelt, blijft langer.", PARA_2]) + "\n")
+    assert cleaned.body.startswith("Een klant die zich gehoord voelt, blijft langer.")
+    # A sentence that starts with the title's words and goes on in lowercase is left whole.
+    sentence = f"{title} alleen als je ook doet wat je hoort, en dat vergeten veel verkopers."
+    assert sentence in clean("\n\n".join([title, sentence, PARA_2]) + "\n").body
 
 
 def test_a_name_with_a_place_is_no_byline() -> None:
@@ -351,6 +371,9 @@ def test_a_signature_at_the_end_becomes_the_author() -> None:
     assert cleaned.author == "Karin Bos"
     assert "Karin Bos" not in cleaned.body and "Senior accountmanager" not in cleaned.body
     assert cleaned.body.rstrip().endswith(PARA_3)
+    # A copy cut off after the first words of a sentence ("De Net Promoter") has no signature.
+    cut = clean(_page(tail=("De Net Promoter",)))
+    assert cut.author is None and "De Net Promoter" in cut.body
 
 
 def test_a_signature_with_a_closing_line_is_not_made_into_headings() -> None:

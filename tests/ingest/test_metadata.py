@@ -75,6 +75,9 @@ def test_language_is_detected_never_assumed() -> None:
         ("window.dataLayer = window.dataLayer || []; function gtag(){}", "script"),
         ("Een " + "heel " * 40 + "lange regel.", "paragraph"),
         ("Dit is de eerste zin. Dit is de tweede zin van een alinea die doorloopt.", "several sentences"),
+        # A question the text then says it answers is the lead paragraph, not a headline that asks and answers.
+        ("Hoe houden bedrijven hun klanten vast? Dit artikel geeft een antwoord op deze vraag.", "several sentences"),
+        ("Onderbeloven? Beloof liever precies wat je kunt.", None),
         ("• Nieuwe klanten", "list item"),
         ("Inleiding", "section heading"),
         ("GRATIS VERZENDING VANAF 20 EURO", "banner"),
