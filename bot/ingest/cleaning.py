@@ -77,6 +77,11 @@ NAVIGATION = [
     r"whatsapp|pinterest|instagram|xing|print))*",
     # A teaser link inside the article ("Lees ook: Zo houd je klanten tevreden"); a bare "Lees ook" opens the footer.
     r"(?:lees ook|zie ook|read also|see also)\s*:\s*\S.{0,120}",
+    # The same with the link's title in quotes ("Tip. Lees ook het artikel “Pas op voor ...”").
+    r"(?:tip\.?\s*)?(?:lees ook|zie ook|read also|see also)(?: (?:het|ons|dit|the|our) (?:artikel|article|blog))?"
+    r"\s*:?\s*[“\"'‘„].{3,120}[”\"'’]\.?",
+    # Share buttons copied without spaces ("Share on LinkedInShare on TwitterShare on Facebook").
+    r"(?:(?:share|deel|delen) (?:on|op|via) [a-z]+\s*){2,}",
 ]
 _FOOTER = re.compile(r"^(?:" + "|".join(FOOTER_MARKERS) + r")$", re.IGNORECASE)
 _NAV = re.compile(r"^(?:" + "|".join(NAVIGATION) + r")$", re.IGNORECASE)
@@ -148,6 +153,8 @@ _PAGE_ERROR = re.compile(r"^(?:er is een fout opgetreden|er ging iets mis|an err
 _DATE_LABEL = re.compile(r"^(?:posted|published|updated|written|geplaatst|gepubliceerd|bijgewerkt|geschreven)"
                          r"(?: on| op)?\s*:?$", re.IGNORECASE)
 # A teaser for another post: a short line that ends in the link's arrows ("See the detailed post on ... >>").
+# An image's placeholder or its file-like label ("fallback", "image-strategic analysis").
+_IMAGE_LABEL = re.compile(r"^(?-i:fallback|placeholder|(?:image|picture|img|foto|afbeelding)-[a-z0-9 -]+)$")
 _TEASER = re.compile(r"^[^«]*\s(?:>>|»)$")  # never a quotation in guillemets («Doe wat u belooft»)
 _WIDGET_WORD = re.compile(r"\b(?:posted|comments?|recommend|e-?mail|print|share|tweet|like|save|reageer|reacties|"
                           r"aanbevelen|afdrukken|printen|delen|deel|opslaan|bewaar|mail)\b", re.IGNORECASE)
@@ -269,7 +276,7 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "photo credit"
     if _IMAGE_FILE.match(text):
         return "image file name"
-    if _IMAGE_ALT.match(text):
+    if _IMAGE_ALT.match(text) or _IMAGE_LABEL.match(text):
         return "image caption (alt text)"
     if _SEPARATOR.match(text):
         return "separator"
@@ -576,6 +583,10 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             author = plain
             removed.append(Removal(line, "author line (kept as author)"))
             continue
+        if author is None and not seen_text and not heading and _name_above_date(lines, reasons, position):
+            author = plain
+            removed.append(Removal(line, "author line (kept as author)"))
+            continue
         role_name = name_with_role(plain) if not (seen_text or heading or reason or author) else None
         if role_name and position < first_paragraph:
             author = role_name
@@ -828,6 +839,15 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
 _LIST_LINE = re.compile(r"^(?:[-*•·▪◦●]|\d{1,2}[.)])\s+")
 
 
+def _name_above_date(lines: list[str], reasons: dict[int, str], index: int) -> bool:
+    """A person's name on its own right above the article's date line ("Mathew Jansen" / "March 3, 2024"): its
+    author, not a title or heading. Not when its words are all dictionary words ("Goede Voorbereiding")."""
+    if index in reasons or not looks_like_name(lines[index]) or _all_dictionary_words(lines[index]):
+        return False
+    following = next((i for i in range(index + 1, len(lines)) if lines[i]), None)
+    return following is not None and reasons.get(following) == "date line"
+
+
 def _mark_author_jobs(lines: list[str], reasons: dict[int, str], first_paragraph: int) -> None:
     """The author's job on the line under a byline ("Written by Mike Jansen" / "President, Klantwijs Group") is part
     of the byline: above the text it is neither the title nor a heading."""
@@ -917,7 +937,7 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
                 after_site_chrome = line
             previous_reason = reason
             continue
-        if parse_byline(line):
+        if parse_byline(line) or _name_above_date(lines, reasons, index):
             previous_reason = "byline"
             continue
         problem = title_problem(_MD_HEADING.sub(r"\2", line))
@@ -932,7 +952,8 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
             score += 3
             why.append(f"the first line after the site's navigation ({_short(after_site_chrome, 40)!r})")
         following = next((i for i in range(index + 1, len(lines)) if lines[i]), None)
-        if following is not None and (parse_byline(lines[following]) or reasons.get(following) in ARTICLE_METADATA):
+        if following is not None and (parse_byline(lines[following]) or reasons.get(following) in ARTICLE_METADATA
+                                      or _name_above_date(lines, reasons, following)):
             score += 3
             why.append("right above the byline, date or category line")
         if first_content and previous_reason is None:

@@ -99,6 +99,7 @@ _BYLINE_NAME = re.compile(r"^" + _BYLINE_WORD + r"\s*:?\s+" + _NAME +
                           r"\s*(?:(?:[,|·•–—-]|\b(?:on|op|am)\b)\s*(?P<rest>.*))?$")
 _BYLINE_DATE = re.compile(r"^" + _BYLINE_WORD + r"\s*:?\s*(?=\d)(?P<rest>.*)$")
 _PIPE_BYLINE = re.compile(r"^" + _NAME + r"\s*[|·•]\s*(?P<rest>.+)$")
+_COLUMN = re.compile(r"^(?i:column(?:ist)?|columnist)\s*:?\s+" + _NAME + r"$")
 # A byline after a few words of its own: the source and date before it ("De Krant, 23-09-2005, door Leen de Wit"),
 # or an avatar's alt text ("leen de wit Published by Leen de Wit – 2 December 2022").
 _LATE_BYLINE = re.compile(r"^(?P<head>[^.!?:;]{0,60}?)(?:\s*[,|·•–—-]\s*(?i:door|by)|\s+(?i:published by|posted by|"
@@ -123,9 +124,12 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
             return None
         rest = match.group("rest") or ""
         date = parse_date(rest) if rest else None
-        if rest and not date:
-            return None  # "Door Jan, die ..." is a sentence; a byline's tail is its date
+        if rest and not date and not is_job_line(rest):
+            return None  # "Door Jan, die ..." is a sentence; a byline's tail is its date or the author's job
         return author, date
+    match = _COLUMN.match(line)
+    if match and looks_like_name(match.group("author")):
+        return match.group("author"), None  # "Column Rutger Jansen": the columnist
     match = _LATE_BYLINE.match(line)
     if match and match.group("head").strip():
         # A dated line only: "door Jan" at the end of a sentence has no date beside it.
@@ -278,6 +282,8 @@ def title_problem(line: str) -> str | None:
         return "no words"
     if re.match(r"(?:tussentitel|tussenkop|ondertitel|subtitle|subheading)\s*:", text, re.IGNORECASE):
         return "a subheading, by its label"
+    if text.count(",") >= 2 and text == text.lower() and not re.search(r"[.!?]$", text):
+        return "a list of tags or keywords"
     if _RUN_TOGETHER.search(_DOMAIN.sub(" ", text)) \
             and _FUNCTION_WORDS.isdisjoint(w.casefold() for w in re.findall(r"\w+", text)):
         return "words run together (a menu copied without spaces)"

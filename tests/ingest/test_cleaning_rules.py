@@ -276,6 +276,25 @@ def test_the_title_run_into_the_first_paragraph_comes_off_it() -> None:
     assert sentence in clean("\n\n".join([title, sentence, PARA_2]) + "\n").body
 
 
+def test_a_name_right_above_the_date_is_the_author_not_the_title() -> None:
+    page = "\n\n".join(["Klantwijs blog", "Luisteren naar je klant", "Maarten Oosterveld", "20 November 2023",
+                        PARA_1, PARA_2]) + "\n"
+    cleaned = clean(page)
+    assert (cleaned.title, cleaned.author, cleaned.date) == ("Luisteren naar je klant", "Maarten Oosterveld",
+                                                             "2023-11-20")
+    # Dictionary words above a date are a heading, not a person.
+    page = "\n\n".join(["Luisteren naar je klant", "Goede Voorbereiding", "20 November 2023", PARA_1]) + "\n"
+    assert clean(page).author is None
+
+
+@pytest.mark.parametrize("line", ["Share on LinkedInShare on TwitterShare on Facebook",
+                                  "Tip. Lees ook het artikel “Pas op voor de salamitactiek.”", "fallback",
+                                  "image-strategic analysis"])
+def test_glued_share_buttons_quoted_teasers_and_image_placeholders_go(line: str) -> None:
+    cleaned = clean(_page(after_title=(PARA_1, line)))
+    assert line in _reasons(cleaned.removed) and line not in cleaned.body
+
+
 def test_a_name_with_a_place_is_no_byline() -> None:
     assert "Jan Jansen, Utrecht" in clean(_page(after_title=("Jan Jansen, Utrecht",))).body
 

@@ -43,6 +43,9 @@ def test_lone_date_lines(line: str, lone: bool) -> None:
         ("Door Jan, die al jaren klanten helpt", None),
         ("Door Anna de Vries", ("Anna de Vries", None)),
         ("By Peter van Dam | 3 juni 2025", ("Peter van Dam", "2025-06-03")),
+        ("Column Lotte Smit", ("Lotte Smit", None)),
+        ("Author: Lotte Smit, Chairman and Founder", ("Lotte Smit", None)),  # the job after the name
+        ("Column Klantrelaties", None),  # a column's subject, not a person
         # The source and date before the name, or an avatar's alt text before "Published by".
         ("Het Dagblad, 23-09-2005, door Lotte Smit", ("Lotte Smit", "2005-09-23")),
         ("lotte smit Published by Lotte Smit – 2 December 2022", ("Lotte Smit", "2022-12-02")),
@@ -79,6 +82,7 @@ def test_language_is_detected_never_assumed() -> None:
         ("Hoe houden bedrijven hun klanten vast? Dit artikel geeft een antwoord op deze vraag.", "several sentences"),
         ("Onderbeloven? Beloof liever precies wat je kunt.", None),
         ("• Nieuwe klanten", "list item"),
+        ("klanten behouden, klachten behandelen, klantcontact", "tags"),
         ("Inleiding", "section heading"),
         ("GRATIS VERZENDING VANAF 20 EURO", "banner"),
         ("klantwijs.nl", "site name"),
