@@ -410,6 +410,9 @@ def _repair_title(title: str, body: str) -> tuple[str, str | None]:
     longer = {w for w in known if len(w) == len(last) + 1 and w.startswith(last.lower())}
     if len(longer) == 1:
         fixed = longer.pop()
+        if fixed.endswith("s") and any(_known_word(last.lower(), language) for language in ("nl", "en")):
+            # A singular is a whole word: "... Contract Negotiation" with "negotiations" in the text is no cut word.
+            return title, None
         repaired = " ".join([*words[:-1], last + fixed[-1]])
         return repaired, f"title: '{title}' -> '{repaired}' (the body uses '{fixed}')"
     return title, None

@@ -534,6 +534,12 @@ def test_a_title_run_into_the_next_heading_is_not_repaired_with_its_capital() ->
     assert clean(page).title == "Questions for your client"
 
 
+def test_a_singular_at_the_end_of_the_title_is_not_made_plural() -> None:
+    text = "In contract negotiations the relationship starts. Both sides learn what the other needs from the deal."
+    page = "\n\n".join(["Supplier Management Begins During Contract Negotiation", text, text[:50] + " again."])
+    assert clean(page + "\n").title == "Supplier Management Begins During Contract Negotiation"
+
+
 def test_a_site_name_above_the_title_without_navigation_is_not_the_title() -> None:
     assert clean(_page("Klantwijs")).title == "Luisteren naar je klant"
     subtitled = clean(_page(after_title=("Wat vaste klanten je leren over je eigen bedrijf",)))
