@@ -153,6 +153,9 @@ _PAGE_ERROR = re.compile(r"^(?:er is een fout opgetreden|er ging iets mis|an err
 _DATE_LABEL = re.compile(r"^(?:posted|published|updated|written|geplaatst|gepubliceerd|bijgewerkt|geschreven)"
                          r"(?: on| op)?\s*:?$", re.IGNORECASE)
 # A teaser for another post: a short line that ends in the link's arrows ("See the detailed post on ... >>").
+# Where the article appeared first, in a note of its own ("(Verschenen in KMO-Insider, november 2006)").
+_PUBLISHED_IN = re.compile(r"^\(?(?:eerder |oorspronkelijk |first |originally )?(?:verschenen in|gepubliceerd in|"
+                           r"published in|appeared in)\b[^.!?]{2,80}\)?\.?$", re.IGNORECASE)
 # An image's placeholder or its file-like label ("fallback", "image-strategic analysis").
 _IMAGE_LABEL = re.compile(r"^(?-i:fallback|placeholder|(?:image|picture|img|foto|afbeelding)-[a-z0-9 -]+)$")
 _TEASER = re.compile(r"^[^«]*\s(?:>>|»)$")  # never a quotation in guillemets («Doe wat u belooft»)
@@ -209,7 +212,7 @@ FOOTER_TEXT_WORDS = 150
 # Reasons that mark the article's own metadata block (between the title and the text).
 ARTICLE_METADATA = {"date line", "reading time", "category line", "photo credit",
                     "image caption (above a photo credit)", "image file name", "image caption (alt text)",
-                    "separator", "author's job (under the byline)"}
+                    "separator", "author's job (under the byline)", "publication note"}
 
 
 @dataclass
@@ -294,6 +297,8 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "page error message"
     if _DATE_LABEL.match(text):
         return "date label"
+    if _PUBLISHED_IN.match(text):
+        return "publication note"
     if words <= 25 and _TEASER.search(text):
         return "teaser link"
     cells = [cell.strip() for cell in text.split("|") if cell.strip()]
@@ -596,6 +601,8 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             removed.append(Removal(line, "author line (kept as author)"))
             continue
         if reason:
+            if reason == "publication note" and not seen_text:
+                date = date or _date_of(plain)  # "Verschenen in het Dagblad, 3 mei 2019": the article's date
             removed.append(Removal(line, reason))
             continue
         # Pages repeat their title near the top (a breadcrumb, a tag); further down the same words are a section

@@ -42,6 +42,10 @@ _READ_TIME = (r"(?:leestijd\s*:?\s*)?\b\d{1,3}(?:\s*[-–]\s*\d{1,3})?\s*min(?:u
               r"(?:\s*(?:leestijd|read|reading time|lezen|leesduur|to read))?")
 
 
+_VIEWS = (r"(?:read|viewed|bekeken|gelezen)\s+[\d.,]+\s+(?:times|keer)(?:\s+since then)?\.?|"
+          r"[\d.,]+\s+(?:views|weergaven|keer (?:gelezen|bekeken))\.?")
+
+
 def find_date(text: str) -> tuple[str, re.Match[str]] | None:
     """The first calendar date written in `text`, as (YYYY-MM-DD, the match), or None."""
     found: list[tuple[int, str, re.Match[str]]] = []
@@ -86,6 +90,7 @@ def is_date_line(line: str) -> bool:
     rest = (line[: found[1].start()] + " " + line[found[1].end():]).strip(" ,|·•-–—()[]").lower()
     rest = re.sub(_TIME, " ", rest, flags=re.IGNORECASE)
     rest = re.sub(_READ_TIME, " ", rest, flags=re.IGNORECASE)  # "22 mei 2025 5 minuten leestijd": one meta line
+    rest = re.sub(_VIEWS, " ", rest, flags=re.IGNORECASE)  # "Written May 19, 2011, read 4876 times since then."
     rest = re.sub(r"\b" + _DATE_WORDS, " ", rest, flags=re.IGNORECASE)
     rest = re.sub(r"\b" + _WEEKDAYS + r"(?=\s|$)", " ", rest, flags=re.IGNORECASE)
     return not rest.strip(" ,|·•-–—:()[]")

@@ -171,6 +171,9 @@ def test_a_share_row_of_widget_words_goes_but_a_table_row_stays() -> None:
     ("Geschreven op: 28 January 2025", None, "2025-01-28"),
     ("22 mei 2025 5 minuten leestijd", None, "2025-05-22"),  # a date with the reading time, not a heading
     ("6 min readMar 3, 2024", None, "2024-03-03"),  # the reading time glued to the date
+    ("Written May 19, 2011, read 4876 times since then.", None, "2011-05-19"),  # with a view count
+    ("Verschenen in het Dagblad, 3 mei 2019", None, "2019-05-03"),  # a publication note with its date
+    ("(Verschenen in KMO-Insider, november 2006)", None, None),  # without a day: no date, the note goes
 ])
 def test_a_metadata_line_under_the_title_is_the_author_or_date(line: str, author: str | None,
                                                                 date: str | None) -> None:
