@@ -152,12 +152,12 @@ _PAGE_ERROR = re.compile(r"^(?:er is een fout opgetreden|er ging iets mis|an err
 # A date's label left alone when the date itself was another line or an image ("Posted on", "Geplaatst op:").
 _DATE_LABEL = re.compile(r"^(?:posted|published|updated|written|geplaatst|gepubliceerd|bijgewerkt|geschreven)"
                          r"(?: on| op)?\s*:?$", re.IGNORECASE)
-# A teaser for another post: a short line that ends in the link's arrows ("See the detailed post on ... >>").
 # Where the article appeared first, in a note of its own ("(Verschenen in KMO-Insider, november 2006)").
 _PUBLISHED_IN = re.compile(r"^\(?(?:eerder |oorspronkelijk |first |originally )?(?:verschenen in|gepubliceerd in|"
                            r"published in|appeared in)\b[^.!?]{2,80}\)?\.?$", re.IGNORECASE)
 # An image's placeholder or its file-like label ("fallback", "image-strategic analysis").
 _IMAGE_LABEL = re.compile(r"^(?-i:fallback|placeholder|(?:image|picture|img|foto|afbeelding)-[a-z0-9 -]+)$")
+# A teaser for another post: a short line that ends in the link's arrows ("See the detailed post on ... >>").
 _TEASER = re.compile(r"^[^«]*\s(?:>>|»)$")  # never a quotation in guillemets («Doe wat u belooft»)
 _WIDGET_WORD = re.compile(r"\b(?:posted|comments?|recommend|e-?mail|print|share|tweet|like|save|reageer|reacties|"
                           r"aanbevelen|afdrukken|printen|delen|deel|opslaan|bewaar|mail)\b", re.IGNORECASE)
@@ -182,9 +182,10 @@ _CALL_TO_ACTION = re.compile(
 # A wiki's edit link after each section heading ("Doel[bewerken]", "Goals [edit]").
 _EDIT_LINK = re.compile(r"\s*\[(?:bewerken|bron bewerken|brontekst bewerken|wijzigen|edit|edit source)\]$",
                         re.IGNORECASE)
-# A label before the title ("Titel: Netwerken") and a marker after it ("... opdrachtgevers *", a sponsored page).
+# The site's name or address after the title ("... klantenservice • gestiopolis", "... – FocusopBusiness.nl").
 _SITE_SUFFIX = re.compile(r"^(.{10,}?)\s+(?:[•|·]\s+(\S+(?:\s+\S+)?)|[-–—]\s+(\S+\.(?:com|nl|org|net|be|eu|io|co)))$",
                           re.IGNORECASE)
+# A label before the title ("Titel: Netwerken"); a marker after it ("... opdrachtgevers *") is stripped with it.
 _TITLE_LABEL = re.compile(r"^(?:titel|title)\s*:\s*", re.IGNORECASE)
 # A sentence end glued to the next sentence: a word of 3+ lowercase letters (not an abbreviation such as "dr" or
 # "prof"), then . ! or ?, then a capitalised word. URLs and numbers never match (no capital right after the dot).
