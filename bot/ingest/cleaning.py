@@ -6,15 +6,17 @@ The rules describe how web pages are built, not particular pages:
   social networks, reading times ("4 minutes read", "5-7 minuten leestijd"), lone dates, category and tag lines,
   photo credits and the caption or alt text beside them, image file names, donation buttons, widget rows
   ("Posted | Comment | Print"), teasers ending in ">>", a component's error message, table-of-contents labels,
-  template labels ("sub-header") and "back to top" links; above the article, cookie notices and announcement
-  banners; a paragraph copied twice is kept once;
+  template labels ("sub-header"), a download form's and a link's button text ("Download Now: ...", "Lees artikel"),
+  a wiki's edit links, publication notes and "back to top" links; above the article, cookie notices and
+  announcement banners; a paragraph copied twice is kept once;
 - the title is chosen by evidence among the lines before the first paragraph: the line right after the site's
   navigation, right above a byline or date, the first line of the page, a line whose words recur in the text. A
   line that cannot be a title (a script, a paragraph, a list item, a banner, a section word such as "Inleiding")
   never is; with no plausible line the import is refused and `--title` asked for. Everything before the title is
   the site's header;
-- a byline ("Door: Naam, 24-08-2012", "By Name", "Door 2 juni 2014", "Name | 3 juni 2025 | ...") or a lone date
-  near the title becomes author and date; a signature at the end (a name, then a job line) becomes the author;
+- a byline ("Door: Naam, 24-08-2012", "By Name", "Door 2 juni 2014", "Name | 3 juni 2025 | ..."; also split over
+  two lines, with the job under it, or the name alone above the date) or a lone date near the title becomes author
+  and date; a signature at the end (a name, then a job line) becomes the author;
 - the article ends at the first footer marker: share/comment widgets ("Doorsturen", "Reageer"), an author bio
   ("Over de auteur:", "About the Author"), "Laatste weblogs", related articles, comment sections;
 - structure: chrome is never made a heading; a short standalone line without final punctuation becomes a "## "
@@ -22,8 +24,9 @@ The rules describe how web pages are built, not particular pages:
   mid-sentence (no final punctuation, then a line starting in lowercase) is joined again;
 - repairs: a missing space after a sentence end before a capital ("opportunist.De"), a heading glued to its
   paragraph ("OnkostenVermeld kort ..."), no-break spaces, bullets "•" as
-  Markdown "- ", and a title whose last word lost its last letter when the body has exactly one word that is that
-  word plus one letter.
+  Markdown "- ", a title whose last word lost its last letter when the body has exactly one word that is that
+  word plus one letter (never a plural "s" on a whole word), a title's label, marker or site name, and the title
+  run into the first paragraph.
 Every other word stays verbatim.
 """
 
