@@ -531,17 +531,14 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         if position in read_with:
             continue
         byline = parse_byline(plain) if not heading else None
-        label_only = _BYLINE_LABEL.match(plain)
-        if label_only and author is None and (not seen_text or sum(map(bool, body_lines)) <= 2):
-            # "By" on a line of its own and the name on the next ("By" / "Nelson Uzenabor"): one byline.
-            following = next((i for i in range(position + 1, len(lines)) if lines[i]), None)
-            joined = parse_byline(f"{plain.rstrip(': ')} {lines[following]}") if following is not None else None
-            if following is not None and joined and joined[0] and looks_like_name(joined[0]):
-                date, author = date or joined[1], joined[0]
-                removed += [Removal(line, "byline (kept as author/date)"),
-                            Removal(lines[following], "byline (kept as author/date)")]
-                read_with.add(following)
-                continue
+        split = _split_byline(lines, position) if not heading else None
+        if split and author is None and (not seen_text or sum(map(bool, body_lines)) <= 2):
+            name_line, (split_author, split_date) = split
+            date, author = date or split_date, split_author
+            removed += [Removal(line, "byline (kept as author/date)"),
+                        Removal(lines[name_line], "byline (kept as author/date)")]
+            read_with.add(name_line)
+            continue
         if (author is None and not heading and not seen_text and position not in reasons
                 and looks_like_name(plain) and not _all_dictionary_words(plain)):
             # The same name twice in a row above the text: an avatar's alt text and the author's name.
@@ -853,6 +850,20 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
 _LIST_LINE = re.compile(r"^(?:[-*•·▪◦●]|\d{1,2}[.)])\s+")
 
 
+def _split_byline(lines: list[str], index: int) -> tuple[int, tuple[str, str | None]] | None:
+    """"By" on a line of its own and the name on the next ("By" / "Nelson Uzenabor"): (the name's line, (author,
+    date)) of the byline they make together, else None."""
+    if not _BYLINE_LABEL.match(lines[index]):
+        return None
+    following = next((i for i in range(index + 1, len(lines)) if lines[i]), None)
+    if following is None:
+        return None
+    joined = parse_byline(f"{lines[index].rstrip(': ')} {lines[following]}")
+    if joined is None or not joined[0] or not looks_like_name(joined[0]):
+        return None
+    return following, (joined[0], joined[1])
+
+
 def _name_above_date(lines: list[str], reasons: dict[int, str], index: int) -> bool:
     """A person's name on its own right above the article's date line ("Mathew Jansen" / "March 3, 2024"): its
     author, not a title or heading. Not when its words are all dictionary words ("Goede Voorbereiding")."""
@@ -967,7 +978,8 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
             why.append(f"the first line after the site's navigation ({_short(after_site_chrome, 40)!r})")
         following = next((i for i in range(index + 1, len(lines)) if lines[i]), None)
         if following is not None and (parse_byline(lines[following]) or reasons.get(following) in ARTICLE_METADATA
-                                      or _name_above_date(lines, reasons, following)):
+                                      or _name_above_date(lines, reasons, following)
+                                      or _split_byline(lines, following) is not None):
             score += 3
             why.append("right above the byline, date or category line")
         if first_content and previous_reason is None:

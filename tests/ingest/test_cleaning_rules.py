@@ -190,6 +190,8 @@ def test_a_byline_word_and_the_name_on_the_next_line_are_one_byline(lines: tuple
     _assert_body_intact(cleaned.body)
     # Without a name after it the word is no byline.
     assert cleaned.author is not None and clean(_page(after_title=("By",))).author is None
+    # The line right above the split byline is the title, not the breadcrumb at the top of the page.
+    assert clean(_page("Home Blog Klantcontact", after_title=lines)).title == "Luisteren naar je klant"
 
 
 def test_a_name_with_its_job_and_date_on_the_next_line_is_the_author() -> None:
