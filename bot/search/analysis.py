@@ -50,6 +50,7 @@ GENERIC_DUTCH = frozenset(
     kom komt komen kwam kwamen gekomen zie ziet zien zag zagen gezien
     ging gingen gegaan deed deden gedaan goed goede beter beste leuk leuke
     werk werkt werken werkte werkten gewerkt
+    hou houd houdt houden hield hielden gehouden
     """.split()
 )
 ENGLISH_STOP = frozenset(

@@ -109,6 +109,26 @@ def test_the_bots_own_example_questions_are_answered(fixture_embeddings: Path) -
                 assert "Aventeon" in answer.results[0].text
 
 
+def test_the_first_example_question_stays_answered_when_an_article_shares_its_verb(
+        fixture_embeddings: Path, tmp_path: Path) -> None:
+    """An operator adds an article whose title says "houd je ... te vriend": the bot's own first example question
+    ("Hoe houd ik klanten trouw?") must still be answered from the article that answers it. It was declined
+    (confidence 0.94) while "houden" counted as a question word; it says little more than "maken" does."""
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "klagers-te-vriend.md").write_text(
+        "---\nid: klagers-te-vriend\ntitle: 'Terugbellen binnen een dag: zo houd je klagers te vriend'\n"
+        "language: nl\n---\nEen klant die klaagt, geeft je een tweede kans. Wie die kans laat liggen, verliest de "
+        "klant meestal voorgoed.\n\nBel de klant binnen een dag terug. Ook zonder oplossing laat je zo zien dat je de "
+        "klacht serieus neemt.\n\nSpreek een datum af waarop je terugkomt met een oplossing, en houd je daaraan.\n",
+        encoding="utf-8")
+    answer = load_engine(corpus, CONFIG, "on", fixture_embeddings).ask("Hoe houd ik klanten trouw?")
+    assert answer.answered
+    assert answer.results[0].article == "belangrijkste-regel-zakelijke-relaties"
+
+
 def test_an_off_topic_question_that_shares_a_word_gets_no_quote(fixture_embeddings: Path) -> None:
     engine = load_engine(CORPUS, CONFIG, "on", fixture_embeddings)
     lexical = load_engine(CORPUS, CONFIG, "off")
