@@ -155,6 +155,12 @@ _PAGE_ERROR = re.compile(r"^(?:er is een fout opgetreden|er ging iets mis|an err
 # A date's label left alone when the date itself was another line or an image ("Posted on", "Geplaatst op:").
 _DATE_LABEL = re.compile(r"^(?:posted|published|updated|written|geplaatst|gepubliceerd|bijgewerkt|geschreven)"
                          r"(?: on| op)?\s*:?$", re.IGNORECASE)
+# A date the page gives relative to the day it was copied ("Updated: 4 days ago", "2 weken geleden"): no date to
+# keep, but the article's metadata line all the same.
+_RELATIVE_DATE = re.compile(
+    r"^(?:(?:updated|posted|published|bijgewerkt|geplaatst|gepubliceerd)(?: on| op)?\s*:?\s*)?"
+    r"(?:\d{1,3}|een|a|an)\s+(?:seconds?|minutes?|mins?|hours?|days?|weeks?|months?|years?|seconden?|minuten|minuut|"
+    r"uur|uren|dagen|dag|weken|week|maanden|maand|jaren|jaar)\s+(?:ago|geleden)$", re.IGNORECASE)
 # Where the article appeared first, in a note of its own ("(Verschenen in KMO-Insider, november 2006)").
 _PUBLISHED_IN = re.compile(r"^\(?(?:eerder |oorspronkelijk |first |originally )?(?:verschenen in|gepubliceerd in|"
                            r"published in|appeared in)\b[^.!?]{2,80}\)?\.?$", re.IGNORECASE)
@@ -216,7 +222,8 @@ FOOTER_TEXT_WORDS = 150
 # Reasons that mark the article's own metadata block (between the title and the text).
 ARTICLE_METADATA = {"date line", "reading time", "category line", "photo credit",
                     "image caption (above a photo credit)", "image file name", "image caption (alt text)",
-                    "separator", "author's job (under the byline)", "publication note"}
+                    "separator", "author's job (under the byline)", "publication note",
+                    "relative date"}
 
 
 @dataclass
@@ -303,6 +310,8 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "date label"
     if _PUBLISHED_IN.match(text):
         return "publication note"
+    if _RELATIVE_DATE.match(text):
+        return "relative date"
     if words <= 25 and _TEASER.search(text):
         return "teaser link"
     cells = [cell.strip() for cell in text.split("|") if cell.strip()]
@@ -910,6 +919,14 @@ def _mark_table_of_contents(lines: list[str], reasons: dict[int, str]) -> None:
         index = max(probe, index + 1)
 
 
+def _bullet_led(line: str) -> bool:
+    """A list item's marker: a bullet, a dash, or an icon (an emoji before each menu entry: "💰 Make Money Online")."""
+    return bool(_BULLET.match(line) or line.startswith("- ")
+                or (len(line) > 2 and unicodedata.category(line[0]) == "So" and line[0] not in "©®™"
+                    and line[1:].lstrip(" \ufe0f") != line[1:]
+                    and len(line.split()) >= 2))
+
+
 def _menu_run(lines: list[str], reasons: dict[int, str], start: int, end: int) -> list[int]:
     """The indexes of a menu starting at `start`: bulleted short items (blank lines between allowed), or
     unbulleted items of at most three words on consecutive lines. An unbulleted last item that runs straight into
@@ -917,7 +934,7 @@ def _menu_run(lines: list[str], reasons: dict[int, str], start: int, end: int) -
     in_menu = ("navigation", "login or account line")  # a "Home" or "Inloggen" entry is part of the menu around it
     if not lines[start] or reasons.get(start, "navigation") not in in_menu or not _is_short_item(lines[start]):
         return []
-    bulleted = bool(_BULLET.match(lines[start]) or lines[start].startswith("- "))
+    bulleted = _bullet_led(lines[start])
     run: list[int] = []
     probe = start
     while probe < end:
@@ -927,7 +944,7 @@ def _menu_run(lines: list[str], reasons: dict[int, str], start: int, end: int) -
                 break
             probe += 1
             continue
-        is_bullet = bool(_BULLET.match(line) or line.startswith("- "))
+        is_bullet = _bullet_led(line)
         if reasons.get(probe, "navigation") not in in_menu or not _is_short_item(line) or is_bullet != bulleted or (
                 not bulleted and len(line.split()) > 3):
             break

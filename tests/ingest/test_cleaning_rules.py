@@ -300,6 +300,25 @@ def test_glued_share_buttons_quoted_teasers_and_image_placeholders_go(line: str)
     assert line in _reasons(cleaned.removed) and line not in cleaned.body
 
 
+def test_a_menu_with_an_icon_before_each_entry_is_chrome_and_no_title() -> None:
+    menu = ["💰 Omzet & Groei", "🤖 AI & Toekomst", "✍️ Content & Publiek", "📈 Marketing & Sales"]
+    cleaned = clean(_page(*menu))
+    assert cleaned.title == "Luisteren naar je klant"
+    assert all(_reasons(cleaned.removed)[item] == "navigation run (menu)" for item in menu)
+    # With no title line under it the page is refused, not titled with its last menu entry.
+    refused = clean("\n".join([*menu, "", PARA_1, "", PARA_2]) + "\n")
+    assert refused.refusal is not None and "--title" in refused.refusal
+
+
+@pytest.mark.parametrize("line", ["Updated: 4 days ago", "2 weken geleden", "Geplaatst: een maand geleden"])
+def test_a_relative_date_is_metadata_and_the_line_above_it_the_title(line: str) -> None:
+    cleaned = clean(_page("top of page", after_title=(line,)))
+    assert cleaned.title == "Luisteren naar je klant" and cleaned.date is None
+    assert _reasons(cleaned.removed)[line] == "relative date"
+    # A sentence about time is text.
+    assert chrome_reason("Twee weken geleden belde een klant ons op.") is None
+
+
 def test_a_name_with_a_place_is_no_byline() -> None:
     assert "Jan Jansen, Utrecht" in clean(_page(after_title=("Jan Jansen, Utrecht",))).body
 
