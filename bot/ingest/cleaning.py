@@ -551,7 +551,7 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         if (author is None and not heading and not seen_text and position not in reasons
                 and looks_like_name(plain) and not _all_dictionary_words(plain)):
             # The same name twice in a row above the text: an avatar's alt text and the author's name.
-            following = next((i for i in range(position + 1, len(lines)) if lines[i]), None)
+            following = _next_line(lines, position)
             if following is not None and lines[following] == line:
                 author = plain
                 removed += [Removal(line, "author line (kept as author)"), Removal(lines[following], "author line")]
@@ -572,7 +572,7 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
                 and looks_like_name(plain) and not _all_dictionary_words(plain)):
             # A name on its own with the author's job and the date on the next line ("Lucas Correia" / "CEO &
             # Founder, BizAI · January 29, 2026"): the line under it says it is a person.
-            following = next((i for i in range(position + 1, len(lines)) if lines[i]), None)
+            following = _next_line(lines, position)
             role_date = role_and_date(lines[following]) if following is not None else None
             if following is not None and role_date:
                 date, author = date or role_date, plain
@@ -859,12 +859,17 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
 _LIST_LINE = re.compile(r"^(?:[-*•·▪◦●]|\d{1,2}[.)])\s+")
 
 
+def _next_line(lines: list[str], index: int, end: int | None = None) -> int | None:
+    """The index of the first non-blank line after `index` (before `end`), or None."""
+    return next((i for i in range(index + 1, len(lines) if end is None else end) if lines[i]), None)
+
+
 def _split_byline(lines: list[str], index: int) -> tuple[int, tuple[str, str | None]] | None:
     """"By" on a line of its own and the name on the next ("By" / "Nelson Uzenabor"): (the name's line, (author,
     date)) of the byline they make together, else None."""
     if not _BYLINE_LABEL.match(lines[index]):
         return None
-    following = next((i for i in range(index + 1, len(lines)) if lines[i]), None)
+    following = _next_line(lines, index)
     if following is None:
         return None
     joined = parse_byline(f"{lines[index].rstrip(': ')} {lines[following]}")
@@ -878,7 +883,7 @@ def _name_above_date(lines: list[str], reasons: dict[int, str], index: int) -> b
     author, not a title or heading. Not when its words are all dictionary words ("Goede Voorbereiding")."""
     if index in reasons or not looks_like_name(lines[index]) or _all_dictionary_words(lines[index]):
         return False
-    following = next((i for i in range(index + 1, len(lines)) if lines[i]), None)
+    following = _next_line(lines, index)
     return following is not None and reasons.get(following) == "date line"
 
 
@@ -889,7 +894,7 @@ def _mark_author_jobs(lines: list[str], reasons: dict[int, str], first_paragraph
         byline = parse_byline(lines[index]) if lines[index] and index not in reasons else None
         if not byline or not byline[0]:
             continue
-        following = next((i for i in range(index + 1, first_paragraph) if lines[i]), None)
+        following = _next_line(lines, index, first_paragraph)
         if following is not None and following not in reasons and is_job_line(lines[following]):
             reasons[following] = "author's job (under the byline)"
 
@@ -951,7 +956,7 @@ def _menu_run(lines: list[str], reasons: dict[int, str], start: int, end: int) -
         run.append(probe)
         probe += 1
     if run and not bulleted:
-        following = next((i for i in range(run[-1] + 1, len(lines)) if lines[i]), None)
+        following = _next_line(lines, run[-1])
         if following is not None and (_is_paragraph(lines[following]) or parse_byline(lines[following])):
             run.pop()
     return run
@@ -993,7 +998,7 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
         if after_site_chrome is not None:
             score += 3
             why.append(f"the first line after the site's navigation ({_short(after_site_chrome, 40)!r})")
-        following = next((i for i in range(index + 1, len(lines)) if lines[i]), None)
+        following = _next_line(lines, index)
         if following is not None and (parse_byline(lines[following]) or reasons.get(following) in ARTICLE_METADATA
                                       or _name_above_date(lines, reasons, following)
                                       or _split_byline(lines, following) is not None):
