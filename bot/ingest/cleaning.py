@@ -99,6 +99,8 @@ _LOGIN = re.compile(
     r"account aanmaken|create (?:an )?account|wachtwoord vergeten|forgot (?:your )?password|mijn account|"
     r"my account|winkelwagen|shopping (?:cart|bag))\b", re.IGNORECASE)
 _ACCOUNT_AREA = re.compile(r"^(?:mijn|my)\s+\S+$", re.IGNORECASE)  # "Mijn Passie", "My Account": the account link
+# Stock photo agencies, as a credit names them in brackets or alone.
+_AGENCY = r"(?:getty ?images|shutterstock|istock(?:photo)?|unsplash|pexels|pixabay|adobe stock)"
 _PHOTO_CREDIT = re.compile(
     r"^(?:(?:(?:featured|header-?|hero|cover|uitgelichte)\s+)?"
     r"(?:photo|foto|fotografie|image|beeld|afbeelding|illustratie|illustration|credit|bron)\s*(?:\(cc\))?\s*"
@@ -106,9 +108,9 @@ _PHOTO_CREDIT = re.compile(
     r"shutterstock|getty ?images|istock|pixabay|adobe stock)\b|"
     # a short caption with its credit in brackets: "Keep your business relationships strong. (Image: Getty Images)"
     r".{0,100}(?:\((?:photo|foto|image|beeld|afbeelding|credit)s?\s*:[^)]*\)|"
-    r"[(\[](?:getty ?images|shutterstock|istock(?:photo)?|unsplash|pexels|pixabay|adobe stock)[^)\]]{0,40}[)\]])$|"
+    r"[(\[]" + _AGENCY + r"[^)\]]{0,40}[)\]])$|"
     # the agency's name alone, where the credit stood under the photo ("••• Getty Images")
-    r"[\W\d_]*(?:getty ?images|shutterstock|istock(?:photo)?|unsplash|pexels|pixabay|adobe stock)\W*$)",
+    r"[\W\d_]*" + _AGENCY + r"\W*$)",
     re.IGNORECASE)
 # The alt text of a page's lead image, copied with the page ("business relationships - featured image").
 _IMAGE_ALT = re.compile(r"^(?:.{0,80}\b(?:featured image|uitgelichte afbeelding|header image|hero image)|"
