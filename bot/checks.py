@@ -8,6 +8,9 @@ from pathlib import Path
 from bot.ingest.review import review_articles
 from bot.problems import Problem
 from bot.search.articles import ARTICLE_SUFFIXES, load_articles
+from bot.search.chunking import chunk_article
+from bot.search.examples import load_examples, resolve
+from bot.search.records import Article
 from bot.search.settings import load_search_settings, load_synonyms
 from bot.telegram.settings import check_telegram_config
 from bot.usage.settings import load_usage_settings
@@ -20,6 +23,7 @@ def check_config_folder(config_dir: Path) -> list[Problem]:
         return [Problem(str(config_dir), "config folder does not exist")]
     problems += load_search_settings(config_dir)[1]
     problems += load_synonyms(config_dir)[1]
+    problems += load_examples(config_dir)[1]
     problems += check_telegram_config(config_dir)
     problems += load_usage_settings(config_dir)[1]
     return problems
@@ -38,7 +42,20 @@ def check_all(corpus_dir: Path, config_dir: Path) -> tuple[int, list[Problem]]:
         problems.append(Problem(str(corpus_dir), "no article loads from this folder: the bot would answer nothing",
                                 severity="warning"))
     problems += check_config_folder(config_dir)
+    problems += _unresolved_examples(articles, config_dir)
     return len(articles), problems
+
+
+def _unresolved_examples(articles: list[Article], config_dir: Path) -> list[Problem]:
+    """An example question whose article or passage is not in the corpus (the bot ignores it, and says so)."""
+    examples, _ = load_examples(config_dir) if config_dir.is_dir() else ([], [])
+    if not examples:
+        return []
+    by_id = {a.id: a for a in articles}
+    wanted = {e.article for e in examples}
+    texts = {article: [(0, chunk.text) for chunk in chunk_article(by_id[article])]
+             for article in wanted if article in by_id}
+    return resolve(examples, lambda article: texts.get(article, []))[1]
 
 
 def main_check(args: argparse.Namespace) -> int:

@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--verbose", "-v", action="store_true", help="show every question's outcome")
     ev.add_argument("--semantic", choices=("config", "on", "off"), default="config",
                     help="the semantic signal as search.yaml says (default), or forced on or off")
+    ev.add_argument("--teach", type=Path, action="append", default=None, metavar="LIST",
+                    help="instead of config/examples.yaml, teach the tune questions of these judgment lists and of "
+                         "FILE as examples (a tune question is measured without itself); repeatable")
+    ev.add_argument("--no-examples", action="store_true", help="ignore config/examples.yaml")
 
     fitp = sub.add_parser("fit", help="fit the answer model on the tune part of judgment lists")
     fitp.add_argument("manifest", type=Path, help="YAML list of {judgments, corpus, config} (see README)")

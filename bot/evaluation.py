@@ -28,6 +28,8 @@ import yaml
 from bot.search.articles import load_articles
 from bot.search.confidence import FEATURES, AnswerModel, fit
 from bot.search.engine import Engine
+from bot.search.examples import Example, load_examples, normalise
+from bot.search.examples import holds as holds_words
 from bot.search.records import Answer, Chunk, Result
 from bot.search.settings import load_search_settings, load_synonyms
 
@@ -69,8 +71,7 @@ class Judgment:
 def holds(passage: tuple[str, tuple[str, ...]], article: str, text: str) -> bool:
     """Whether a text of `article` is the passage (article, words): every snippet in it, ignoring case and spacing."""
     wanted, words = passage
-    flat = " ".join(text.split()).casefold()
-    return article == wanted and all(" ".join(w.split()).casefold() in flat for w in words)
+    return article == wanted and holds_words(words, text)
 
 
 @dataclass(frozen=True)
@@ -167,10 +168,24 @@ def score(outcomes: list[Outcome]) -> Scores:
     )
 
 
-def evaluate(engine: Engine, judgments: list[Judgment]) -> Scores:
+def taught_by(judgments: list[Judgment]) -> list[Example]:
+    """The tune questions of a list as example questions, each with the passage its judgment names."""
+    return [Example(j.question, j.article, j.words) for j in judgments
+            if j.split != "heldout" and not j.declines and j.article]
+
+
+def evaluate(engine: Engine, judgments: list[Judgment], teach: list[Example] | None = None) -> Scores:
+    """Ask every question. With `teach`, the engine is taught those example questions instead of its own; a
+    tune question that is one of them (typed alike) is asked of an engine taught all the others, so no question
+    answers itself; a held-out question is asked of the engine taught them all, as a user's would be."""
     outcomes = []
+    taught = engine.with_examples(teach)[0] if teach is not None else engine
     for judgment in judgments:
-        answer = engine.ask(judgment.question, limit=5)
+        asked = taught
+        same = normalise(judgment.question)  # "Hoe ...?" and "hoe ..." are one message to the engine too
+        if teach is not None and judgment.split != "heldout" and any(normalise(e.question) == same for e in teach):
+            asked = engine.with_examples([e for e in teach if normalise(e.question) != same])[0]
+        answer = asked.ask(judgment.question, limit=5)
         rank = None
         if not judgment.declines:
             rank = next((i for i, r in enumerate(answer.results[:5], start=1) if judgment.matches(r)), None)
@@ -212,7 +227,8 @@ def load_engine(corpus: Path, config: Path, semantic: str = "config", embeddings
     synonyms, even_more = load_synonyms(config)
     if semantic != "config":
         settings = replace(settings, semantic=replace(settings.semantic, enabled=semantic == "on"))
-    engine = Engine(articles, settings, synonyms, problems + more + even_more)
+    examples, yet_more = load_examples(config)
+    engine = Engine(articles, settings, synonyms, problems + more + even_more + yet_more, examples)
     if semantic == "on" and not engine.wants_semantic():
         raise SystemExit(f"--semantic on: the model package {settings.semantic.model!r} is not installed")
     embedded = engine.embedded(embeddings)
@@ -231,7 +247,18 @@ def main_eval(args: argparse.Namespace) -> int:
                          getattr(args, "embeddings", None))
     for line in unmatched(engine, judgments):
         print(f"warning: {args.file}: {line}", file=sys.stderr)
-    scores = evaluate(engine, judgments)
+    teach: list[Example] | None = [] if getattr(args, "no_examples", False) else None
+    if getattr(args, "teach", None):
+        teach = taught_by(judgments)
+        for path in args.teach:
+            try:
+                teach += [e for e in taught_by(load_judgments(path)) if e not in teach]
+            except (OSError, ValueError) as exc:
+                print(f"cannot read judgments: {exc}", file=sys.stderr)
+                return 2
+    for problem in engine.with_examples(teach)[1] if teach else ():
+        print(f"warning: {problem.message}", file=sys.stderr)
+    scores = evaluate(engine, judgments, teach)
     for outcome in scores.outcomes:
         j = outcome.judgment
         if args.verbose or not outcome.right:

@@ -343,6 +343,10 @@ class ChunkStore(Sequence[Chunk]):
         """The chunks of one article, in order (none for an unknown id)."""
         return [self[i] for r in self._ranges.get(article_id, ()) for i in r]
 
+    def positions_of(self, article_id: str) -> list[int]:
+        """Where the chunks of one article are in the store, in order (none for an unknown id)."""
+        return [i for r in self._ranges.get(article_id, ()) for i in r]
+
     def sections_of(self, article_id: str) -> list[str]:
         """The section of each chunk of one article, in order, without making the chunks."""
         return [self._sections[i] for r in self._ranges.get(article_id, ()) for i in r]

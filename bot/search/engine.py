@@ -22,6 +22,7 @@ from bot.search.analysis import analyse_corpus, jaccard
 from bot.search.articles import load_articles
 from bot.search.chunking import ChunkStore, chunk_article, rule_statements
 from bot.search.confidence import FEATURES, MODEL_CANDIDATES, AnswerModel, ChunkFacts, Lexical, answer_model, features
+from bot.search.examples import Example, Taught, load_examples, resolve
 from bot.search.gc_policy import gc_paused
 from bot.search.index import BM25Index
 from bot.search.query import QueryAnalyzer, QueryGroup
@@ -56,6 +57,7 @@ class Candidate:
     coverage: float  # share of question groups the chunk contains
     carried: bool = True  # a question word the corpus is about matches here, or several words match together
     confidence: float | None = None  # the answer model's (`_by_model`)
+    example: str | None = None  # the example question that chose this passage (`bot.search.examples`)
 
 
 class Engine:
@@ -65,14 +67,15 @@ class Engine:
         settings: SearchSettings | None = None,
         synonyms: Synonyms | None = None,
         problems: Sequence[Problem] = (),
+        examples: Sequence[Example] = (),
     ) -> None:
         started = time.perf_counter()
         with gc_paused():
-            self._build(articles, settings, synonyms, problems)
+            self._build(articles, settings, synonyms, problems, examples)
         self.build_seconds = time.perf_counter() - started
 
     def _build(self, articles: Sequence[Article], settings: SearchSettings | None, synonyms: Synonyms | None,
-               problems: Sequence[Problem]) -> None:
+               problems: Sequence[Problem], examples: Sequence[Example]) -> None:
         self.settings = settings or SearchSettings()
         self.synonyms = synonyms or Synonyms()
         self.problems = list(problems)
@@ -100,6 +103,9 @@ class Engine:
         del corpus
         self.queries = QueryAnalyzer(self.lexicon.whole, self.synonyms, self.splitter,
                                      corpus_terms=self.index.vocab if self.index is not None else frozenset())
+        self.examples = tuple(examples)
+        self.taught, unresolved = self._resolve(self.examples)
+        self.problems += unresolved
         self.version = self._fingerprint(articles)
         # The semantic signal is attached after the build (`with_semantic`): embedding takes far longer than the
         # BM25 build, so a live bot can answer lexically while it runs (bot/serving/semantic_build.py).
@@ -115,6 +121,8 @@ class Engine:
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self.__dict__.setdefault("semantic", None)  # pickled before the signal existed
+        self.__dict__.setdefault("examples", ())  # ... or before example questions
+        self.__dict__.setdefault("taught", Taught())
 
     @classmethod
     def load(cls, corpus_dir: Path, config_dir: Path, embeddings_dir: Path | None = None,
@@ -124,8 +132,9 @@ class Engine:
         articles, problems = load_articles(corpus_dir)
         settings, more = load_search_settings(config_dir)
         synonyms, even_more = load_synonyms(config_dir)
-        problems = problems + more + even_more
-        engine = cls(articles, settings, synonyms, problems)
+        examples, taught = load_examples(config_dir)
+        problems = problems + more + even_more + taught
+        engine = cls(articles, settings, synonyms, problems, examples)
         log.info("engine %s built: %d articles, %d chunks in %.2f s, %d problems", engine.version,
                  len(engine.articles), len(engine.chunks), engine.build_seconds, len(problems))
         return engine.embedded(embeddings_dir, progress)
@@ -154,7 +163,25 @@ class Engine:
         index.embedder.question(WARM_UP_QUESTION)
         engine = copy(self)
         engine.semantic = index
+        engine.taught = self.taught.embedded(index.embedder.question)
         return engine
+
+    def with_examples(self, examples: Sequence[Example]) -> tuple[Engine, list[Problem]]:
+        """A copy of this engine taught other example questions (the BM25 and semantic parts are shared): `eval`
+        measures a list with its own tune questions as examples, each tune question without itself."""
+        engine = copy(self)  # through __getstate__, which leaves the signal behind
+        engine.semantic = self.semantic
+        engine.examples = tuple(examples)
+        engine.taught, problems = self._resolve(engine.examples)
+        if self.semantic is not None:
+            engine.taught = engine.taught.embedded(self.semantic.embedder.question)
+        return engine, problems
+
+    def _resolve(self, examples: Sequence[Example]) -> tuple[Taught, list[Problem]]:
+        def chunks_of(article: str) -> list[tuple[int, str]]:
+            return [(i, self.chunks[i].text) for i in self.chunks.positions_of(article)]
+
+        return resolve(examples, chunks_of)
 
     def embedded(self, embeddings_dir: Path | None = None, progress: Progress | None = None) -> Engine:
         """This engine with the semantic signal, embedding here and now what the store lacks (reporting to
@@ -199,6 +226,8 @@ class Engine:
         digest.update(b'], "settings": ' + dump(describe(self.settings)))
         synonyms = [list(self.synonyms.groups), sorted(self.synonyms.translations.items())]
         digest.update(b', "synonyms": ' + dump(synonyms))
+        if self.examples:  # absent without examples: the versions of every corpus built before them stay the same
+            digest.update(b', "examples": ' + dump([[e.question, e.article, list(e.words)] for e in self.examples]))
         digest.update(b"}")
         return digest.hexdigest()[:12]
 
@@ -255,6 +284,7 @@ class Engine:
             nearby = self._nearby(close)
         elif self.semantic is not None:
             accepted = self._fuse(question, len(groups), candidates, accepted, self.semantic, self.settings.semantic)
+        accepted = self._example_first(question, candidates, accepted)
         if not accepted:
             return Answer(question, (), truncated, "below-threshold" if candidates else "no-match", nearby=nearby)
         weights = self._term_weights(groups)
@@ -373,6 +403,23 @@ class Engine:
                         confidence=float(confidence[at]))
                 for at in order if at == order[0] or confidence[at] >= settings.more_confidence], {}
 
+    def _example_first(self, question: str, candidates: Sequence[Candidate],
+                       accepted: list[Candidate]) -> list[Candidate]:
+        """`accepted` with the passage of the operator's example that this question is (the same message, or one
+        close in meaning) first: the operator named the passage that answers it, which beats any ranking. Only the
+        first place changes; the passages after it are still the ranking's."""
+        if not self.taught:
+            return accepted
+        vector = self.semantic.embedder.question(question) if self.semantic is not None else None
+        at = self.taught.match(question, vector, self.settings.semantic.example_similarity)
+        if at is None:
+            return accepted
+        chunk = self.taught.chunks[at]
+        known = next((c for c in accepted if c.chunk_index == chunk), None) or \
+            next((c for c in candidates if c.chunk_index == chunk), None) or Candidate(chunk, 0.0, 0.0, 0.0)
+        first = replace(known, example=self.taught.questions[at])
+        return [first, *(c for c in accepted if c.chunk_index != chunk)]
+
     def _nearby(self, close: dict[int, float]) -> tuple[Nearby, ...]:
         """The articles of the passages in `close`, by their best passage's confidence (then id), at most
         `NEARBY_ARTICLES`. Measured on the held-out lists (README, "When nothing fits"): for a fair question the
@@ -466,7 +513,7 @@ class Engine:
             article=article.id, title=article.title, author=article.author, date=article.date, url=article.url,
             kind="passage" if rebutted else quote_kind(chunk, quote), quote=quote, text=chunk.text,
             section=chunk.section, score=candidate.score, chunk_index=candidate.chunk_index, rebutted=rebutted,
-            confidence=candidate.confidence,
+            confidence=candidate.confidence, example=candidate.example,
         )
 
     # --- browsing --------------------------------------------------------------------------------------------------

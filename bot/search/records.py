@@ -61,6 +61,7 @@ class Result:
     chunk_index: int  # position of the chunk in the index, stable for one corpus version
     rebutted: bool = False  # the quote holds a view the author rejects, with the author's answer after it
     confidence: float | None = None  # the answer model's, when it chose the passage (`semantic.combine: model`)
+    example: str | None = None  # the operator's example question (config/examples.yaml) that chose this passage
 
     def label(self, base: str) -> str:
         """What the quote is, as the user reads it: a case or rule from a named section carries the section's name
@@ -89,6 +90,7 @@ class Result:
             "rebutted": self.rebutted,
             "score": round(self.score, 6),
             "confidence": None if self.confidence is None else round(self.confidence, 4),
+            **({"example": self.example} if self.example is not None else {}),
         }
 
 

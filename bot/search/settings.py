@@ -50,6 +50,9 @@ class SemanticSettings:
     combine: str = "model"
     min_confidence: float = 0.97  # the answer model's confidence the first passage needs, else "not covered"
     more_confidence: float = 0.5  # ... and further passages ("Meer")
+    # A question whose cosine with an operator's example question (config/examples.yaml) reaches this is answered with
+    # the example's passage; 1 = only the same message. Chosen on the tune questions (README, "Example questions").
+    example_similarity: float = 0.95
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ _SEMANTIC_RULES: dict[str, tuple[type, Any, str]] = {
     "combine": (str, lambda v: v in ("model", "rrf"), "model or rrf"),
     "min_confidence": (float, lambda v: 0 <= v <= 1, "a number from 0 to 1"),
     "more_confidence": (float, lambda v: 0 <= v <= 1, "a number from 0 to 1"),
+    "example_similarity": (float, lambda v: 0 < v <= 1, "a number above 0, at most 1"),
 }
 
 

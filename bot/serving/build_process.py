@@ -36,6 +36,7 @@ from typing import IO, Any
 
 from bot.problems import Problem
 from bot.search.engine import Engine
+from bot.search.examples import Example
 from bot.search.gc_policy import gc_paused
 from bot.search.records import Article
 from bot.search.settings import SearchSettings, Synonyms
@@ -93,8 +94,9 @@ class _ArticleLookup(pickle.Unpickler):
 
 
 def build_in_process(articles: Sequence[Article], settings: SearchSettings, synonyms: Synonyms,
-                     problems: Sequence[Problem], cache: tuple[Path, Path, Path] | None = None) -> Engine:
-    """The same engine `Engine(articles, settings, synonyms, problems)` builds, built by a child process.
+                     problems: Sequence[Problem], cache: tuple[Path, Path, Path] | None = None,
+                     examples: Sequence[Example] = ()) -> Engine:
+    """The same engine `Engine(articles, settings, synonyms, problems, examples)` builds, built by a child process.
 
     Blocking: call it from a worker thread. With `cache` (cache folder, corpus folder, config folder) the child also
     writes the on-disk cache.
@@ -109,7 +111,7 @@ def build_in_process(articles: Sequence[Article], settings: SearchSettings, syno
         killer.start()
         result: Engine | str = ""
         try:
-            result = _exchange(proc, articles, settings, synonyms, problems, cache)
+            result = _exchange(proc, articles, settings, synonyms, problems, cache, examples)
         finally:
             killer.cancel()
             if not isinstance(result, Engine) and proc.poll() is None:
@@ -127,13 +129,14 @@ def build_in_process(articles: Sequence[Article], settings: SearchSettings, syno
 
 def _exchange(proc: subprocess.Popen[bytes], articles: list[Article], settings: SearchSettings,
               synonyms: Synonyms, problems: Sequence[Problem],
-              cache: tuple[Path, Path, Path] | None) -> Engine | str:
+              cache: tuple[Path, Path, Path] | None, examples: Sequence[Example]) -> Engine | str:
     """Send the input, read the result: the engine, the child's error message, or "" when the child died."""
     assert proc.stdin is not None and proc.stdout is not None
     try:
         with proc.stdin:
             pickle.Pickler(proc.stdin, protocol=pickle.HIGHEST_PROTOCOL).dump(
-                (articles, settings, synonyms, list(problems), *(map(str, cache) if cache else (None, "", ""))))
+                (articles, settings, synonyms, list(problems), list(examples),
+                 *(map(str, cache) if cache else (None, "", ""))))
     except BrokenPipeError:
         return ""  # the child died before reading its input; its stderr says why
     with gc_paused():  # the result is a few hundred thousand objects and no garbage (see engine.gc_paused)
@@ -155,10 +158,10 @@ def _child() -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s build-process %(levelname)s %(name)s: %(message)s")
     message = pickle.Unpickler(sys.stdin.buffer).load()
-    articles, settings, synonyms, problems, cache_dir, corpus_dir, config_dir = message
+    articles, settings, synonyms, problems, examples, cache_dir, corpus_dir, config_dir = message
     out = sys.stdout.buffer
     try:
-        engine = Engine(articles, settings, synonyms, problems)
+        engine = Engine(articles, settings, synonyms, problems, examples)
     except Exception as exc:  # the parent reports it and keeps serving its last good engine
         log.exception("build failed")
         pickle.dump(("error", f"{type(exc).__name__}: {exc}"), out)

@@ -25,6 +25,7 @@ from pathlib import Path
 from bot import search
 from bot.search.articles import ARTICLE_SUFFIXES
 from bot.search.engine import Engine
+from bot.search.examples import EXAMPLES_FILE
 from bot.search.gc_policy import gc_paused
 from bot.search.settings import SEARCH_FILE, SYNONYMS_FILE
 from bot.serving.engine_file import EngineFileError, dump, load
@@ -71,7 +72,7 @@ def cache_key(corpus_dir: Path, config_dir: Path) -> str:
         # Sorted by their text: sorting Path objects compares them part by part in Python (a third of a restart
         # at 10k files).
         files = sorted((p for p in corpus_dir.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES), key=str)
-    files += [config_dir / SEARCH_FILE, config_dir / SYNONYMS_FILE]
+    files += [config_dir / SEARCH_FILE, config_dir / SYNONYMS_FILE, config_dir / EXAMPLES_FILE]
     for path in files:
         digest.update(f"{path.parent.name}{os.sep}{path.name}".encode() + b"\0")  # the last two parts of the path
         try:

@@ -29,6 +29,7 @@ from bot.problems import Problem
 from bot.search.analysis import CompoundSplitter, Lexicon
 from bot.search.chunking import ChunkStore
 from bot.search.engine import Engine
+from bot.search.examples import Example, Taught
 from bot.search.index import BM25Index, BM25Params, Vocabulary
 from bot.search.query import QueryAnalyzer
 from bot.search.records import Article
@@ -38,7 +39,7 @@ from bot.search.settings import AnswerSettings, SearchSettings, SemanticSettings
 CLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (Engine, Article, Problem, SearchSettings, AnswerSettings, SemanticSettings, BM25Params, Synonyms,
-                ChunkStore, BM25Index, Vocabulary, Lexicon, CompoundSplitter, QueryAnalyzer)
+                ChunkStore, BM25Index, Vocabulary, Lexicon, CompoundSplitter, QueryAnalyzer, Example, Taught)
 }
 _NAMES = {cls: name for name, cls in CLASSES.items()}
 # Attributes rebuilt after loading instead of stored: the chunk store's per-article ranges are one small list per

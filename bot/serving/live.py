@@ -34,6 +34,7 @@ from typing import TypeVar
 from bot.problems import Problem
 from bot.search.articles import ARTICLE_SUFFIXES, parse_article
 from bot.search.engine import Engine
+from bot.search.examples import EXAMPLES_FILE, Example, load_examples
 from bot.search.records import Article
 from bot.search.scheduling import questions_first
 from bot.search.settings import SearchSettings, Synonyms, load_search_settings, load_synonyms
@@ -83,6 +84,7 @@ class LastGood:
     articles: dict[str, tuple[str, Article]] = field(default_factory=dict)  # path -> (digest, article)
     settings: SearchSettings | None = None
     synonyms: Synonyms | None = None
+    examples: list[Example] | None = None
     # path -> the last read of that file: a reload re-reads only files whose signature changed (a 10k-article corpus
     # took ~4 s of parsing per reload, holding the interpreter lock in the thread that serves no questions).
     reads: dict[str, FileRead] = field(default_factory=dict)
@@ -217,6 +219,13 @@ def load_config_keeping_good(config_dir: Path, last: LastGood) -> tuple[SearchSe
     return settings, synonyms, problems + more
 
 
+def load_examples_keeping_good(config_dir: Path, last: LastGood) -> tuple[list[Example], list[Problem]]:
+    examples, problems = load_examples(config_dir)
+    examples, last.examples = _keep_good(config_dir / EXAMPLES_FILE, "example questions", examples, problems,
+                                         last.examples)
+    return examples, problems
+
+
 def describe_changes(changes: Iterable[tuple[str, str]], shown: int = 5) -> str:
     """"changed: a.md (added), b.md (deleted)" from watchfiles' (change name, path) pairs: an operator reading the
     log wants to know what happened to each file, not only which files. A file saved as delete + add (many editors)
@@ -259,7 +268,7 @@ class LiveCorpus:
         # The semantic signal's vectors live in their own store in the cache folder, never in the engine cache.
         self.semantic = SemanticBuilder(cache_dir)
 
-    def _read_files(self) -> tuple[list[Article], SearchSettings, Synonyms, list[Problem]]:
+    def _read_files(self) -> tuple[list[Article], SearchSettings, Synonyms, list[Problem], list[Example]]:
         """What a build needs, each file keeping its last good version. Raises CorpusVanished rather than go from
         some articles to none by accident (the per-file memory is left as it was, so nothing is forgotten)."""
         had = len(self.last_good.articles)
@@ -269,7 +278,8 @@ class LiveCorpus:
             self.last_good.articles, self.last_good.reads = before
             raise CorpusVanished(self._why_empty(had))
         settings, synonyms, more = load_config_keeping_good(self.config_dir, self.last_good)
-        return articles, settings, synonyms, problems + more
+        examples, taught = load_examples_keeping_good(self.config_dir, self.last_good)
+        return articles, settings, synonyms, problems + more + taught, examples
 
     def _why_empty(self, had: int) -> str:
         folder = self.corpus_dir
@@ -294,7 +304,7 @@ class LiveCorpus:
         inputs = self._read_files()
         cache = (self.cache_dir, self.corpus_dir, self.config_dir) if self.cache_dir else None
         try:
-            return build_in_process(*inputs, cache), True
+            return build_in_process(*inputs[:4], cache, examples=inputs[4]), True
         except OSError as exc:
             log.warning("cannot start a build process (%s); building in this process instead", exc)
             return Engine(*inputs), False
@@ -319,6 +329,7 @@ class LiveCorpus:
                 # Fill the per-file memory so a file that breaks later keeps this version.
                 load_articles_keeping_good(self.corpus_dir, self.last_good)
                 load_config_keeping_good(self.config_dir, self.last_good)
+                load_examples_keeping_good(self.config_dir, self.last_good)
                 self._share_articles(engine)
         if engine is None:
             engine = self.build()

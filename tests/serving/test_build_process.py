@@ -13,6 +13,7 @@ from engine_support import CONFIG, CORPUS, NEW_ARTICLE, copy_folders
 
 from bot.search.articles import load_articles
 from bot.search.engine import Engine
+from bot.search.examples import Example
 from bot.search.settings import load_search_settings, load_synonyms
 from bot.serving import build_process
 from bot.serving import live as live_module
@@ -20,7 +21,8 @@ from bot.serving.build_process import BuildProcessError, build_in_process, child
 from bot.serving.cache import cache_key, read_cache
 from bot.serving.live import LiveCorpus, start_live
 
-QUESTIONS = ["Hoe houd ik klanten trouw?", "Wat ging er mis bij Aventeon?", "Moet ik mijn beloftes nakomen?",
+QUESTIONS = ["Hoe houd ik klanten trouw?", "hoe zorg ik dat klanten blij blijven", "Wat ging er mis bij Aventeon?",
+             "Moet ik mijn beloftes nakomen?",
              "Hoe bak ik een appeltaart?"]
 
 
@@ -38,8 +40,11 @@ def _inputs() -> tuple[list, object, object, list]:  # type: ignore[type-arg]
 
 def test_the_child_builds_the_same_engine_and_shares_the_parents_articles(tmp_path: Path) -> None:
     articles, settings, synonyms, problems = _inputs()
-    here = Engine(articles, settings, synonyms, problems)
-    there = build_in_process(articles, settings, synonyms, problems, (tmp_path / "cache", CORPUS, CONFIG))
+    examples = [Example("Hoe zorg ik dat klanten blij blijven?", "belangrijkste-regel-zakelijke-relaties",
+                        ("Doe wat u belooft",))]
+    here = Engine(articles, settings, synonyms, problems, examples)
+    there = build_in_process(articles, settings, synonyms, problems, (tmp_path / "cache", CORPUS, CONFIG), examples)
+    assert there.ask(examples[0].question).results[0].example == examples[0].question
     assert there.version == here.version
     assert len(there.chunks) == len(here.chunks)
     for question in QUESTIONS:

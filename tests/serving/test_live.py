@@ -99,6 +99,40 @@ async def test_broken_config_keeps_last_good_settings(folders: tuple[Path, Path]
     assert live.holder.get().ask("How do I keep my customers loyal?").answered
 
 
+EXAMPLE = """examples:
+  - q: Hoe zorg ik dat klanten blij blijven?
+    article: belangrijkste-regel-zakelijke-relaties
+    words: [Doe wat u belooft]
+"""
+
+
+async def test_example_questions_take_effect_on_reload_and_a_broken_file_keeps_the_last_good_ones(
+    folders: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, config = folders
+    live = _live(folders, tmp_path)
+    question = "hoe zorg ik dat klanten blij blijven"
+
+    def promise_first() -> bool:
+        answer = live.holder.get().ask(question)
+        return answer.answered and "Doe wat u belooft" in answer.results[0].text
+
+    assert not promise_first()
+    (config / "examples.yaml").write_text(EXAMPLE, encoding="utf-8")
+    report = await live.reload("test")
+    assert report.ok and report.changed and promise_first()
+    (config / "examples.yaml").write_text("examples: [unclosed\n", encoding="utf-8")
+    report = await live.reload("test")
+    assert any(p.path.endswith("examples.yaml") and "malformed YAML" in p.message for p in report.problems)
+    assert any("kept the last good example questions" in p.message for p in report.problems)
+    assert promise_first()
+    # A restart reads the engine from the cache, whose key includes the examples file.
+    restarted = LiveCorpus(*folders, Holder(Engine([])), cache_dir=tmp_path / "cache")
+    (config / "examples.yaml").unlink()
+    restarted.holder.swap(restarted.initial())
+    assert not restarted.holder.get().taught
+
+
 async def test_failed_build_refuses_the_reload_and_keeps_serving(
     folders: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
