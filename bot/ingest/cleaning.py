@@ -196,6 +196,17 @@ _EDIT_LINK = re.compile(r"\s*\[(?:bewerken|bron bewerken|brontekst bewerken|wijz
 # The site's name or address after the title ("... klantenservice • gestiopolis", "... – FocusopBusiness.nl").
 _SITE_SUFFIX = re.compile(r"^(.{10,}?)\s+(?:[•|·]\s+(\S+(?:\s+\S+)?)|[-–—]\s+(\S+\.(?:com|nl|org|net|be|eu|io|co)))$",
                           re.IGNORECASE)
+# A news dateline before the first sentence: "AMSTERDAM - ", "DEN HAAG (ANP) - ", "Utrecht (ANP) – ",
+# "Amsterdam, 12 maart 2024 – " (a press release). A place in capitals needs four letters or an agency ("CRM - Dit
+# is ..." starts a definition); a place in normal case needs an agency or a date, since "Jan - " could be anyone.
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z'’][A-Z'’.\-]*(?: [A-Z'’][A-Z'’.\-]*){0,3}|[A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+)?)"
+    r"(?:\s*\((?P<agency>[A-Za-z][A-Za-z .]{1,19})\))?"
+    r"(?:,\s*(?P<date>\d{1,2}\s+[a-z]+\s+\d{4}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}))?"
+    r"\s*[-–—]\s+(?=[A-Z\"'‘“„])")
+DATELINE_WORDS = 12  # the paragraph after a dateline is a news lead, never a short label
+
+
 # A label before the title ("Titel: Netwerken"); a marker after it ("... opdrachtgevers *") is stripped with it.
 _TITLE_LABEL = re.compile(r"^(?:titel|title)\s*:\s*", re.IGNORECASE)
 # A sentence end glued to the next sentence: a word of 3+ lowercase letters (not an abbreviation such as "dr" or
@@ -570,6 +581,12 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
                     and any(_known_word(first.lower(), language) for language in ("nl", "en")):
                 repairs.append(f"took the title off the start of the first paragraph: {_short(after_title, 50)!r}")
                 line = plain = after_title
+        dateline = _DATELINE.match(plain) if not (seen_text or heading) and position not in reasons else None
+        if dateline and len(plain[dateline.end():].split()) >= DATELINE_WORDS and _is_dateline(dateline):
+            # Where and when the news was written, not the author's words: a quote would start with "AMSTERDAM -".
+            date = date or (_date_of(dateline.group("date")) if dateline.group("date") else None)
+            removed.append(Removal(dateline.group(0).strip(), "dateline"))
+            line = plain = plain[dateline.end():]
         if (author is None and not heading and position not in reasons and sum(map(bool, body_lines)) <= 2
                 and looks_like_name(plain) and not _all_dictionary_words(plain)):
             # A name on its own with the author's job and the date on the next line ("Lucas Correia" / "CEO &
@@ -818,6 +835,14 @@ def _glued_byline(line: str) -> tuple[str | None, str, str, str] | None:
         if found is not None and found[1] and words[count][:1].isupper():
             return found[0], found[1], " ".join(words[:count]), " ".join(words[count:])
     return None
+
+
+def _is_dateline(match: re.Match[str]) -> bool:
+    """A place in capitals of four letters or more, or any place with a news agency or a date after it."""
+    place = match.group("place")
+    if match.group("agency") or match.group("date"):
+        return True
+    return place.isupper() and sum(c.isalpha() for c in place) >= 4
 
 
 def _date_of(line: str) -> str | None:

@@ -779,3 +779,33 @@ def test_a_list_introduced_by_a_lead_in_is_the_articles_even_if_its_items_are_he
                      PARA_1]) + "\n"
     body = clean(raw).body
     assert "doen:\n" in body and "- Snel reageren\n- Eerlijk zijn\n- Doen wat je belooft" in body
+
+
+NEWS_LEAD = ("Het aantal klachten over webwinkels is vorig jaar flink gestegen, meldt de Consumentenbond in een nieuw "
+             "rapport.")
+
+
+@pytest.mark.parametrize(("dateline", "date"), [
+    ("AMSTERDAM - ", None), ("DEN HAAG (ANP) - ", None), ("Utrecht (ANP) – ", None),
+    ("'S-HERTOGENBOSCH — ", None), ("Amsterdam, 12 maart 2024 – ", "2024-03-12"),
+    ("ROTTERDAM, 5-6-2023 - ", "2023-06-05"),
+])
+def test_a_news_dateline_leaves_the_first_paragraph_and_gives_its_date(dateline: str, date: str | None) -> None:
+    cleaned = clean(_page(after_title=(dateline + NEWS_LEAD,)))
+    assert cleaned.body.startswith(NEWS_LEAD)  # the quote of the lead starts with the news, not with the place
+    assert _reasons(cleaned.removed)[dateline.strip()] == "dateline"
+    assert cleaned.date == date
+    _assert_body_intact(cleaned.body)
+
+
+@pytest.mark.parametrize("opening", ["CRM - ", "Jan - ", "Van Dam - ", "Jan (28) - ", "Klantenservice - "])
+def test_a_short_capital_word_or_a_name_before_a_dash_is_no_dateline(opening: str) -> None:
+    cleaned = clean(_page(after_title=(opening + NEWS_LEAD,)))
+    assert (opening + NEWS_LEAD).strip() in cleaned.body
+    assert "dateline" not in _reasons(cleaned.removed).values()
+
+
+def test_a_dash_further_down_the_article_is_never_a_dateline() -> None:
+    later = "AMSTERDAM - " + NEWS_LEAD
+    cleaned = clean(_page(tail=(later,)))
+    assert later in cleaned.body
