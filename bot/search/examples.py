@@ -25,7 +25,9 @@ from bot.problems import Problem
 from bot.yamlfile import list_item_line, load_mapping
 
 EXAMPLES_FILE = "examples.yaml"
-MAX_EXAMPLES = 10_000  # each costs one question embedding (~10 ms) when the semantic signal attaches
+# Each costs one question embedding (10-20 ms) when the semantic signal attaches, at start before the first answer;
+# a thousand stay in the embedder's question cache (2,048), so a reload embeds only the new ones.
+MAX_EXAMPLES = 1_000
 
 
 @dataclass(frozen=True)

@@ -150,3 +150,14 @@ def test_with_the_real_model_a_rephrased_question_takes_the_example_at_the_shipp
     assert engine.ask("hoe zorg ik ervoor dat mijn klanten blij blijven").results[0].example == QUESTION
     off_topic = engine.ask("Wat is de hoofdstad van Frankrijk?")
     assert not off_topic.answered
+
+
+def test_examples_past_the_limit_are_left_out_with_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.search import examples as module
+
+    monkeypatch.setattr(module, "MAX_EXAMPLES", 3)
+    _write(tmp_path, "examples:\n" + "".join(f"  - q: vraag {n}\n    article: {RULES}\n" for n in range(5)))
+    examples, problems = load_examples(tmp_path)
+    assert [e.question for e in examples] == ["vraag 0", "vraag 1", "vraag 2"]
+    assert [(p.severity, p.line) for p in problems] == [("warning", 8)]
+    assert "more than 3 examples" in problems[0].message
