@@ -269,7 +269,7 @@ class Engine:
         if self.index is None:
             return Answer(question, (), truncated, "empty-corpus")
         candidates = self.rank(groups)
-        if not candidates and self.semantic is None:
+        if not candidates and self.semantic is None and not self.taught:
             return Answer(question, (), truncated, "no-match")
         accepted = [c for c in candidates
                     if c.coverage >= answer_settings.min_coverage and c.gain > answer_settings.min_score and c.carried]

@@ -161,3 +161,10 @@ def test_examples_past_the_limit_are_left_out_with_a_warning(tmp_path: Path, mon
     assert [e.question for e in examples] == ["vraag 0", "vraag 1", "vraag 2"]
     assert [(p.severity, p.line) for p in problems] == [("warning", 8)]
     assert "more than 3 examples" in problems[0].message
+
+
+def test_an_example_whose_words_no_passage_holds_is_still_answered_as_taught() -> None:
+    question = "Wat vindt Hoetmer van bloemetjes sturen?"  # no passage holds "bloemetjes" or "sturen"
+    plain, taught = _engine([]), _engine([Example(question, RULES, (PROMISE,))])
+    assert not plain.ask(question).answered
+    assert _holds_promise(taught, question.upper())
