@@ -52,7 +52,8 @@ from bot.ingest.metadata import (
 FOOTER_MARKERS = [
     r"about the author", r"over de auteur:?", r"doorsturen\b.*", r"reageer\b.*", r"reageren", r"reacties",
     r"laatste (weblogs|artikelen|berichten|nieuws)", r"lees ook:?", r"gerelateerde artikelen",
-    r"comments?", r"leave a (reply|comment)", r"tags?:.*", r"related (articles|posts|stories)",
+    r"comments?", r"\{\s*\d+\s+(?:comments?|reacties?)\s*\}",  # "{ 3 comments }": a blog's comment count
+    r"leave a (reply|comment)", r"tags?:.*", r"related (articles|posts|stories)",
     r"meer (artikelen|blogs|lezen)", r"you (may|might) also like:?", r"dit vind je misschien ook leuk:?",
     # A feedback widget under the article: "Was this article helpful?", "Vond je het een goed artikel? ..."
     r"was this (?:article|page|post) helpful\??", r"(?:vond je|vond u) (?:dit|het)(?: een)? (?:goed |nuttig )?"
@@ -76,8 +77,8 @@ NAVIGATION = [
     # A share row, with the networks it names. It ends nothing: sites put it under the title as often as at the end,
     # and as a footer marker it cut every paragraph after a share row under the first one.
     r"(?:deel|delen|share)(?: (?:dit|this)(?: \w+)?| (?:op|on) \w+| (?:article|artikel|post|bericht))?:?"
-    r"(?:\s+(?:linkedin|twitter|facebook|x|e-?mail|"
-    r"whatsapp|pinterest|instagram|xing|print))*",
+    r"(?:\s+(?:linkedin|twitter|facebook|x|e-?mail|mail|share|app|pin|copy link|kopieer link|link kopiëren|"
+    r"whatsapp|pinterest|instagram|xing|print|telegram|reddit|threads|bluesky|mastodon|messenger|sms))*",
     # A teaser link inside the article ("Lees ook: Zo houd je klanten tevreden"); a bare "Lees ook" opens the footer.
     r"(?:lees ook|zie ook|read also|see also)\s*:\s*\S.{0,120}",
     # The same with the link's title in quotes ("Tip. Lees ook het artikel “Pas op voor ...”").
@@ -166,6 +167,10 @@ _RELATIVE_DATE = re.compile(
 # Where the article appeared first, in a note of its own ("(Verschenen in KMO-Insider, november 2006)").
 _PUBLISHED_IN = re.compile(r"^\(?(?:eerder |oorspronkelijk |first |originally )?(?:verschenen in|gepubliceerd in|"
                            r"published in|appeared in)\b[^.!?]{2,80}\)?\.?$", re.IGNORECASE)
+# Where a column first appeared, under its title: "Column Hans Biesheuvel, Zoetermeerse Zaken. Nummer 2018 – 40, p. 13."
+_COLUMN_CREDIT = re.compile(r"^(?:column|columnist)\s+[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|van|de|der|den|ter))"
+                            r"{1,4},\s+[^.!?]{2,60}[.,]?(?:\s+(?:nummer|nr\.?|editie|jaargang|issue|no\.?)\s[^!?]{1,40})?$",
+                            re.IGNORECASE)
 # An image's placeholder or its file-like label ("fallback", "image-strategic analysis").
 _IMAGE_LABEL = re.compile(r"^(?-i:fallback|placeholder|(?:image|picture|img|foto|afbeelding)-[a-z0-9 -]+)$")
 # A teaser for another post: a short line that ends in the link's arrows ("See the detailed post on ... >>").
@@ -208,13 +213,18 @@ DATELINE_WORDS = 12  # the paragraph after a dateline is a news lead, never a sh
 
 
 # A label before the title ("Titel: Netwerken"); a marker after it ("... opdrachtgevers *") is stripped with it.
-_TITLE_LABEL = re.compile(r"^(?:titel|title)\s*:\s*", re.IGNORECASE)
+_TITLE_LABEL = re.compile(r"^(?:titel|title|column(?:\s+\d{1,4})?)\s*:\s*", re.IGNORECASE)
+# The column's name and the paper after a title ("‘Klantenservice first’ – Column Hans Biesheuvel – Zoetermeerse
+# Zaken"): the columnist is the author, the rest is the publication.
+_COLUMN_SUFFIX = re.compile(r"^(.{5,}?)\s+[-–—|]\s+(?i:column|columnist|blog|opinie)\s+"
+                            r"([A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|van|de|der|den|ter)){1,4}?)"
+                            r"(?:\s+[-–—|]\s+.{2,60})?$")
 # A sentence end glued to the next sentence: a word of 3+ lowercase letters (not an abbreviation such as "dr" or
 # "prof"), then . ! or ?, then a capitalised word. URLs and numbers never match (no capital right after the dot).
 _MISSING_SPACE = re.compile(
     r"\b(?!(?:prof|bijv|drs|ing|mevr|dhr|etc|enz)[.!?])([a-zà-ÿ]{3,})([.!?])(?=[A-ZÀ-Þ][a-zà-ÿ])"
 )
-_BULLET = re.compile(r"^\s*[•·▪◦●]\s*")
+_BULLET = re.compile(r"^\s*[•·▪◦●]\ufe0f?\s*")  # "▪️": the emoji form carries a variation selector
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’)]$")
 _SLUG_STOP = frozenset(
     "de het een in op van en waarom hoe wat wie is zijn raakt raak voor met aan te om bij of dat die dit".split()
@@ -321,7 +331,7 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "page error message"
     if _DATE_LABEL.match(text):
         return "date label"
-    if _PUBLISHED_IN.match(text):
+    if _PUBLISHED_IN.match(text) or (words <= 20 and _COLUMN_CREDIT.match(text)):
         return "publication note"
     if _RELATIVE_DATE.match(text):
         return "relative date"
@@ -449,6 +459,10 @@ def _repair_title(title: str, body: str) -> tuple[str, str | None]:
     return title, None
 
 
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
 def _norm(text: str) -> str:
     return " ".join(re.sub(r"^#+\s*", "", text).split()).casefold()
 
@@ -513,6 +527,26 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         if isinstance(choice, str):
             return Cleaned(title="", body="", refusal=choice, attention=attention)
         start, title, title_evidence = choice[0] + 1, _MD_HEADING.sub(r"\2", lines[choice[0]]), choice[1]
+        above = choice[0] - 1
+        if (title[:1].islower() and above >= 0 and lines[above] and above not in reasons
+                and lines[above][:1].isupper() and not _SENTENCE_END.search(lines[above])
+                and len(f"{lines[above]} {title}".split()) <= 20):
+            # A headline the copy broke over two lines ("Een goede verkoper houdt vooral" / "zijn mond dicht!"):
+            # the second half alone starts in lowercase, which no headline does.
+            repairs.append(f"joined the title broken over two lines: {lines[above]!r} + {title!r}")
+            title = f"{lines[above]} {title}"
+            removed.append(Removal(lines[above], "the title line"))
+            lines[above] = ""
+        dated = find_date(title)
+        if dated and dated[1].start() == 0 and len(title[dated[1].end():].split()) >= 3:
+            # "25-08-1998 Column 2: Klantenservice moet bereikbaar zijn": the date belongs in the date field.
+            date = dated[0]
+            repairs.append(f"took the date off the start of the title: {title!r}")
+            title = title[dated[1].end():].strip(" -–—|:,")
+        column = _COLUMN_SUFFIX.match(title)
+        if column and looks_like_name(column.group(2)):
+            repairs.append(f"took the column's name off the end of the title: {title!r}")
+            title, author = column.group(1), column.group(2)
 
     # Header lines before the title: chrome by rule, or the site's header (tagline, site name) by position.
     for index in range(start - 1 if title and start else 0):
@@ -612,12 +646,13 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             date = date or _date_of(plain)
             removed.append(Removal(line, "date line (kept as date)"))
             continue
+        bare = _BULLET.sub("", plain)  # "• Robin Hogenkamp" under "• 30 september 2025": a metadata list
         if (not seen_text and not heading and reason is None and author is None and date is not None
-                and position < first_paragraph and looks_like_name(plain) and not _all_dictionary_words(plain)):
+                and position < first_paragraph and looks_like_name(bare) and not _all_dictionary_words(bare)):
             # A name on its own between the article's date and its first paragraph is its author ("19 mei 2025",
             # "Marloes Jacobs"); without the date beside it, or made of dictionary words only ("Goede
             # Voorbereiding"), a two-word line is as likely a heading, and a missed author costs less than a lost one.
-            author = plain
+            author = bare
             removed.append(Removal(line, "author line (kept as author)"))
             continue
         if author is None and not seen_text and not heading and _name_above_date(lines, reasons, position):
@@ -765,8 +800,10 @@ def _repeats_title(line: str, title: str, *, exact: bool) -> bool:
     """The line is the title again: the same words, or (unless `exact`) the title with a label or the site's name of
     at most two words before or after it ("... mank loopt? Artikel", "Toolshero - Account management")."""
     mine, wanted = _norm(line), _norm(title)
-    if mine == wanted or exact or not wanted:
-        return mine == wanted
+    if _words(mine) == _words(wanted) and wanted:
+        return True  # "‘Klantenservice-first’" under "‘Klantenservice first’": the same words, other marks
+    if exact or not wanted:
+        return False
     rest = mine.removeprefix(wanted) if mine.startswith(wanted) else mine.removesuffix(wanted) \
         if mine.endswith(wanted) else None
     if rest is not None and 1 <= len(rest.strip(" -|–—:·").split()) <= 2:

@@ -129,7 +129,7 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
             return None
         rest = match.group("rest") or ""
         date = parse_date(rest) if rest else None
-        if rest and not date and not is_job_line(rest):
+        if rest and not date and not is_job_line(rest) and not _job_sentence(rest):
             return None  # "Door Jan, die ..." is a sentence; a byline's tail is its date or the author's job
         return author, date
     match = _COLUMN.match(line)
@@ -173,7 +173,8 @@ _ROLE = re.compile(r"\b(?:director|directeur|manager|ceo|cto|cfo|founder|co-foun
                    r"eigenaar|owner|"
                    r"consultant|adviseur|advisor|partner|editor|redacteur|writer|schrijver|journalist|specialist|coach|"
                    r"trainer|strategist|strateeg|lead|head|hoofd|marketeer|accountmanager|analyst|analist|docent|"
-                   r"lecturer|professor|hoogleraar)\b", re.IGNORECASE)
+                   r"lecturer|professor|hoogleraar|associate|researcher|onderzoeker|fellow|expert|ondernemer|"
+                   r"entrepreneur|columnist|consulent)\b", re.IGNORECASE)
 
 
 def name_with_role(line: str) -> str | None:
@@ -193,6 +194,18 @@ def is_job_line(line: str) -> bool:
     role = _ROLE.search(line)
     return (len(line.split()) <= 6 and role is not None and not re.search(r"[.!?:]$", line)
             and (role.start() == 0 or re.search(r",|\s(?:at|bij|@)\s", line) is not None))
+
+
+def _job_sentence(tail: str) -> bool:
+    """A byline's tail that says where the author works, written as a sentence ("senior research associate aan
+    Vlerick Business School."): a job word, then "aan", "bij", "at" or "of" and a capitalised name, in a dozen words;
+    "die het boek schreef" names no job, "manager die ..." no place."""
+    role = _ROLE.search(tail)
+    return (role is not None and len(tail.split()) <= 12 and role.start() <= 30
+            and _WORKS_AT.search(tail[role.end():]) is not None)
+
+
+_WORKS_AT = re.compile(r"\s(?:aan|bij|at|of|van|voor|for)\s+(?:de |het |the )?[A-ZÀ-Þ]")
 
 
 def role_and_date(line: str) -> str | None:

@@ -809,3 +809,74 @@ def test_a_dash_further_down_the_article_is_never_a_dateline() -> None:
     later = "AMSTERDAM - " + NEWS_LEAD
     cleaned = clean(_page(tail=(later,)))
     assert later in cleaned.body
+
+
+def test_a_share_row_with_its_button_labels_is_chrome_and_no_title() -> None:
+    cleaned = clean(_page("Deel dit artikel: Share App Mail Pin"))
+    assert cleaned.title == "Luisteren naar je klant"
+    assert "Share App" not in cleaned.body
+    assert chrome_reason("Deel dit artikel: Share App Mail Pin") == "navigation"
+
+
+@pytest.mark.parametrize(("line", "author"), [
+    ("Door Tine Janssens, senior research associate aan de Hogeschool Gent.", "Tine Janssens"),
+    ("By Anna Smith, head of sales at Acme Corp", "Anna Smith"),
+    ("Door Karel Appel, onderzoeker bij Universiteit Utrecht", "Karel Appel"),
+])
+def test_a_byline_with_the_authors_job_written_out_is_the_author(line: str, author: str) -> None:
+    cleaned = clean(_page(after_title=(line,)))
+    assert cleaned.author == author and line not in cleaned.body
+    _assert_body_intact(cleaned.body)
+
+
+@pytest.mark.parametrize("line", ["Door Jan Jansen, die het boek schreef over Klantwijs.",
+                                  "Door Piet de Vries, manager die veel klanten heeft en ze allemaal kent."])
+def test_a_sentence_that_starts_like_a_byline_stays_text(line: str) -> None:
+    cleaned = clean(_page(after_title=(line,)))
+    assert cleaned.author is None and line in cleaned.body
+
+
+def test_a_date_and_a_name_as_a_bulleted_list_under_the_title_are_date_and_author() -> None:
+    page = "Luisteren naar je klant\n  • 30 september 2025\n  • Robin de Groot\n\n" + "\n\n".join(
+        [PARA_1, PARA_2, PARA_3]) + "\n"
+    cleaned = clean(page)
+    assert (cleaned.title, cleaned.date, cleaned.author) == ("Luisteren naar je klant", "2025-09-30", "Robin de Groot")
+    assert "Groot" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+
+
+def test_a_headline_broken_over_two_lines_is_joined() -> None:
+    cleaned = clean("Verkoop\n\nEen goede verkoper luistert vooral\nnaar wat de klant niet zegt!\n\n" + "\n\n".join(
+        [PARA_1, PARA_2, PARA_3]) + "\n")
+    assert cleaned.title == "Een goede verkoper luistert vooral naar wat de klant niet zegt!"
+    _assert_body_intact(cleaned.body)
+    # A lowercase line under a full sentence is no second half.
+    page = "Een goede verkoper luistert.\nnaar wat de klant niet zegt!\n\n" + PARA_1 + "\n"
+    assert clean(page).title != "Een goede verkoper luistert. naar wat de klant niet zegt!"
+
+
+def test_a_blogs_comment_count_ends_the_article() -> None:
+    cleaned = clean(_page(tail=("{ 3 comments }", "Het volgende bericht", "by Jan de Wit on 21 August, 2015",
+                                "Een heel ander verhaal over passie in de verkoop.")))
+    assert "ander verhaal" not in cleaned.body and "comments" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+
+
+def test_a_date_and_a_column_number_before_the_title_go_and_the_date_is_kept() -> None:
+    cleaned = clean(_page(title="25-08-1998 Column 2: Luisteren naar je klant"))
+    assert (cleaned.title, cleaned.date) == ("Luisteren naar je klant", "1998-08-25")
+    _assert_body_intact(cleaned.body)
+
+
+def test_a_columnists_name_and_paper_after_the_title_are_the_author_and_the_credit_goes() -> None:
+    page = _page("Columns & Opinie", title="‘Klant eerst’ – Column Hans de Bruin – Stadskrant Noord",
+                 after_title=("Column Hans de Bruin, Stadskrant Noord. Nummer 2018 – 40, p. 13.", "‘Klant-eerst’"))
+    cleaned = clean(page)
+    assert (cleaned.title, cleaned.author) == ("‘Klant eerst’", "Hans de Bruin")
+    assert "Stadskrant" not in cleaned.body and "Klant-eerst" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+
+
+def test_an_emoji_bullet_leaves_no_invisible_character() -> None:
+    cleaned = clean(_page(after_title=("Drie tips:", "▪️ Bel terug binnen een dag", "▪️ Schrijf alles op")))
+    assert "- Bel terug binnen een dag" in cleaned.body and "\ufe0f" not in cleaned.body
