@@ -44,6 +44,7 @@ from bot.ingest.metadata import (
     looks_like_name,
     name_with_role,
     parse_byline,
+    parse_date,
     role_and_date,
     title_problem,
 )
@@ -152,6 +153,12 @@ _COOKIES = re.compile(r"\b(?:website|site|we|wij|deze site)\s+(?:uses|use|gebrui
                       r"policy| settings)\b|\baccept(?:eer|eren)?\s+(?:alle\s+|all\s+)?cookies\b", re.IGNORECASE)
 _ANNOUNCEMENT = re.compile(r"(?:learn more|find out more|read more|lees meer|meer info(?:rmatie)?|ontdek meer|"
                            r"bekijk (?:ze|het) hier)\s*[.!>»→]*$", re.IGNORECASE)
+# A banner that asks the reader to sign up after a dash ("Lancering binnenkort — Meld je aan voor vroege toegang!").
+_SIGN_UP_BANNER = re.compile(r"\s[—–|-]\s+(?:meld je (?:nu )?aan|schrijf je (?:nu )?in|registreer|sign up|join|"
+                             r"probeer|try|download|bestel|claim|reserveer|get)\b[^.?]{0,60}!$", re.IGNORECASE)
+# Where a news item first appeared, before its date: "MKB Servicedesk in het Brabants Dagblad van 8 mei 2009".
+_APPEARED_IN = re.compile(r"^[^.!?]{2,60}\s(?:in|op)\s(?:het|de|the)\s(?-i:[A-ZÀ-Þ][\w'’-]*)(?:\s[A-ZÀ-Þ][\w'’-]*){0,3}"
+                          r"\s(?:van|of|d\.d\.)\s(?P<date>.{6,30})$")
 # A component's error message copied with the page ("Er is een fout opgetreden in dit component.").
 _PAGE_ERROR = re.compile(r"^(?:er is een fout opgetreden|er ging iets mis|an error (?:has )?occurred|"
                          r"something went wrong)\b", re.IGNORECASE)
@@ -325,13 +332,15 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "ad-blocker notice"
     if header and words <= 80 and _COOKIES.search(text):
         return "cookie notice"
-    if header and words <= 25 and _ANNOUNCEMENT.search(text):
+    if header and words <= 25 and (_ANNOUNCEMENT.search(text) or _SIGN_UP_BANNER.search(text)):
         return "announcement banner"
     if words <= 12 and _PAGE_ERROR.match(text):
         return "page error message"
     if _DATE_LABEL.match(text):
         return "date label"
-    if _PUBLISHED_IN.match(text) or (words <= 20 and _COLUMN_CREDIT.match(text)):
+    appeared = _APPEARED_IN.match(text) if words <= 14 else None
+    if _PUBLISHED_IN.match(text) or (words <= 20 and _COLUMN_CREDIT.match(text)) or (
+            appeared and parse_date(appeared.group("date")) is not None):
         return "publication note"
     if _RELATIVE_DATE.match(text):
         return "relative date"
@@ -671,7 +680,11 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             continue
         # Pages repeat their title near the top (a breadcrumb, a tag); further down the same words are a section
         # heading of the article's own, which keeps its place.
-        if title and (heading or not seen_text) and _repeats_title(plain, title, exact=seen_text):
+        # Right after the lead paragraph the exact title again is the page's second heading over the same text
+        # ("Hoe test je klanttevredenheid?" after the lead), never a section of its own; after two paragraphs it
+        # may be one.
+        if title and (heading or not seen_text or sum(map(bool, body_lines)) <= 1) \
+                and _repeats_title(plain, title, exact=seen_text):
             removed.append(Removal(line, "the title line" if heading else "the title, repeated"))
             continue
         seen_text = True

@@ -880,3 +880,30 @@ def test_a_columnists_name_and_paper_after_the_title_are_the_author_and_the_cred
 def test_an_emoji_bullet_leaves_no_invisible_character() -> None:
     cleaned = clean(_page(after_title=("Drie tips:", "▪️ Bel terug binnen een dag", "▪️ Schrijf alles op")))
     assert "- Bel terug binnen een dag" in cleaned.body and "\ufe0f" not in cleaned.body
+
+
+def test_the_title_again_after_the_lead_paragraph_goes_but_not_further_down() -> None:
+    cleaned = clean(_page(after_title=(PARA_1, "Luisteren naar je klant")))
+    assert cleaned.body.count("Luisteren naar je klant") == 0
+    later = clean(_page(tail=("Luisteren naar je klant", "En dan nog iets over het luisteren zelf, tot slot.")))
+    assert "## Luisteren naar je klant" in later.body  # a section of the article's own keeps its place
+
+
+def test_a_sign_up_banner_above_the_article_is_never_its_title() -> None:
+    cleaned = clean(_page("Lancering binnenkort — Meld je aan voor vroege toegang!"))
+    assert cleaned.title == "Luisteren naar je klant" and "Lancering" not in cleaned.body
+    assert chrome_reason("Nieuw in 2026 – Schrijf je nu in voor de webinar!", header=True) == "announcement banner"
+    assert chrome_reason("Klanten komen terug – probeer het maar eens!", header=False) is None
+
+
+def test_where_a_news_item_first_appeared_is_a_publication_note_and_never_the_title() -> None:
+    page = _page(title="Vijf ondernemers zoeken steun", after_title=(
+        "Stichting Klantwijs in het Utrechts Nieuwsblad van 8 mei 2009", "13 mei 2009"))
+    cleaned = clean(page)
+    assert cleaned.title == "Vijf ondernemers zoeken steun"
+    assert _reasons(cleaned.removed)["Stichting Klantwijs in het Utrechts Nieuwsblad van 8 mei 2009"] == \
+        "publication note"
+    assert cleaned.date == "2009-05-08"  # the day it appeared, as for "Verschenen in ..., 3 mei 2019"
+    _assert_body_intact(cleaned.body)
+    # A sentence that merely mentions a paper has no date at its end.
+    assert chrome_reason("Ik las het in de Volkskrant van gisteren") is None
