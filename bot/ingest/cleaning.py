@@ -123,7 +123,9 @@ _IMAGE_ALT = re.compile(r"^(?:.{0,80}\b(?:featured image|uitgelichte afbeelding|
                         re.IGNORECASE)
 # A line of only separators ("|", "·"), left where a row of links or labels stood.
 _SEPARATOR = re.compile(r"^(?:[|¦•·\s]+|[-–—])$")  # "|" rows; a lone dash is an empty list item, "---" a rule
-_IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)$", re.IGNORECASE)
+# An image's file name, also without its extension but with its size ("advocatenhub.nl-1000x700px").
+_IMAGE_FILE = re.compile(r"^\S+(?:\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)|[-_]\d{2,4}x\d{2,4}(?:px)?)$",
+                         re.IGNORECASE)
 _CATEGORY = re.compile(
     r"^(?:(?:article|post|blog|artikel)\s+)?"
     r"(?:categorie(?:ën|en)?|category|categories|tags?|rubrieke?n?|labels?|onderwerpen|topics|filed under|"

@@ -907,3 +907,11 @@ def test_where_a_news_item_first_appeared_is_a_publication_note_and_never_the_ti
     _assert_body_intact(cleaned.body)
     # A sentence that merely mentions a paper has no date at its end.
     assert chrome_reason("Ik las het in de Volkskrant van gisteren") is None
+
+
+@pytest.mark.parametrize("name", ["klantwijs.nl-1000x700px", "hero_1200x630", "header-image-800x450"])
+def test_an_image_name_without_extension_but_with_its_size_goes_and_is_not_joined_to_the_text(name: str) -> None:
+    cleaned = clean(_page(after_title=("Een klant die belt, wil vooral dat", name)))
+    assert name not in cleaned.body and _reasons(cleaned.removed)[name] == "image file name"
+    _assert_body_intact(cleaned.body)
+    assert chrome_reason("Een 1920x1080 scherm") is None
