@@ -43,6 +43,7 @@ from bot.ingest.metadata import (
     looks_like_code,
     looks_like_name,
     name_with_role,
+    names_a_job,
     parse_byline,
     parse_date,
     role_and_date,
@@ -607,6 +608,14 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             read_with.add(name_line)
             continue
         if (author is None and not heading and not seen_text and position not in reasons
+                and looks_like_name(plain) and position + 1 < len(lines) and _bio_of(plain, lines[position + 1])):
+            # The author's box above the text: the name, and right under it a paragraph about that person ("Nicola
+            # Thomas" / "Maak kennis met Nicola Thomas, een experte in ...").
+            author = plain
+            removed += [Removal(line, "author line (kept as author)"), Removal(lines[position + 1], "author's bio")]
+            read_with.add(position + 1)
+            continue
+        if (author is None and not heading and not seen_text and position not in reasons
                 and looks_like_name(plain) and not _all_dictionary_words(plain)):
             # The same name twice in a row above the text: an avatar's alt text and the author's name.
             following = _next_line(lines, position)
@@ -652,6 +661,11 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             removed.append(Removal(line, "byline (kept as author/date)"))
             continue
         reason = reasons.get(position)
+        following = _next_line(lines, position)
+        if (reason is None and not seen_text and not heading and len(plain.split()) == 1
+                and not _SENTENCE_END.search(plain) and following is not None
+                and reasons.get(following) in ("reading time", "date line")):
+            reason = "category line"  # "Handboek" over "4 minuten lezen": the section of the site, not a heading
         # A lone date near the top is the article's date, also when the page put it under the lead paragraph.
         if reason == "date line" and (not seen_text or (date is None and sum(map(bool, body_lines)) <= 2)):
             date = date or _date_of(plain)
@@ -955,6 +969,24 @@ def _split_byline(lines: list[str], index: int) -> tuple[int, tuple[str, str | N
     if joined is None or not joined[0] or not looks_like_name(joined[0]):
         return None
     return following, (joined[0], joined[1])
+
+
+_BIO_OPENING = re.compile(r"^(?:maak kennis met|ontmoet|meet|over|about)\s+", re.IGNORECASE)
+
+
+def _bio_of(name: str, text: str) -> bool:
+    """`text`, right under the line `name`, introduces that person: "Maak kennis met Nicola Thomas, een experte in
+    ...", "Nicola Thomas is consultant bij ...". A paragraph that merely starts with the name ("Jan Jansen begon zijn
+    bedrijf in 1990") is the article's own text."""
+    words = text.split()
+    if not 8 <= len(words) <= 80:
+        return False
+    opening = _BIO_OPENING.match(text)
+    rest = text[opening.end():] if opening else text
+    if not rest.casefold().startswith(name.casefold()):
+        return False
+    return opening is not None or (re.match(r"\s+(?:is|was|werkt|works)\b", rest[len(name):]) is not None
+                                   and names_a_job(" ".join(words[:15])))
 
 
 def _name_above_date(lines: list[str], reasons: dict[int, str], index: int) -> bool:

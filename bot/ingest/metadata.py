@@ -196,6 +196,11 @@ def is_job_line(line: str) -> bool:
             and (role.start() == 0 or re.search(r",|\s(?:at|bij|@)\s", line) is not None))
 
 
+def names_a_job(text: str) -> bool:
+    """The text names a job or role (consultant, oprichter, onderzoeker ...)."""
+    return _ROLE.search(text) is not None
+
+
 def _job_sentence(tail: str) -> bool:
     """A byline's tail that says where the author works, written as a sentence ("senior research associate aan
     Vlerick Business School."): a job word, then "aan", "bij", "at" or "of" and a capitalised name, in a dozen words;

@@ -915,3 +915,28 @@ def test_an_image_name_without_extension_but_with_its_size_goes_and_is_not_joine
     assert name not in cleaned.body and _reasons(cleaned.removed)[name] == "image file name"
     _assert_body_intact(cleaned.body)
     assert chrome_reason("Een 1920x1080 scherm") is None
+
+
+def test_an_author_box_with_a_bio_above_the_text_gives_the_author_and_goes() -> None:
+    bio = "Maak kennis met Nicole de Wit, expert in klantonderzoek die teams helpt hun klanten beter te begrijpen."
+    page = "\n\n".join(["Luisteren naar je klant", f"Nicole de Wit\n{bio}", "Handboek\n4 minuten lezen",
+                        PARA_1, PARA_2, PARA_3]) + "\n"
+    cleaned = clean(page)
+    assert (cleaned.title, cleaned.author) == ("Luisteren naar je klant", "Nicole de Wit")
+    assert "Maak kennis" not in cleaned.body and "Handboek" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+    # A heading that is one word over the article's first paragraph stays.
+    assert "## Handboek" in clean(_page(after_title=("Handboek",))).body
+
+
+def test_a_paragraph_that_starts_with_the_name_above_it_is_the_articles_text() -> None:
+    first = "Nicole de Wit begon haar bedrijf in 1990 met twee klanten en een telefoon op de keukentafel."
+    cleaned = clean("\n\n".join(["Portret van een ondernemer", f"Nicole de Wit\n{first}", PARA_1, PARA_2]) + "\n")
+    assert first in cleaned.body and cleaned.author is None
+
+
+def test_a_bio_that_says_the_persons_job_is_an_author_box_too() -> None:
+    bio = "Nicole de Wit is onderzoeker bij Klantwijs en schrijft over wat klanten trouw houdt."
+    cleaned = clean("\n\n".join(["Luisteren naar je klant", f"Nicole de Wit\n{bio}", PARA_1, PARA_2, PARA_3]) + "\n")
+    assert cleaned.author == "Nicole de Wit" and bio not in cleaned.body
+    _assert_body_intact(cleaned.body)
