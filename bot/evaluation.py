@@ -32,6 +32,7 @@ from bot.search.examples import Example, load_examples, normalise
 from bot.search.examples import holds as holds_words
 from bot.search.records import Answer, Chunk, Result
 from bot.search.settings import load_search_settings, load_synonyms
+from bot.yamlfile import parse_yaml
 
 SPLITS = ("tune", "heldout")
 L2 = 1.0  # the answer model's penalty: a few hundred right passages among thousands, eleven features
@@ -106,10 +107,9 @@ class Scores:
 
 
 def load_judgments(path: Path) -> list[Judgment]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:  # its own message names "<unicode string>", not the file
-        raise ValueError(f"{path}: not valid YAML ({exc})") from None
+    data, problems = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    if problems:  # nested too deeply, aliases that expand without end, a syntax error: the file and line, no trace
+        raise ValueError(str(problems[0]))
     if not isinstance(data, list):
         raise ValueError(f"{path}: expected a list of judgments")
     out = []

@@ -12,11 +12,19 @@ import yaml
 
 from bot.problems import Problem
 
+# Values a parsed file may hold, counting every use of an alias: PyYAML shares an aliased value, so 1 KB of anchors
+# ("billion laughs") loads at once as 10^9 strings that the first loop over them, or an error message that prints
+# them, never finishes. Real settings and front matter hold a few hundred.
+MAX_VALUES = 1_000_000
+
 
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Problem]]:
     """Parse YAML text; on a syntax error return (None, [problem with the line of the fault])."""
     try:
-        return yaml.safe_load(text), []
+        data = yaml.safe_load(text)
+    except RecursionError:  # "[[[[..." 500 deep: PyYAML's parser recurses per level
+        return None, [Problem(path, "malformed YAML: nested too deeply (hundreds of levels of brackets or indents)",
+                              line_offset + 1 if line_offset else None)]
     except yaml.YAMLError as exc:
         # The context mark points at the construct that is broken (an unclosed "[" on its own line), the problem mark
         # at where the parser gave up (often the end of the front matter); the first helps an operator more.
@@ -30,6 +38,29 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pr
         line = _impossible_date_line(text)
         return None, [Problem(path, f"impossible date: {exc} (write a real date as YYYY-MM-DD, or quote the text)",
                               line + line_offset if line is not None else None)]
+    if _too_many_values(data):
+        return None, [Problem(path, f"the YAML holds more than {MAX_VALUES:,} values once its aliases (*name) are "
+                                    "expanded, or an alias that contains itself: not a settings file or front matter",
+                              line_offset + 1 if line_offset else None)]
+    return data, []
+
+
+def _too_many_values(data: Any) -> bool:
+    """Whether walking `data` (lists and mappings, an aliased value once per use) meets more than MAX_VALUES values.
+    A value that contains itself never ends, so it is too many too."""
+    budget = MAX_VALUES
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        budget -= 1
+        if budget < 0:
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple, set)):
+            stack.extend(value)
+    return False
 
 
 _DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])")
@@ -182,7 +213,7 @@ def blank_settings(path: Path) -> bool:
         return False
     try:
         return yaml.safe_load(text) is None
-    except (yaml.YAMLError, ValueError):
+    except (yaml.YAMLError, ValueError, RecursionError):
         return False  # unparsable: the loader reports that itself
 
 

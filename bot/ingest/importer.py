@@ -63,7 +63,7 @@ def _scalar(key: str, value: str) -> str:
     """Plain YAML where it reads back as the same text (or, for date, as that date), else a quoted string."""
     try:
         parsed = yaml.safe_load(f"{key}: {value}")
-    except (yaml.YAMLError, ValueError):  # ValueError: an impossible date ("2012-02-30") is kept as quoted text
+    except (yaml.YAMLError, ValueError, RecursionError):  # ValueError: an impossible date ("2012-02-30")
         parsed = None
     if isinstance(parsed, dict) and (parsed.get(key) == value or (key == "date" and str(parsed.get(key)) == value)):
         return value

@@ -83,5 +83,5 @@ def test_a_figure_with_nothing_to_count_is_shown_as_a_dash(tmp_path: Path, capsy
     assert rows["abstain recall"] == ["-"] and rows["hit@1"] == ["1.000"]
     broken = tmp_path / "broken.yaml"
     broken.write_text("- q: [unclosed\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"broken\.yaml: not valid YAML"):
+    with pytest.raises(ValueError, match=r"broken\.yaml:1: error: malformed YAML"):
         load_judgments(broken)

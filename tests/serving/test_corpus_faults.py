@@ -151,3 +151,39 @@ def test_import_keeps_an_impossible_scraped_date_as_quoted_text() -> None:
 
     assert _scalar("date", "2012-02-30") == '"2012-02-30"'
     assert _scalar("date", "2012-08-24") == "2012-08-24"
+
+
+DEEP = "[" * 600 + "]" * 600
+# 1 KB of anchors that PyYAML loads at once as 10^9 shared strings ("billion laughs").
+LAUGHS = "".join("x{0}: &x{0} [{1}]\n".format(n, ", ".join([f"*x{n - 1}" if n else '"lol"'] * 10)) for n in range(9))
+
+
+async def test_front_matter_nested_too_deeply_is_one_bad_file_not_a_failed_reload(live: LiveCorpus) -> None:
+    deep = live.corpus_dir / "diep.md"
+    deep.write_text(f"---\nid: diep\ntitle: Diep\ntags: {DEEP}\n---\nTekst over klanten.\n", encoding="utf-8")
+    report = await live.reload("test")
+    assert report.ok and _serving(live)
+    assert any(p.path == str(deep) and "nested too deeply" in p.message for p in report.problems)
+
+
+@pytest.mark.parametrize("name", ["examples.yaml", "search.yaml", "synonyms.yaml"])
+async def test_a_settings_file_of_aliases_that_expand_without_end_is_refused_at_once(live: LiveCorpus,
+                                                                                    name: str) -> None:
+    path = live.config_dir / name
+    path.write_text(LAUGHS + "examples:\n  - q: *x8\n    article: a\n", encoding="utf-8")
+    report = await live.reload("test")  # before: 6 GB and counting, in the reload thread
+    assert report.ok and _serving(live)
+    assert any(p.path == str(path) and "more than 1,000,000 values" in p.message for p in report.problems)
+    path.write_text(f"bm25: {DEEP}\n", encoding="utf-8")
+    report = await live.reload("test")
+    assert report.ok and _serving(live)
+    assert any(p.path == str(path) and "nested too deeply" in p.message for p in report.problems)
+
+
+def test_a_judgment_list_nested_too_deeply_is_a_clear_error(tmp_path: Path) -> None:
+    from bot.evaluation import load_judgments
+
+    path = tmp_path / "diep.yaml"
+    path.write_text(DEEP, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"diep\.yaml: error: malformed YAML: nested too deeply"):
+        load_judgments(path)
