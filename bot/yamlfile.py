@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import reprlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,15 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pr
                                     "expanded, or an alias that contains itself: not a settings file or front matter",
                               line_offset + 1 if line_offset else None)]
     return data, []
+
+
+_SHOWN = reprlib.Repr()
+_SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlist, _SHOWN.maxdict, _SHOWN.maxlevel = 80, 80, 6, 4, 3
+
+
+def shown(value: Any) -> str:
+    """`repr(value)` cut to a readable size for a problem message: a list of 200,000 words made a 4 MB log line."""
+    return _SHOWN.repr(value)
 
 
 def _too_many_values(data: Any) -> bool:
@@ -193,7 +204,8 @@ def check_keys(raw: dict[str, Any], rules: Rules, path: Path | str, section: str
             continue
         check, expected = rules[key]
         if not check(value):
-            problems.append(Problem(str(path), f"'{prefix}{key}' is {value!r}; expected {expected} (using the default)",
+            problems.append(Problem(str(path), f"'{prefix}{key}' is {shown(value)}; expected {expected} "
+                                               "(using the default)",
                                     file_key_line(path, str(key), section)))
             continue
         values[key] = value
@@ -223,5 +235,11 @@ def is_whole_number(value: Any) -> bool:
 
 
 def is_number(value: Any) -> bool:
-    """An int or a float that is not a bool (`k1: 1` is as good as `k1: 1.0`)."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A finite int or float that is not a bool (`k1: 1` is as good as `k1: 1.0`). Not `.inf` or `.nan`, which every
+    comparison with a score then fails silently, nor an integer too large for a float (1 and 320 zeros)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False

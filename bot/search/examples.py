@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.problems import Problem
-from bot.yamlfile import list_item_line, load_mapping
+from bot.yamlfile import list_item_line, load_mapping, shown
 
 EXAMPLES_FILE = "examples.yaml"
 # Each costs one question embedding (10-20 ms) when the semantic signal attaches, at start before the first answer;
@@ -62,7 +62,7 @@ def load_examples(config_dir: Path) -> tuple[list[Example], list[Problem]]:
         if not isinstance(item, dict) or not isinstance(item.get("q"), str) or not item["q"].strip() \
                 or not isinstance(item.get("article"), str) or not isinstance(words, list) \
                 or not all(isinstance(w, str) and w.strip() for w in words):
-            problems.append(Problem(where, f"example {number} is {item!r}; expected q: <question>, article: <id>, "
+            problems.append(Problem(where, f"example {number} is {shown(item)}; expected q: <question>, article: <id>, "
                                            "words: [<text of the passage>, ...]", line))
             continue
         if len(examples) >= MAX_EXAMPLES:

@@ -14,7 +14,16 @@ from bot.problems import Problem
 from bot.search.confidence import model_digest
 from bot.search.index import BM25Params
 from bot.search.semantic import MODELS
-from bot.yamlfile import Rules, check_keys, file_key_line, is_number, is_whole_number, list_item_line, load_mapping
+from bot.yamlfile import (
+    Rules,
+    check_keys,
+    file_key_line,
+    is_number,
+    is_whole_number,
+    list_item_line,
+    load_mapping,
+    shown,
+)
 
 SEARCH_FILE = "search.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
@@ -184,7 +193,7 @@ def load_synonyms(config_dir: Path) -> tuple[Synonyms, list[Problem]]:
     for number, group in enumerate(raw_groups, start=1):
         words = _word_list(group)
         if words is None or len(words) < 2:
-            problems.append(Problem(where, f"synonyms entry {number} is {group!r}; expected a list of 2+ words",
+            problems.append(Problem(where, f"synonyms entry {number} is {shown(group)}; expected a list of 2+ words",
                                     list_item_line(path, "synonyms", number)))
             continue
         groups.append(words)
@@ -199,7 +208,8 @@ def load_synonyms(config_dir: Path) -> tuple[Synonyms, list[Problem]]:
     for english, dutch in raw_tr.items():
         words = _word_list(dutch)
         if not isinstance(english, str) or words is None:
-            problems.append(Problem(where, f"translations entry '{english}' is {dutch!r}; expected a list of words",
+            problems.append(Problem(where, f"translations entry {shown(english)} is {shown(dutch)}; expected a word "
+                                           "mapped to a list of words",
                                     file_key_line(path, str(english), "translations")))
             continue
         translations[english.strip().casefold()] = words

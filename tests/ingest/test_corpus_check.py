@@ -124,3 +124,15 @@ def test_articles_on_one_topic_are_not_duplicates(capsys: pytest.CaptureFixture[
     multi = CORPUS.parent / "multi_corpus"
     assert main(["corpus", "check", "--corpus", str(multi), "--config", str(CONFIG)]) == 0
     assert "nearly the same" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value", ["1" + "0" * 320, ".inf", ".nan", "-.inf"])
+def test_a_number_setting_that_is_no_finite_number_is_refused_with_its_key(tmp_path: Path, value: str) -> None:
+    from bot.search.settings import load_search_settings
+
+    (tmp_path / "search.yaml").write_text(f"answer:\n  min_score: {value}\nsemantic:\n  example_similarity: {value}\n",
+                                          encoding="utf-8")
+    settings, problems = load_search_settings(tmp_path)  # before: OverflowError, or .inf taken as a bar
+    assert settings.answer.min_score == 0.0 and settings.semantic.example_similarity == 0.95
+    assert [p.line for p in problems] == [2, 4] and all("using the default" in p.message for p in problems)
+    assert all(len(p.message) < 300 for p in problems)  # the 321-digit number is shown cut, not whole
