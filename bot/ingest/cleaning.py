@@ -580,6 +580,8 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
     body_lines: list[str] = []
     seen_text = False
     read_with: set[int] = set()  # lines already read as part of an earlier one (a byline's name)
+    texts = 0  # non-blank lines in body_lines (counted as they come: recounting made a 30,000-paragraph page take
+    # minutes)
     for position in range(start, len(lines)):
         line = lines[position]
         if not line:
@@ -600,7 +602,7 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             continue
         byline = parse_byline(plain) if not heading else None
         split = _split_byline(lines, position) if not heading else None
-        if split and author is None and (not seen_text or sum(map(bool, body_lines)) <= 2):
+        if split and author is None and (not seen_text or texts <= 2):
             name_line, (split_author, split_date) = split
             date, author = date or split_date, split_author
             removed += [Removal(line, "byline (kept as author/date)"),
@@ -641,7 +643,7 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             date = date or (_date_of(dateline.group("date")) if dateline.group("date") else None)
             removed.append(Removal(dateline.group(0).strip(), "dateline"))
             line = plain = plain[dateline.end():]
-        if (author is None and not heading and position not in reasons and sum(map(bool, body_lines)) <= 2
+        if (author is None and not heading and position not in reasons and texts <= 2
                 and looks_like_name(plain) and not _all_dictionary_words(plain)):
             # A name on its own with the author's job and the date on the next line ("Lucas Correia" / "CEO &
             # Founder, BizAI · January 29, 2026"): the line under it says it is a person.
@@ -655,7 +657,7 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
                 continue
         if byline and (not seen_text or position < first_paragraph or (
                 # A byline under the lead paragraph ("Door: Floor Bakhuys Roozeboom"), when it names a person.
-                author is None and byline[0] and sum(map(bool, body_lines)) <= 2 and looks_like_name(byline[0])
+                author is None and byline[0] and texts <= 2 and looks_like_name(byline[0])
                 and not _all_dictionary_words(byline[0]))):
             date, author = date or byline[1], author or byline[0]
             removed.append(Removal(line, "byline (kept as author/date)"))
@@ -667,7 +669,7 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
                 and reasons.get(following) in ("reading time", "date line")):
             reason = "category line"  # "Handboek" over "4 minuten lezen": the section of the site, not a heading
         # A lone date near the top is the article's date, also when the page put it under the lead paragraph.
-        if reason == "date line" and (not seen_text or (date is None and sum(map(bool, body_lines)) <= 2)):
+        if reason == "date line" and (not seen_text or (date is None and texts <= 2)):
             date = date or _date_of(plain)
             removed.append(Removal(line, "date line (kept as date)"))
             continue
@@ -699,12 +701,13 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         # Right after the lead paragraph the exact title again is the page's second heading over the same text
         # ("Hoe test je klanttevredenheid?" after the lead), never a section of its own; after two paragraphs it
         # may be one.
-        if title and (heading or not seen_text or sum(map(bool, body_lines)) <= 1) \
+        if title and (heading or not seen_text or texts <= 1) \
                 and _repeats_title(plain, title, exact=seen_text):
             removed.append(Removal(line, "the title line" if heading else "the title, repeated"))
             continue
         seen_text = True
         body_lines.append(f"## {plain}" if heading else line)
+        texts += 1
     while body_lines and not body_lines[-1]:
         body_lines.pop()
     body_lines = _drop_repeats(body_lines, title, removed)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import re
 import sys
 from collections import defaultdict
@@ -27,6 +28,9 @@ from bot.ingest.review import KnownTexts
 from bot.search.articles import ID_PATTERN, URL_PATTERN, load_articles
 from bot.search.chunking import chunk_article
 from bot.search.records import Article
+from bot.yamlfile import MAX_FILE_BYTES
+
+log = logging.getLogger(__name__)
 
 PASSAGES_SHOWN = 3
 
@@ -125,6 +129,9 @@ def build(path: Path, args: argparse.Namespace) -> Imported:
     except OSError as exc:
         result.error = f"cannot read file: {exc.strerror or exc}"
         return result
+    except Exception as exc:  # a reader library's own error on a damaged file (a DOCX whose XML is broken)
+        result.error = f"cannot read this file, it looks damaged ({type(exc).__name__}: {_short(str(exc))})"
+        return result
     result.source = source
     if not source.text.strip():
         result.error = "the file holds no text"
@@ -171,6 +178,12 @@ def build(path: Path, args: argparse.Namespace) -> Imported:
     article = Article(id=article_id, title=cleaned.title, body=cleaned.body,
                       author=args.author or source.author or cleaned.author, date=date, url=url,
                       language=str(language))
+    size = len(render_article(article).encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        # The bot refuses a corpus file this large (bot/yamlfile.py): written, it would never be served.
+        result.error = (f"the article would be {size / 1048576:.1f} MB, over the {MAX_FILE_BYTES // 1048576} MB a "
+                        "corpus file may hold: split the page (by chapter) and import the parts")
+        return result
     result.article = article
     result.chunks = len(chunk_article(article))
     if not url:
@@ -223,7 +236,13 @@ def main_import(args: argparse.Namespace) -> int:
     # Read once per run, not per file: the corpus's articles, to catch a page imported before under another title.
     known = KnownTexts(load_articles(corpus)[0] if corpus.is_dir() else [])
     for path in files:
-        result = build(path, args)
+        try:
+            result = build(path, args)
+        except Exception as exc:  # a fault of the importer on one file never costs the others of a folder
+            log.exception("import of %s failed", path)
+            result = Imported(path)
+            result.error = (f"the importer failed on this file ({type(exc).__name__}: {_short(str(exc))}); nothing "
+                            "was written for it")
         results.append(result)
         if result.article is not None:
             result.attention += [f"nearly the same text as '{other.id}' ({_where(other)}), {share:.0%} shared: the "

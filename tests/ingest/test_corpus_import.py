@@ -177,3 +177,44 @@ def test_import_refuses_what_it_cannot_read_in_one_line(tmp_path: Path, capsys: 
 def test_import_of_a_file_that_is_not_there_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["corpus", "import", "--corpus", str(tmp_path / "out"), str(tmp_path / "typo.txt")]) == 1
     assert f"{tmp_path / 'typo.txt'}: error: file not found" in capsys.readouterr().err
+
+
+PAGE = ("<html><head><title>Klanten binden</title></head><body><h1>Klanten binden</h1><p>Een klant die zich gehoord "
+        "voelt, blijft langer. Dat klinkt vanzelfsprekend, maar in de praktijk luisteren we vooral naar onszelf en "
+        "vergeten we te vragen wat de klant echt nodig heeft.</p><p>Bel daarom elke klant na een levering terug en "
+        "vraag wat beter kan. Schrijf het antwoord op en kom er de volgende keer op terug.</p></body></html>")
+
+
+def test_a_damaged_docx_in_a_folder_is_refused_and_the_other_files_are_imported(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import zipfile
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "kapot.docx", "w") as archive:  # a valid package whose document XML is broken
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/'
+                         'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        archive.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                         'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+                         '</Relationships>')
+        archive.writestr("word/document.xml", "<not xml")
+    (folder / "pagina.html").write_text(PAGE, encoding="utf-8")
+    assert main(["corpus", "import", "--corpus", str(tmp_path / "out"), str(folder)]) == 1
+    captured = capsys.readouterr()
+    assert "kapot.docx: error: cannot read this file, it looks damaged (XMLSyntaxError" in captured.err
+    assert "Traceback" not in captured.err + captured.out
+    assert (tmp_path / "out" / "klanten-binden.md").is_file()
+
+
+def test_an_article_larger_than_the_bot_reads_is_refused_not_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.ingest import importer
+
+    monkeypatch.setattr(importer, "MAX_FILE_BYTES", 300)  # the bot's limit is 4 MB; a small page shows the rule
+    page = tmp_path / "pagina.html"
+    page.write_text(PAGE, encoding="utf-8")
+    assert main(["corpus", "import", "--corpus", str(tmp_path / "out"), str(page)]) == 1
+    assert "a corpus file may hold: split the page" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
