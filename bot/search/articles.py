@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.problems import Problem
@@ -125,28 +127,52 @@ def load_article(path: Path) -> tuple[Article | None, list[Problem]]:
 def load_articles(folder: Path) -> tuple[list[Article], list[Problem]]:
     """Load every article in `folder`; a bad file is reported and skipped, never stopping the others.
 
-    Duplicate ids keep the first file in name order, so the choice is stable across reloads.
+    Of two files with one id the older keeps it (`one_per_id`), so the choice is stable across reloads.
     """
-    articles: list[Article] = []
     problems: list[Problem] = []
     if not folder.is_dir():
         return [], [Problem(str(folder), "corpus folder does not exist")]
-    seen: dict[str, str] = {}
     try:
         paths = sorted(p for p in folder.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES)
     except OSError as exc:
         return [], [Problem(str(folder), f"cannot list corpus folder: {exc}")]
+    found: list[tuple[str, Article]] = []
     for path in paths:
         if path.name.startswith(".") or not path.is_file():
             continue
-        article, found = load_article(path)
-        problems.extend(found)
-        if article is None:
+        article, faults = load_article(path)
+        problems.extend(faults)
+        if article is not None:
+            found.append((str(path), article))
+    dropped, more = one_per_id(found)
+    return [article for key, article in found if key not in dropped], problems + more
+
+
+def one_per_id(found: Sequence[tuple[str, Article]],
+               serving: Callable[[str, str], bool] = lambda path, article_id: False) -> tuple[set[str], list[Problem]]:
+    """(the files to leave out, a problem for each) when several files give one id: the one being served keeps it
+    (`serving(path, id)`), else the oldest file (by modification time, then name). A copy saved next to an article
+    (or a new file whose name sorts first) must not take an established article's place: the first in name order
+    used to win, and the original was blamed as the duplicate."""
+    by_id: dict[str, list[str]] = {}
+    for key, article in found:
+        by_id.setdefault(article.id, []).append(key)
+    dropped: set[str] = set()
+    problems: list[Problem] = []
+    for article_id, keys in by_id.items():
+        if len(keys) < 2:
             continue
-        if article.id in seen:
-            problems.append(Problem(str(path), f"duplicate id '{article.id}' (already used by {seen[article.id]})",
-                                    2))
-            continue
-        seen[article.id] = str(path)
-        articles.append(article)
-    return articles, problems
+        keeper = next((k for k in keys if serving(k, article_id)), None) or min(keys, key=lambda k: (_mtime(k), k))
+        for key in keys:
+            if key != keeper:
+                dropped.add(key)
+                problems.append(Problem(key, f"duplicate id '{article_id}' (already used by {keeper}, which keeps "
+                                             "it): this file is not served until it has an id of its own", 2))
+    return dropped, problems
+
+
+def _mtime(path: str) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return float("inf")

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.problems import Problem
-from bot.search.articles import ARTICLE_SUFFIXES, parse_article
+from bot.search.articles import ARTICLE_SUFFIXES, one_per_id, parse_article
 from bot.search.engine import Engine
 from bot.search.examples import EXAMPLES_FILE, Example, load_examples
 from bot.search.records import Article
@@ -159,7 +159,6 @@ def load_articles_keeping_good(corpus_dir: Path, last: LastGood) -> tuple[list[A
         return [a for _, a in last.articles.values()], [Problem(str(corpus_dir), f"cannot list folder: {exc}")]
     good: dict[str, tuple[str, Article]] = {}
     reads: dict[str, FileRead] = {}
-    seen_ids: dict[str, str] = {}
     for path in paths:
         questions_first.checkpoint()
         key = str(path)
@@ -179,11 +178,12 @@ def load_articles_keeping_good(corpus_dir: Path, last: LastGood) -> tuple[list[A
                 digest, article = previous
             else:
                 continue
-        if article.id in seen_ids:
-            problems.append(Problem(key, f"duplicate id '{article.id}' (already used by {seen_ids[article.id]})"))
-            continue
-        seen_ids[article.id] = key
         good[key] = (digest, article)
+    # The file that served an id until now keeps it; a new file with that id waits (never the other way round).
+    dropped, more = one_per_id([(key, article) for key, (_, article) in good.items()],
+                               lambda key, article_id: key in last.articles and last.articles[key][1].id == article_id)
+    problems.extend(more)
+    good = {key: value for key, value in good.items() if key not in dropped}
     last.articles = good
     last.reads = reads
     return [a for _, a in good.values()], problems

@@ -187,3 +187,29 @@ def test_a_judgment_list_nested_too_deeply_is_a_clear_error(tmp_path: Path) -> N
     path.write_text(DEEP, encoding="utf-8")
     with pytest.raises(ValueError, match=r"diep\.yaml: error: malformed YAML: nested too deeply"):
         load_judgments(path)
+
+
+DUPLICATE = "---\nid: belangrijkste-regel-zakelijke-relaties\ntitle: Kopie\n---\nEen kopie over klanten en trouw.\n"
+
+
+async def test_a_new_file_with_an_existing_id_never_takes_the_served_articles_place(live: LiveCorpus) -> None:
+    copy = live.corpus_dir / "aaa-kopie.md"  # sorts before the original
+    copy.write_text(DUPLICATE, encoding="utf-8")
+    report = await live.reload("test")
+    assert report.ok and _serving(live)
+    assert live.holder.get().articles["belangrijkste-regel-zakelijke-relaties"].title != "Kopie"
+    blamed = [p for p in report.problems if "duplicate id" in p.message]
+    assert [p.path for p in blamed] == [str(copy)]
+    assert "belangrijkste-regel-zakelijke-relaties.md, which keeps it" in blamed[0].message
+
+
+def test_without_a_served_version_the_older_file_keeps_the_id(tmp_path: Path) -> None:
+    from bot.search.articles import load_articles
+
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    original = tmp_path / "corpus" / "belangrijkste-regel-zakelijke-relaties.md"
+    os.utime(original, (1_000_000_000, 1_000_000_000))
+    (tmp_path / "corpus" / "aaa-kopie.md").write_text(DUPLICATE, encoding="utf-8")
+    articles, problems = load_articles(tmp_path / "corpus")
+    assert {a.id: a.title for a in articles}["belangrijkste-regel-zakelijke-relaties"] != "Kopie"
+    assert [p.path for p in problems if "duplicate id" in p.message] == [str(tmp_path / "corpus" / "aaa-kopie.md")]
