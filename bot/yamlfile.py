@@ -157,13 +157,15 @@ def file_key_line(path: Path | str, key: str, parent: str | None = None) -> int 
         return None
 
 
-def list_item_line(path: Path | str, parent: str, number: int) -> int | None:
-    """Best-effort line of the `number`-th (1-based) item of the block list under top-level `parent:`."""
+def list_item_lines(path: Path | str, parent: str) -> list[int]:
+    """The line of every item of the block list under top-level `parent:`, in one reading of the file (best effort:
+    an item written in flow style, `[a, b]`, has none)."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
-        return None
-    inside, seen, indent = False, 0, None
+        return []
+    found: list[int] = []
+    inside, indent = False, None
     for at, line in enumerate(lines, start=1):
         if line.strip() and not line[:1].isspace() and not line.startswith("-"):
             inside = line.split(":", 1)[0].strip("'\" ") == parent
@@ -173,10 +175,14 @@ def list_item_line(path: Path | str, parent: str, number: int) -> int | None:
             width = len(line) - len(stripped)
             indent = width if indent is None else indent
             if width == indent:
-                seen += 1
-                if seen == number:
-                    return at
-    return None
+                found.append(at)
+    return found
+
+
+def list_item_line(path: Path | str, parent: str, number: int) -> int | None:
+    """Best-effort line of the `number`-th (1-based) item of the block list under top-level `parent:`."""
+    found = list_item_lines(path, parent)
+    return found[number - 1] if 0 < number <= len(found) else None
 
 
 # key -> (check, expected form): how every settings file describes its keys

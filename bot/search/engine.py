@@ -29,7 +29,14 @@ from bot.search.query import QueryAnalyzer, QueryGroup
 from bot.search.quotes import ELLIPSIS, quote_rebuts_a_view, select_quote
 from bot.search.records import Answer, Article, Chunk, Kind, Nearby, Result
 from bot.search.scheduling import questions_first
-from bot.search.semantic import EmbeddingStore, Progress, SemanticIndex, embed_passages, embedder
+from bot.search.semantic import (
+    EmbeddingStore,
+    Progress,
+    SemanticIndex,
+    embed_passages,
+    embed_questions,
+    embedder,
+)
 from bot.search.settings import (
     SearchSettings,
     SemanticSettings,
@@ -150,8 +157,9 @@ class Engine:
         return (self.semantic is None and self.settings.semantic.enabled and len(self.chunks) > 0
                 and embedder(self.settings.semantic.model) is not None)
 
-    def with_semantic(self, index: SemanticIndex) -> Engine:
-        """A copy of this engine that also ranks by meaning (the BM25 parts are shared, not copied)."""
+    def with_semantic(self, index: SemanticIndex, store_dir: Path | None = None) -> Engine:
+        """A copy of this engine that also ranks by meaning (the BM25 parts are shared, not copied). The example
+        questions' vectors are kept in `store_dir` (the vectors' cache folder) when given."""
         if len(index.vectors) != len(self.chunks):
             raise ValueError(f"{len(index.vectors)} vectors for {len(self.chunks)} chunks")
         if index.facts is None:
@@ -163,7 +171,7 @@ class Engine:
         index.embedder.question(WARM_UP_QUESTION)
         engine = copy(self)
         engine.semantic = index
-        engine.taught = self.taught.embedded(index.embedder.question)
+        engine.taught = self.taught.embedded(lambda texts: embed_questions(texts, index.embedder, store_dir))
         return engine
 
     def with_examples(self, examples: Sequence[Example]) -> tuple[Engine, list[Problem]]:
@@ -174,7 +182,8 @@ class Engine:
         engine.examples = tuple(examples)
         engine.taught, problems = self._resolve(engine.examples)
         if self.semantic is not None:
-            engine.taught = engine.taught.embedded(self.semantic.embedder.question)
+            embedder_ = self.semantic.embedder
+            engine.taught = engine.taught.embedded(lambda texts: embed_questions(texts, embedder_))
         return engine, problems
 
     def _resolve(self, examples: Sequence[Example]) -> tuple[Taught, list[Problem]]:
@@ -193,7 +202,7 @@ class Engine:
         try:
             store = EmbeddingStore(embeddings_dir, model.model_id) if embeddings_dir is not None else None
             vectors, count = embed_passages(self.passage_texts(), model, store, progress=progress)
-            engine = self.with_semantic(SemanticIndex(model, vectors))
+            engine = self.with_semantic(SemanticIndex(model, vectors), embeddings_dir)
         except Exception as exc:  # the signal is an extra (a damaged model file, a full disk): BM25 still answers
             log.error("semantic signal unusable (%s: %s); answering with BM25 alone", type(exc).__name__, exc)
             return self

@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from bot.problems import Problem
-from bot.yamlfile import list_item_line, load_mapping, shown
+from bot.search.smalltalk import smalltalk
+from bot.yamlfile import list_item_lines, load_mapping, shown
 
 EXAMPLES_FILE = "examples.yaml"
 # Each costs one question embedding (10-20 ms) when the semantic signal attaches, at start before the first answer;
@@ -36,6 +37,8 @@ class Example:
     article: str
     words: tuple[str, ...] = ()  # snippets the passage holds (ignoring case and spacing); none: the article's first
     source: str = EXAMPLES_FILE  # the file it came from, for the problem an unresolved example is reported as
+    number: int = 0  # its place in the file (1-based), as every problem about it names it
+    line: int | None = None
 
 
 def load_examples(config_dir: Path) -> tuple[list[Example], list[Problem]]:
@@ -54,14 +57,16 @@ def load_examples(config_dir: Path) -> tuple[list[Example], list[Problem]]:
     if not isinstance(raw, list):
         return [], [*problems, Problem(where, "'examples' must be a list of {q, article, words} entries")]
     examples: list[Example] = []
+    lines = list_item_lines(path, "examples")  # once: looking each entry up in the file took 15 s for 10,000
+    first: dict[str, Example] = {}  # normalised question -> the example that has it
     for number, item in enumerate(raw, start=1):
-        line = list_item_line(path, "examples", number)
+        line = lines[number - 1] if number <= len(lines) else None
         words = item.get("words", []) if isinstance(item, dict) else None
         if isinstance(words, str):
             words = [words]
         if not isinstance(item, dict) or not isinstance(item.get("q"), str) or not item["q"].strip() \
-                or not isinstance(item.get("article"), str) or not isinstance(words, list) \
-                or not all(isinstance(w, str) and w.strip() for w in words):
+                or not isinstance(item.get("article"), str) or not item["article"].strip() \
+                or not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
             problems.append(Problem(where, f"example {number} is {shown(item)}; expected q: <question>, article: <id>, "
                                            "words: [<text of the passage>, ...]", line))
             continue
@@ -69,8 +74,39 @@ def load_examples(config_dir: Path) -> tuple[list[Example], list[Problem]]:
             problems.append(Problem(where, f"more than {MAX_EXAMPLES} examples: the rest are ignored", line,
                                     severity="warning"))
             break
-        examples.append(Example(item["q"].strip(), item["article"].strip(), tuple(str(w) for w in words), where))
+        example = Example(item["q"].strip(), item["article"].strip(), tuple(str(w) for w in words), where, number,
+                          line)
+        unusable = _unusable(example.question)
+        if unusable:
+            problems.append(Problem(where, f"example {number} ({shown(example.question)}) {unusable}: ignored", line,
+                                    severity="warning"))
+            continue
+        same = first.get(normalise(example.question))
+        if same is not None:
+            other = "the same passage" if (same.article, same.words) == (example.article, example.words) else \
+                "another passage"
+            problems.append(Problem(where, f"example {number} is the same question as example {same.number}, with "
+                                           f"{other}: example {same.number} is used", line, severity="warning"))
+            continue
+        first[normalise(example.question)] = example
+        examples.append(example)
     return examples, problems
+
+
+MAX_QUESTION_CHARS = 300  # a chat question; each example is embedded when the signal attaches (3,500 characters: 0.3 s)
+
+
+def _unusable(question: str) -> str | None:
+    """Why an example question could never be matched, or None."""
+    if len(question) > MAX_QUESTION_CHARS:
+        return f"is {len(question):,} characters; an example is a question as people type it (at most " \
+               f"{MAX_QUESTION_CHARS})"
+    if not normalise(question):
+        return "has no letter or digit, so no message is ever the same"
+    kind = smalltalk(question)
+    if kind is not None:
+        return f"is small talk ({kind}), which the bot answers before it looks at examples"
+    return None
 
 
 def holds(words: Sequence[str], text: str) -> bool:
@@ -115,10 +151,11 @@ class Taught:
         best = int(np.argmax(cosines))
         return best if float(cosines[best]) >= similarity else None
 
-    def embedded(self, embed: Callable[[str], np.ndarray]) -> Taught:
+    def embedded(self, embed: Callable[[Sequence[str]], np.ndarray]) -> Taught:
+        """With the question vectors `embed` gives for all the questions at once."""
         if not self.questions:
             return self
-        return Taught(self.questions, self.chunks, self.exact, np.stack([embed(q) for q in self.questions]))
+        return Taught(self.questions, self.chunks, self.exact, embed(self.questions))
 
 
 def resolve(examples: Sequence[Example],
@@ -132,13 +169,15 @@ def resolve(examples: Sequence[Example],
     for number, example in enumerate(examples, start=1):
         found = chunks_of(example.article)
         if not found:
-            problems.append(Problem(example.source, f"example {number} ({example.question!r}): no article "
-                                                    f"'{example.article}' in the corpus; ignored", severity="warning"))
+            problems.append(Problem(example.source, f"example {example.number or number} ({shown(example.question)}): "
+                                                    f"no article {shown(example.article)} in the corpus; ignored",
+                                    example.line, severity="warning"))
             continue
         chunk = next((index for index, text in found if holds(example.words, text)), None)
         if chunk is None:
-            problems.append(Problem(example.source, f"example {number} ({example.question!r}): no passage of "
-                                                    f"'{example.article}' holds {list(example.words)}; ignored",
+            problems.append(Problem(example.source, f"example {example.number or number} ({shown(example.question)}): "
+                                                    f"no passage of {shown(example.article)} holds "
+                                                    f"{shown(list(example.words))}; ignored", example.line,
                                     severity="warning"))
             continue
         if normalise(example.question):  # "???" would otherwise be the same message as "!!!"

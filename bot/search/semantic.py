@@ -304,6 +304,38 @@ def embed_passages(
     return out, done
 
 
+class _AsQuestions:
+    """A model seen by `embed_passages` as one that embeds each text as a question ("query: " for e5), under a model
+    id of its own: the operator's example questions get a store beside the passages' (a question's vector is not
+    the same text's passage vector), so a restart or a one-off `ask` does not embed a thousand examples again."""
+
+    def __init__(self, model: Embedder) -> None:
+        self.model = model
+
+    @property
+    def model_id(self) -> str:
+        return f"{self.model.model_id}/query"
+
+    def question(self, text: str) -> np.ndarray:
+        return self.model.question(text)
+
+    def has_question(self, text: str) -> bool:
+        return self.model.has_question(text)
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.stack([self.model.question(t) for t in texts])
+
+
+def embed_questions(texts: Sequence[str], model: Embedder, folder: Path | None = None) -> np.ndarray:
+    """Question vectors of `texts`, from (and kept in) a store in `folder` when there is one."""
+    asked = _AsQuestions(model)
+    store = EmbeddingStore(folder, asked.model_id) if folder is not None else None
+    vectors, _ = embed_passages(texts, asked, store)
+    return vectors
+
+
 def _save_union(store: EmbeddingStore, known: dict[bytes, int], matrix: np.ndarray,
                 new_rows: dict[bytes, np.ndarray]) -> None:
     """Save what is known so far (old store plus new vectors), for a build that is interrupted."""

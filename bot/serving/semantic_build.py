@@ -100,7 +100,7 @@ def embed(engine: Engine, cache_dir: Path | None, progress: Progress | None = No
                                     progress=progress, checkpoint=questions_first.checkpoint,
                                     should_stop=stop.is_set if stop is not None else None)
     log.info("semantic signal on for corpus %s: %d chunks, %d embedded now", engine.version, len(vectors), count)
-    return engine.with_semantic(SemanticIndex(model, vectors))
+    return engine.with_semantic(SemanticIndex(model, vectors), cache_dir)
 
 
 class SemanticBuilder:

@@ -168,3 +168,64 @@ def test_an_example_whose_words_no_passage_holds_is_still_answered_as_taught() -
     plain, taught = _engine([]), _engine([Example(question, RULES, (PROMISE,))])
     assert not plain.ask(question).answered
     assert _holds_promise(taught, question.upper())
+
+
+def test_every_problem_names_the_entry_by_its_place_and_line_and_dead_examples_are_told(tmp_path: Path) -> None:
+    long_question = "Hoe " + "heel " * 100 + "lang?"
+    _write(tmp_path, f"""examples:
+  - q: eerste vraag
+    article: {RULES}
+  - q: tweede vraag
+    article: 42
+  - q: derde vraag
+    article: "   "
+  - q: "???"
+    article: {RULES}
+  - q: hallo allemaal
+    article: {RULES}
+  - q: {long_question}
+    article: {RULES}
+  - q: Eerste vraag!
+    article: {RULES}
+  - q: EERSTE VRAAG
+    article: opportunist-mensen-kwijt
+  - q: bestaat niet
+    article: weg
+""")
+    examples, problems = load_examples(tmp_path)
+    assert [(e.question, e.number, e.line) for e in examples] == [("eerste vraag", 1, 2), ("bestaat niet", 9, 18)]
+    by_line = {p.line: (p.severity, p.message) for p in problems}
+    assert by_line[4][0] == by_line[6][0] == "error"  # an article that is no id, or only spaces
+    assert by_line[4][1].startswith("example 2 is") and by_line[6][1].startswith("example 3 is")
+    assert "example 4 ('???') has no letter or digit" in by_line[8][1]
+    assert "example 5 ('hallo allemaal') is small talk" in by_line[10][1]
+    assert "example 6" in by_line[12][1] and "at most 300" in by_line[12][1]
+    assert "example 7 is the same question as example 1, with the same passage" in by_line[14][1]
+    assert "example 8 is the same question as example 1, with another passage: example 1 is used" in by_line[16][1]
+    engine = _engine(examples)  # the stale one keeps its own number and line
+    stale = [p for p in engine.problems if "no article" in p.message]
+    assert [(p.line, p.message.split(" (")[0]) for p in stale] == [(18, "example 9")]
+
+
+def test_example_vectors_are_kept_on_disk_so_a_restart_embeds_none_again(tmp_path: Path) -> None:
+    class Counting(FakeModel):
+        asked = 0
+
+        def question(self, text: str) -> np.ndarray:
+            Counting.asked += 1
+            return super().question(text)
+
+    model = Counting()
+    examples = [Example(f"hoe houd ik klanten blij nummer {n}", RULES, (PROMISE,)) for n in range(5)]
+
+    def start() -> Engine:
+        engine = _engine(examples, enabled=True)
+        vectors = np.stack([model._vector(t) for t in engine.passage_texts()])
+        return engine.with_semantic(SemanticIndex(model, vectors), tmp_path)
+
+    first = start()
+    after_first = Counting.asked
+    second = start()
+    assert after_first >= 5 and Counting.asked == after_first + 1  # the warm-up question only
+    assert first.taught.vectors is not None and second.taught.vectors is not None
+    assert np.array_equal(first.taught.vectors, second.taught.vectors)
