@@ -108,7 +108,15 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
         return None, [Problem(str(path), "file disappeared while it was being read")]
     except OSError as exc:
         return None, [Problem(str(path), f"cannot read file: {exc.strerror or exc}")]
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Windows "Unicode" (UTF-16 with its byte-order mark)
+        try:
+            return raw.decode("utf-16").removeprefix("\ufeff"), []
+        except UnicodeDecodeError:
+            return None, [Problem(str(path), "UTF-16 file with damaged text; save it as UTF-8")]
     if b"\x00" in raw:
+        if len(raw) >= 4 and raw[1::2].count(0) > len(raw) // 4:  # every other byte zero: UTF-16 text, no mark
+            return None, [Problem(str(path), "UTF-16 text without a byte-order mark; save it as UTF-8 (e.g. iconv -f "
+                                             "utf-16le -t utf-8)")]
         return None, [Problem(str(path), "binary file (contains NUL bytes), not UTF-8 text")]
     try:
         text = raw.decode("utf-8")
@@ -210,7 +218,8 @@ def check_keys(raw: dict[str, Any], rules: Rules, path: Path | str, section: str
             continue
         check, expected = rules[key]
         if not check(value):
-            problems.append(Problem(str(path), f"'{prefix}{key}' is {shown(value)}; expected {expected} "
+            hint = " (YAML reads a number like 1e-9 as text: write 1.0e-9)" if _exponent_text(value) else ""
+            problems.append(Problem(str(path), f"'{prefix}{key}' is {shown(value)}; expected {expected}{hint} "
                                                "(using the default)",
                                     file_key_line(path, str(key), section)))
             continue
@@ -238,6 +247,17 @@ def blank_settings(path: Path) -> bool:
 def is_whole_number(value: Any) -> bool:
     """An int that is not a bool: YAML's `yes`/`true` load as bools, and Python counts a bool as an int."""
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _exponent_text(value: Any) -> bool:
+    """A string YAML 1.1 left as text that is a number with an exponent but no dot ("1e-9")."""
+    if not isinstance(value, str) or "e" not in value.lower():
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
 
 
 def is_number(value: Any) -> bool:

@@ -213,3 +213,22 @@ def test_without_a_served_version_the_older_file_keeps_the_id(tmp_path: Path) ->
     articles, problems = load_articles(tmp_path / "corpus")
     assert {a.id: a.title for a in articles}["belangrijkste-regel-zakelijke-relaties"] != "Kopie"
     assert [p.path for p in problems if "duplicate id" in p.message] == [str(tmp_path / "corpus" / "aaa-kopie.md")]
+
+
+def test_a_utf16_file_is_read_with_its_mark_and_named_without_it(tmp_path: Path) -> None:
+    from bot.search.settings import load_search_settings, load_synonyms
+
+    (tmp_path / "synonyms.yaml").write_bytes("synonyms:\n  - [klant, afnemer]\n".encode("utf-16"))  # with its mark
+    synonyms, problems = load_synonyms(tmp_path)
+    assert synonyms.groups == (("klant", "afnemer"),) and not problems
+    (tmp_path / "search.yaml").write_bytes("answer:\n  max_results: 3\n".encode("utf-16-le"))
+    _, problems = load_search_settings(tmp_path)
+    assert "UTF-16 text without a byte-order mark; save it as UTF-8" in problems[0].message
+
+
+def test_an_exponent_yaml_reads_as_text_gets_a_hint() -> None:
+    from bot.yamlfile import check_keys, is_number
+
+    _, problems = check_keys({"duplicate_similarity": "1e-9"}, {"duplicate_similarity": (is_number, "a number")},
+                             "search.yaml", "answer")
+    assert "write 1.0e-9" in problems[0].message
