@@ -37,6 +37,16 @@ def check_all(corpus_dir: Path, config_dir: Path) -> tuple[int, list[Problem]]:
         for path in sorted(corpus_dir.rglob("*")):
             if path.is_file() and path.suffix.lower() not in ARTICLE_SUFFIXES and not path.name.startswith("."):
                 problems.append(Problem(str(path), "ignored: not a .md article", severity="warning"))
+            elif path.suffix.lower() in ARTICLE_SUFFIXES or path.name.lower() in ARTICLE_SUFFIXES:
+                # What an operator thinks is an article but the bot skips without a word while it runs.
+                if path.name.startswith(".#"):
+                    continue  # an editor's lock file (Emacs) beside the article being edited
+                if path.is_symlink() and not path.exists():
+                    problems.append(Problem(str(path), "ignored: a symlink to nothing (its target is gone)",
+                                            severity="warning"))
+                elif path.is_file() and path.name.startswith("."):
+                    problems.append(Problem(str(path), "ignored: a hidden file (its name starts with a dot); rename "
+                                                       "it to serve it", severity="warning"))
     if corpus_dir.is_dir() and not articles:
         # Not an error to the bot (it starts and says "not covered" to everything), but never what an operator means.
         problems.append(Problem(str(corpus_dir), "no article loads from this folder: the bot would answer nothing",

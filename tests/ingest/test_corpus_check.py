@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,17 @@ def test_a_number_setting_that_is_no_finite_number_is_refused_with_its_key(tmp_p
     assert settings.answer.min_score == 0.0 and settings.semantic.example_similarity == 0.95
     assert [p.line for p in problems] == [2, 4] and all("using the default" in p.message for p in problems)
     assert all(len(p.message) < 300 for p in problems)  # the 321-digit number is shown cut, not whole
+
+
+def test_a_hidden_article_and_a_symlink_to_nothing_are_warnings_not_silence(tmp_path: Path) -> None:
+    from bot.checks import check_all
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / ".md").write_text("---\nid: x\ntitle: X\n---\nTekst.\n", encoding="utf-8")
+    (corpus / "weg.md").symlink_to(tmp_path / "bestaat-niet.md")
+    (corpus / ".#regel.md").symlink_to(tmp_path / "user@host.1234")  # Emacs' lock file while editing: no warning
+    count, problems = check_all(corpus, CONFIG)
+    assert count == 2
+    assert [(Path(p.path).name, p.severity) for p in problems] == [(".md", "warning"), ("weg.md", "warning")]
+    assert "hidden file" in problems[0].message and "symlink to nothing" in problems[1].message
