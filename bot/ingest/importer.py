@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import sys
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +119,11 @@ def input_files(paths: list[Path], skipped: list[Path] | None = None) -> list[Pa
 def build(path: Path, args: argparse.Namespace) -> Imported:
     """Read and clean one file into an Article; every refusal is a message that says what to do."""
     result = Imported(path)
+    for option, value in (("--title", args.title), ("--author", args.author)):
+        if value and any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
+            # A terminal escape or a right-to-left override in a title reaches every answer that cites it.
+            result.error = f"{option} {value!r} holds control characters; type it again"
+            return result
     try:
         source = read_source(path)
     except FileNotFoundError:

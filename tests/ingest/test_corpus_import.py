@@ -218,3 +218,12 @@ def test_an_article_larger_than_the_bot_reads_is_refused_not_written(
     assert main(["corpus", "import", "--corpus", str(tmp_path / "out"), str(page)]) == 1
     assert "a corpus file may hold: split the page" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("title", ["Klanten\x1b[31m binden", "Klanten \u202ebinden"])
+def test_a_title_with_control_characters_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                    title: str) -> None:
+    page = tmp_path / "pagina.html"
+    page.write_text(PAGE, encoding="utf-8")
+    assert main(["corpus", "import", "--corpus", str(tmp_path / "out"), "--title", title, str(page)]) == 1
+    assert "--title" in capsys.readouterr().err and not (tmp_path / "out").exists()
