@@ -204,7 +204,10 @@ _CALL_TO_ACTION = re.compile(
     r"loading (?:your )?(?:download )?form|you(?:'|’)re all set!?|"
     r"click (?:this|the) link to (?:access|download) (?:this|the) (?:resource|template|guide).{0,30}|"
     r"fill out (?:the|this) form to (?:access|download|get) .{1,60}|"
-    r"we(?:'|’)re committed to your privacy\..{0,300})$", re.IGNORECASE)
+    r"we(?:'|’)re committed to your privacy\..{0,300}|"
+    # A product's trial offer: "Probeer Fiscaal Agent 5 dagen gratis — geen creditcard nodig."
+    r"(?:probeer|try|start)\b.{0,60}\b(?:gratis|free)\b.{0,40}(?:geen creditcard nodig|no credit card required|"
+    r"zonder creditcard|geen verplichtingen|no commitment)\W*)$", re.IGNORECASE)
 # A wiki's edit link after each section heading ("Doel[bewerken]", "Goals [edit]").
 _EDIT_LINK = re.compile(r"\s*\[(?:bewerken|bron bewerken|brontekst bewerken|wijzigen|edit|edit source)\]$",
                         re.IGNORECASE)

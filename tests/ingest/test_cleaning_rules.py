@@ -940,3 +940,13 @@ def test_a_bio_that_says_the_persons_job_is_an_author_box_too() -> None:
     cleaned = clean("\n\n".join(["Luisteren naar je klant", f"Nicole de Wit\n{bio}", PARA_1, PARA_2, PARA_3]) + "\n")
     assert cleaned.author == "Nicole de Wit" and bio not in cleaned.body
     _assert_body_intact(cleaned.body)
+
+
+@pytest.mark.parametrize("line", ["Probeer Klantwijs 14 dagen gratis — geen creditcard nodig.",
+                                  "Start your free trial today, no credit card required!"])
+def test_a_trial_offer_goes_but_a_sentence_about_trying_for_free_stays(line: str) -> None:
+    cleaned = clean(_page(after_title=(PARA_1, line)))
+    assert line not in cleaned.body
+    _assert_body_intact(cleaned.body)
+    sentence = "Probeer het gratis uit bij drie klanten en kijk wat ze ervan vinden."
+    assert sentence in clean(_page(after_title=(PARA_1, sentence))).body
