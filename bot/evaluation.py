@@ -116,6 +116,10 @@ def load_judgments(path: Path) -> list[Judgment]:
     for number, item in enumerate(data, start=1):
         if not isinstance(item, dict) or not isinstance(item.get("q"), str):
             raise ValueError(f"{path}: judgment {number} needs a 'q' question")
+        for flag in ("abstain", "smalltalk"):
+            if not isinstance(item.get(flag, False), bool):  # "no" and "false" in quotes are true to bool()
+                raise ValueError(f"{path}: judgment {number} ({item['q']!r}): '{flag}' is true or false, not "
+                                 f"{item[flag]!r}")
         abstain = bool(item.get("abstain", False))
         smalltalk = bool(item.get("smalltalk", False))
         if not abstain and not smalltalk and not item.get("article"):

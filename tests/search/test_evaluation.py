@@ -85,3 +85,11 @@ def test_a_figure_with_nothing_to_count_is_shown_as_a_dash(tmp_path: Path, capsy
     broken.write_text("- q: [unclosed\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"broken\.yaml:1: error: malformed YAML"):
         load_judgments(broken)
+
+
+@pytest.mark.parametrize("value", ['"no"', '"false"', "5"])
+def test_a_flag_that_is_not_true_or_false_is_an_error_not_true(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "lijst.yaml"
+    path.write_text(f"- q: hoe bak ik een taart\n  abstain: {value}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="'abstain' is true or false"):
+        load_judgments(path)
