@@ -60,6 +60,8 @@ FOOTER_MARKERS = [
     # A feedback widget under the article: "Was this article helpful?", "Vond je het een goed artikel? ..."
     r"was this (?:article|page|post) helpful\??", r"(?:vond je|vond u) (?:dit|het)(?: een)? (?:goed |nuttig )?"
     r"artikel(?: nuttig| goed)?\?.{0,120}", r"heeft dit artikel (?:je|u) geholpen\??",
+    r"heeft deze (?:pagina|informatie) (?:je|u) geholpen(?: bij (?:je|uw) vraag)?\??",
+    r"(?:was|is) deze (?:pagina|informatie) (?:nuttig|duidelijk)\??", r"was this (?:information|answer) helpful\??",
 ]
 # Navigation and widget lines, wherever they stand.
 NAVIGATION = [
@@ -113,7 +115,11 @@ _PHOTO_CREDIT = re.compile(
     r".{0,100}(?:\((?:photo|foto|image|beeld|afbeelding|credit)s?\s*:[^)]*\)|"
     r"[(\[]" + _AGENCY + r"[^)\]]{0,40}[)\]])$|"
     # the agency's name alone, where the credit stood under the photo ("••• Getty Images")
-    r"[\W\d_]*" + _AGENCY + r"\W*$)",
+    r"[\W\d_]*" + _AGENCY + r"\W*$|"
+    # a Dutch paper's credit without a colon, maybe after an image's missing alt text: "Beeld ANP", "null Beeld ANP",
+    # "Foto Jan de Vries", "null Beeld"
+    r"(?:null\s+)?(?:beeld|foto)(?:\s+(?-i:[A-ZÀ-Þ][\w'’.&-]*)(?:\s+(?:(?-i:[A-ZÀ-Þ][\w'’.&-]*)|van|de|der|den|ter)){0,3}"
+    r"(?:\s*/\s*(?-i:[A-ZÀ-Þ][\w'’.&-]*))?)?$|null\s+(?:beeld|foto|image|afbeelding)\b.{0,60}$)",
     re.IGNORECASE)
 # The alt text of a page's lead image, copied with the page ("business relationships - featured image").
 _IMAGE_ALT = re.compile(r"^(?:.{0,80}\b(?:featured image|uitgelichte afbeelding|header image|hero image)|"
@@ -162,6 +168,11 @@ _SIGN_UP_BANNER = re.compile(r"\s[—–|-]\s+(?:meld je (?:nu )?aan|schrijf je 
 # Where a news item first appeared, before its date: "MKB Servicedesk in het Brabants Dagblad van 8 mei 2009".
 _APPEARED_IN = re.compile(r"^[^.!?]{2,60}\s(?:in|op)\s(?:het|de|the)\s(?-i:[A-ZÀ-Þ][\w'’-]*)(?:\s[A-ZÀ-Þ][\w'’-]*){0,3}"
                           r"\s(?:van|of|d\.d\.)\s(?P<date>.{6,30})$")
+# A paywall's label before a rubric or teaser, often glued to it: "PREMIUMLekker mopperen", "PLUS Interview".
+_PAYWALL_LABEL = re.compile(r"^(?:PREMIUM|PLUS|ABONNEES?|EXCLUSIEF|SUBSCRIBERS?)(?=[A-ZÀ-Þ][a-zà-ÿ]|\s+[A-ZÀ-Þ])")
+# An embedded widget that did not load in the copy ("Deze content kan niet worden weergegeven vanwege ... cookies").
+_CONTENT_BLOCKED = re.compile(r"^(?:deze (?:content|inhoud) kan niet worden (?:weergegeven|getoond)|this content "
+                              r"(?:cannot|can't|could not) be (?:displayed|shown|loaded))\b", re.IGNORECASE)
 # A component's error message copied with the page ("Er is een fout opgetreden in dit component.").
 _PAGE_ERROR = re.compile(r"^(?:er is een fout opgetreden|er ging iets mis|an error (?:has )?occurred|"
                          r"something went wrong)\b", re.IGNORECASE)
@@ -187,7 +198,7 @@ _IMAGE_LABEL = re.compile(r"^(?-i:fallback|placeholder|(?:image|picture|img|foto
 _TEASER = re.compile(r"^[^«]*\s(?:>>|»)$")  # never a quotation in guillemets («Doe wat u belooft»)
 _WIDGET_WORD = re.compile(r"\b(?:posted|comments?|recommend|e-?mail|print|share|tweet|like|save|reageer|reacties|"
                           r"aanbevelen|afdrukken|printen|delen|deel|opslaan|bewaar|mail)\b", re.IGNORECASE)
-_TIMESTAMP = re.compile(r"^(?:-\s*)?\d{1,2}:\d{2}$")  # a video's length ("4:28") beside its player
+_TIMESTAMP = re.compile(r"^(?:[-•·]\s*)?\d{1,2}:\d{2}$")  # a video's length ("4:28") beside its player
 _PAGE_NUMBER = re.compile(r"^(?:(?:pagina|page|blz\.?|p\.)\s*)?\d{1,3}\s*(?:/|van|of)\s*\d{1,3}$", re.IGNORECASE)
 _ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)  # a printed page's header or footer
 _TEMPLATE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")  # "sub-header", "main_content": a CSS class, not prose
@@ -223,6 +234,13 @@ _DATELINE = re.compile(
     r"(?:,\s*(?P<date>\d{1,2}\s+[a-z]+\s+\d{4}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}))?"
     r"\s*[-–—]\s+(?=[A-Z\"'‘“„])")
 DATELINE_WORDS = 12  # the paragraph after a dateline is a news lead, never a short label
+# The site's section glued to the first paragraph by a bar: "Nieuws|Ruim 60% van de klanten ...".
+_SECTION_LABEL = re.compile(r"^(?:nieuws|news|blog|column|opinie|achtergrond|interview|analyse|nieuwsbericht|"
+                            r"persbericht|update)\s*\|\s*(?=\S)", re.IGNORECASE)
+# A column's series line: "De week van Jan Meerman | Week 22 | 2018" (bars, with a week number or a year).
+_SERIES_LINE = re.compile(r"^[^|]{2,60}(?:\s\|\s[^|]{1,30}){1,3}$")
+_SERIES_PART = re.compile(r"^(?:week|aflevering|deel|nr\.?|editie|episode|part)\s*\d{1,3}$|^(?:19|20)\d{2}$",
+                          re.IGNORECASE)
 
 
 # A label before the title ("Titel: Netwerken"); a marker after it ("... opdrachtgevers *") is stripped with it.
@@ -235,7 +253,8 @@ _COLUMN_SUFFIX = re.compile(r"^(.{5,}?)\s+[-–—|]\s+(?i:column|columnist|blog
 # A sentence end glued to the next sentence: a word of 3+ lowercase letters (not an abbreviation such as "dr" or
 # "prof"), then . ! or ?, then a capitalised word. URLs and numbers never match (no capital right after the dot).
 _MISSING_SPACE = re.compile(
-    r"\b(?!(?:prof|bijv|drs|ing|mevr|dhr|etc|enz)[.!?])([a-zà-ÿ]{3,})([.!?])(?=[A-ZÀ-Þ][a-zà-ÿ])"
+    r"(?<![./@\w])(?!(?:prof|bijv|drs|ing|mevr|dhr|etc|enz|www)[.!?])([a-zà-ÿ]{3,})([.!?])(?=[A-ZÀ-Þ][a-zà-ÿ])"
+    r"(?![\w-]*\.(?:nl|be|com|org|net|eu|io|de)\b)"
 )
 _BULLET = re.compile(r"^\s*[•·▪◦●]\ufe0f?\s*")  # "▪️": the emoji form carries a variation selector
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’)]$")
@@ -249,7 +268,7 @@ _WORD = re.compile(r"[^\W\d_]{4,}")
 
 # Reasons that mark the site's header (navigation, login, scripts): a line right after them starts the article.
 SITE_CHROME = {"navigation", "navigation run (menu)", "login or account line", "script or style line",
-               "share or social links", "page template label", "ad-blocker notice"}
+               "share or social links", "page template label", "ad-blocker notice", "paywall label"}
 
 HEADER_LINES = 80  # non-blank lines searched for a title
 # Words of running text after a footer marker above which the operator is asked to look: comments and teasers are
@@ -259,7 +278,7 @@ FOOTER_TEXT_WORDS = 150
 ARTICLE_METADATA = {"date line", "reading time", "category line", "photo credit",
                     "image caption (above a photo credit)", "image file name", "image caption (alt text)",
                     "separator", "author's job (under the byline)", "publication note",
-                    "relative date"}
+                    "relative date", "series line"}
 
 
 @dataclass
@@ -340,11 +359,15 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "cookie notice"
     if header and words <= 25 and (_ANNOUNCEMENT.search(text) or _SIGN_UP_BANNER.search(text)):
         return "announcement banner"
-    if words <= 12 and _PAGE_ERROR.match(text):
+    if words <= 6 and _PAYWALL_LABEL.match(text):
+        return "paywall label"
+    if (words <= 12 and _PAGE_ERROR.match(text)) or (words <= 60 and _CONTENT_BLOCKED.match(text)):
         return "page error message"
     if _DATE_LABEL.match(text):
         return "date label"
     appeared = _APPEARED_IN.match(text) if words <= 14 else None
+    if _SERIES_LINE.match(text) and any(_SERIES_PART.match(part.strip()) for part in text.split("|")[1:]):
+        return "series line"
     if _PUBLISHED_IN.match(text) or (words <= 20 and _COLUMN_CREDIT.match(text)) or (
             appeared and parse_date(appeared.group("date")) is not None):
         return "publication note"
@@ -383,7 +406,10 @@ def _tidy(line: str) -> str:
 
 
 def _is_paragraph(line: str) -> bool:
-    """Running text, not a title or heading: long, or more than one sentence."""
+    """Running text, not a title or heading: long, or more than one sentence. A short question with its answer and
+    no final full stop is a headline ("Online klagen? Dit zijn de regels")."""
+    if len(line) <= 90 and len(line.split()) <= 12 and re.match(r"^[^.!?]{3,60}\?\s+[A-ZÀ-Þ][^.!?]*$", line):
+        return False
     return len(line) > 150 or len(line.split()) > 25 or bool(re.search(r"[.!?]\s+[A-ZÀ-Þ]", line.rstrip(".!?")))
 
 
@@ -640,6 +666,10 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
                     and any(_known_word(first.lower(), language) for language in ("nl", "en")):
                 repairs.append(f"took the title off the start of the first paragraph: {_short(after_title, 50)!r}")
                 line = plain = after_title
+        label = _SECTION_LABEL.match(plain) if not (seen_text or heading) and position not in reasons else None
+        if label and len(plain[label.end():].split()) >= DATELINE_WORDS:
+            removed.append(Removal(label.group(0).strip(), "category line"))
+            line = plain = plain[label.end():]
         dateline = _DATELINE.match(plain) if not (seen_text or heading) and position not in reasons else None
         if dateline and len(plain[dateline.end():].split()) >= DATELINE_WORDS and _is_dateline(dateline):
             # Where and when the news was written, not the author's words: a quote would start with "AMSTERDAM -".

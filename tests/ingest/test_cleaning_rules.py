@@ -950,3 +950,43 @@ def test_a_trial_offer_goes_but_a_sentence_about_trying_for_free_stays(line: str
     _assert_body_intact(cleaned.body)
     sentence = "Probeer het gratis uit bij drie klanten en kijk wat ze ervan vinden."
     assert sentence in clean(_page(after_title=(PARA_1, sentence))).body
+
+
+def test_a_paywall_label_and_a_dutch_papers_credits_go_and_a_question_headline_is_the_title() -> None:
+    page = "\n\n".join(["PREMIUMKlantzaken", "Klagen bij de bakker? Zo doe je dat",
+                        "null Beeld ANP\nBeeld ANP", PARA_1, "null Beeld", PARA_2, "Foto Jan de Vries", PARA_3]) + "\n"
+    cleaned = clean(page)
+    assert cleaned.title == "Klagen bij de bakker? Zo doe je dat"
+    assert "Beeld" not in cleaned.body and "PREMIUM" not in cleaned.body and "Jan de Vries" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+    assert chrome_reason("Beeld en geluid") is None  # a heading that starts with the word
+
+
+def test_a_faq_pages_feedback_widget_ends_it_and_a_blocked_widget_notice_goes() -> None:
+    notice = ("Deze content kan niet worden weergegeven vanwege toegangsbeperkingen, cookies of een technische fout. "
+              "Probeer het later opnieuw.")
+    cleaned = clean(_page(notice, tail=("Heeft deze pagina u geholpen bij uw vraag?", "Ja", "Nee",
+                                        "Bedankt voor uw feedback!")))
+    assert cleaned.title == "Luisteren naar je klant" and "content kan niet" not in cleaned.body
+    assert "feedback" not in cleaned.body and "\nJa\n" not in f"\n{cleaned.body}\n"
+    _assert_body_intact(cleaned.body)
+
+
+def test_a_section_label_glued_to_the_lead_and_a_columns_series_line_go() -> None:
+    lead = "Nieuws|" + PARA_1
+    cleaned = clean(_page(after_title=("De week van Anna Smit | Week 22 | 2018",), title="Luisteren naar je klant")
+                    .replace(PARA_1, lead, 1))
+    assert cleaned.body.startswith(PARA_1) and "Week 22" not in cleaned.body
+    assert chrome_reason("De week van Anna Smit | Week 22 | 2018") == "series line"
+    assert chrome_reason("Klanten | Service | Advies") is None  # bars alone make no series
+
+
+def test_a_bulleted_video_length_goes() -> None:
+    cleaned = clean(_page(after_title=("  • 4:28",)))
+    assert "4:28" not in cleaned.body
+
+
+def test_the_missing_space_repair_never_splits_a_web_address() -> None:
+    line = "Hun verhalen staan op www.KlantwijsInZeist.nl, een initiatief van ondernemers.De klant komt eerst."
+    cleaned = clean(_page(after_title=(line,)))
+    assert "www.KlantwijsInZeist.nl" in cleaned.body and "ondernemers. De klant" in cleaned.body
