@@ -67,7 +67,9 @@ FOOTER_MARKERS = [
 NAVIGATION = [
     r"terug naar (het )?overzicht", r"zoeken( nieuwsbrief)?", r"nieuwsbrief", r"home", r"menu", r"inloggen",
     r"(?:(?:linkedin|twitter|facebook|instagram|youtube|x|rss|e-?mail|whatsapp|pinterest|xing)\s*)+",
-    r"weblog", r"blog", r"nieuws", r"artikel", r"column", r"opinie", r"home\s*[>»/›].*", r"skip to (main )?content",
+    r"weblog", r"blog", r"nieuws", r"artikel", r"column", r"opinie",
+    r"home\s*[>»/›].*", r"skip to (main )?content",
+    r"selecteer een pagina", r"select a page", r"kies een pagina",  # a theme's mobile menu label
     # A back link names where it goes (an overview, the blog, the top); "Terug naar de basis" is a heading.
     r"(?:.{0,30}\s)?(?:terug naar|back to)\s+(?:het |de |the |all |alle )?(?:overzicht|overview|blogs?|nieuws|news|"
     r"artikelen|articles|posts|home|homepage|startpagina|vorige pagina|previous page|boven|top|zoekresultaten|"
@@ -108,7 +110,7 @@ _ACCOUNT_AREA = re.compile(r"^(?:mijn|my)\s+\S+$", re.IGNORECASE)  # "Mijn Passi
 _AGENCY = r"(?:getty ?images|shutterstock|istock(?:photo)?|unsplash|pexels|pixabay|adobe stock)"
 _PHOTO_CREDIT = re.compile(
     r"^(?:(?:(?:featured|header-?|hero|cover|uitgelichte)\s+)?"
-    r"(?:photo|foto|fotografie|image|beeld|afbeelding|illustratie|illustration|credit|bron)\s*(?:\(cc\))?\s*"
+    r"(?:photo|foto|fotografie|image|beeld|afbeelding|illustratie|illustration|credit|bron|source)\s*(?:\(cc\))?\s*"
     r"(?:[:©]|by\b|door\b|credits?\b|van\b)|.*©|.*\b(?:via|on|op|from|van)\s+(?:flickr|unsplash|pexels|"
     r"shutterstock|getty ?images|istock|pixabay|adobe stock)\b|"
     # a short caption with its credit in brackets: "Keep your business relationships strong. (Image: Getty Images)"
@@ -216,6 +218,8 @@ _CALL_TO_ACTION = re.compile(
     r"click (?:this|the) link to (?:access|download) (?:this|the) (?:resource|template|guide).{0,30}|"
     r"fill out (?:the|this) form to (?:access|download|get) .{1,60}|"
     r"we(?:'|’)re committed to your privacy\..{0,300}|"
+    # A teaser for the author's longer post: "Meer lezen over dit onderwerp? Lees hier mijn volledige blog "...":"
+    r"meer lezen(?: over [^?]{1,40})?\?\s*lees (?:hier|ook|verder|dan)\b.{0,120}|"
     # A product's trial offer: "Probeer Fiscaal Agent 5 dagen gratis — geen creditcard nodig."
     r"(?:probeer|try|start)\b.{0,60}\b(?:gratis|free)\b.{0,40}(?:geen creditcard nodig|no credit card required|"
     r"zonder creditcard|geen verplichtingen|no commitment)\W*)$", re.IGNORECASE)

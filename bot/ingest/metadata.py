@@ -129,7 +129,7 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
             return None
         rest = match.group("rest") or ""
         date = parse_date(rest) if rest else None
-        if rest and not date and not is_job_line(rest) and not _job_sentence(rest):
+        if rest and not date and not is_job_line(rest) and not _job_sentence(rest) and not _BARE_DATE_LABEL.match(rest):
             return None  # "Door Jan, die ..." is a sentence; a byline's tail is its date or the author's job
         return author, date
     match = _COLUMN.match(line)
@@ -210,6 +210,9 @@ def _job_sentence(tail: str) -> bool:
             and _WORKS_AT.search(tail[role.end():]) is not None)
 
 
+# A date's label the copy lost the date of: "Geschreven door Name | Bijgewerkt op:".
+_BARE_DATE_LABEL = re.compile(r"^(?:bijgewerkt|gepubliceerd|geplaatst|laatst gewijzigd|updated|published|posted|"
+                              r"last updated)(?: op| on)?\s*:?\s*$", re.IGNORECASE)
 _WORKS_AT = re.compile(r"\s(?:aan|bij|at|of|van|voor|for)\s+(?:de |het |the )?[A-ZÀ-Þ]")
 
 

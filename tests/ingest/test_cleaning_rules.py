@@ -990,3 +990,18 @@ def test_the_missing_space_repair_never_splits_a_web_address() -> None:
     line = "Hun verhalen staan op www.KlantwijsInZeist.nl, een initiatief van ondernemers.De klant komt eerst."
     cleaned = clean(_page(after_title=(line,)))
     assert "www.KlantwijsInZeist.nl" in cleaned.body and "ondernemers. De klant" in cleaned.body
+
+
+def test_a_byline_whose_date_the_copy_lost_still_gives_the_author() -> None:
+    cleaned = clean(_page(after_title=("Geschreven door Manuel de Boer | Bijgewerkt op:",)))
+    assert cleaned.author == "Manuel de Boer" and "Bijgewerkt" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+
+
+def test_a_themes_menu_label_is_no_title_a_data_source_goes_and_a_teaser_for_the_full_post_goes() -> None:
+    assert clean("Selecteer een pagina\n\n" + "\n\n".join([PARA_1, PARA_2]) + "\n").refusal is not None
+    teaser = 'Meer lezen over dit onderwerp? Lees hier mijn volledige blog "Luisteren is een vak":'
+    cleaned = clean(_page(after_title=(PARA_1, "Source: Marktonderzoek Klantwijs 2024", teaser)))
+    assert "Source:" not in cleaned.body and "Meer lezen" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+    assert chrome_reason("Meer lezen? Dat kan.") is None
