@@ -175,6 +175,9 @@ def list_item_lines(path: Path | str, parent: str) -> list[int]:
     found: list[int] = []
     inside, indent = False, None
     for at, line in enumerate(lines, start=1):
+        line = line.removeprefix("\ufeff")  # a file saved with a byte-order mark
+        if line.lstrip().startswith("#"):
+            continue  # "# - q: oud": an item commented out is no item
         if line.strip() and not line[:1].isspace() and not line.startswith("-"):
             inside = line.split(":", 1)[0].strip("'\" ") == parent
             continue

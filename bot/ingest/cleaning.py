@@ -43,7 +43,6 @@ from bot.ingest.metadata import (
     looks_like_code,
     looks_like_name,
     name_with_role,
-    names_a_job,
     parse_byline,
     parse_date,
     role_and_date,
@@ -118,10 +117,10 @@ _PHOTO_CREDIT = re.compile(
     r"[(\[]" + _AGENCY + r"[^)\]]{0,40}[)\]])$|"
     # the agency's name alone, where the credit stood under the photo ("••• Getty Images")
     r"[\W\d_]*" + _AGENCY + r"\W*$|"
-    # a Dutch paper's credit without a colon, maybe after an image's missing alt text: "Beeld ANP", "null Beeld ANP",
-    # "Foto Jan de Vries", "null Beeld"
-    r"(?:null\s+)?(?:beeld|foto)(?:\s+(?-i:[A-ZÀ-Þ][\w'’.&-]*)(?:\s+(?:(?-i:[A-ZÀ-Þ][\w'’.&-]*)|van|de|der|den|ter)){0,3}"
-    r"(?:\s*/\s*(?-i:[A-ZÀ-Þ][\w'’.&-]*))?)?$|null\s+(?:beeld|foto|image|afbeelding)\b.{0,60}$)",
+    # a Dutch paper's credit without a colon, naming an agency, maybe after an image's missing alt text: "Beeld ANP",
+    # "null Beeld ANP", "null Beeld" ("## Beeld", "Foto Vermeulen" may be headings)
+    r"(?:null\s+)?(?:beeld|foto)\s+(?-i:ANP|AFP|EPA|AP|Reuters|Belga|dpa|Getty Images|Hollandse Hoogte|HH|"
+    r"Shutterstock|iStock)\b.{0,40}$|null\s+(?:beeld|foto|image|afbeelding)\b.{0,60}$)",
     re.IGNORECASE)
 # The alt text of a page's lead image, copied with the page ("business relationships - featured image").
 _IMAGE_ALT = re.compile(r"^(?:.{0,80}\b(?:featured image|uitgelichte afbeelding|header image|hero image)|"
@@ -170,8 +169,10 @@ _SIGN_UP_BANNER = re.compile(r"\s[—–|-]\s+(?:meld je (?:nu )?aan|schrijf je 
 # Where a news item first appeared, before its date: "MKB Servicedesk in het Brabants Dagblad van 8 mei 2009".
 _APPEARED_IN = re.compile(r"^[^.!?]{2,60}\s(?:in|op)\s(?:het|de|the)\s(?-i:[A-ZÀ-Þ][\w'’-]*)(?:\s[A-ZÀ-Þ][\w'’-]*){0,3}"
                           r"\s(?:van|of|d\.d\.)\s(?P<date>.{6,30})$")
-# A paywall's label before a rubric or teaser, often glued to it: "PREMIUMLekker mopperen", "PLUS Interview".
-_PAYWALL_LABEL = re.compile(r"^(?:PREMIUM|PLUS|ABONNEES?|EXCLUSIEF|SUBSCRIBERS?)(?=[A-ZÀ-Þ][a-zà-ÿ]|\s+[A-ZÀ-Þ])")
+# A paywall's label before a rubric or teaser, often glued to it: "PREMIUMLekker mopperen" ("PLUS" is also a
+# supermarket chain: not a label).
+_PAYWALL_LABEL = re.compile(r"^(?:PREMIUM|ABONNEES?|EXCLUSIEF|SUBSCRIBERS?)(?=[A-ZÀ-Þ][a-zà-ÿ])")  # glued to the rubric
+_PAYWALL_SPACED = re.compile(r"^(?:PREMIUM|ABONNEES?|EXCLUSIEF|SUBSCRIBERS?)\s+[A-ZÀ-Þ]")  # above the title only
 # An embedded widget that did not load in the copy ("Deze content kan niet worden weergegeven vanwege ... cookies").
 _CONTENT_BLOCKED = re.compile(r"^(?:deze (?:content|inhoud) kan niet worden (?:weergegeven|getoond)|this content "
                               r"(?:cannot|can't|could not) be (?:displayed|shown|loaded))\b", re.IGNORECASE)
@@ -191,8 +192,9 @@ _RELATIVE_DATE = re.compile(
 _PUBLISHED_IN = re.compile(r"^\(?(?:eerder |oorspronkelijk |first |originally )?(?:verschenen in|gepubliceerd in|"
                            r"published in|appeared in)\b[^.!?]{2,80}\)?\.?$", re.IGNORECASE)
 # Where a column first appeared, under its title: "Column Hans Biesheuvel, Zoetermeerse Zaken. Nummer 2018 – 40, p. 13."
+# (the issue's number is required: "Columnist Jan de Vries, die al jaren ..., ziet het anders." is a sentence)
 _COLUMN_CREDIT = re.compile(r"^(?:column|columnist)\s+[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|van|de|der|den|ter))"
-                            r"{1,4},\s+[^.!?]{2,60}[.,]?(?:\s+(?:nummer|nr\.?|editie|jaargang|issue|no\.?)\s[^!?]{1,40})?$",
+                            r"{1,4},\s+[^.!?]{2,60}[.,]?\s+(?:nummer|nr\.?|editie|jaargang|issue|no\.?)\s[^!?]{1,40}$",
                             re.IGNORECASE)
 # An image's placeholder or its file-like label ("fallback", "image-strategic analysis").
 _IMAGE_LABEL = re.compile(r"^(?-i:fallback|placeholder|(?:image|picture|img|foto|afbeelding)-[a-z0-9 -]+)$")
@@ -230,11 +232,12 @@ _EDIT_LINK = re.compile(r"\s*\[(?:bewerken|bron bewerken|brontekst bewerken|wijz
 _SITE_SUFFIX = re.compile(r"^(.{10,}?)\s+(?:[•|·]\s+(\S+(?:\s+\S+)?)|[-–—]\s+(\S+\.(?:com|nl|org|net|be|eu|io|co)))$",
                           re.IGNORECASE)
 # A news dateline before the first sentence: "AMSTERDAM - ", "DEN HAAG (ANP) - ", "Utrecht (ANP) – ",
-# "Amsterdam, 12 maart 2024 – " (a press release). A place in capitals needs four letters or an agency ("CRM - Dit
-# is ..." starts a definition); a place in normal case needs an agency or a date, since "Jan - " could be anyone.
+# "Amsterdam, 12 maart 2024 – " (a press release). A place in capitals needs four letters and no label word ("CRM -
+# Dit is ...", "LET OP - ..."), or a news agency in brackets (a known one: "Customer Success (CS) – " is a term), or
+# a date; a place in normal case needs an agency or a date, since "Jan - " could be anyone.
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z'’][A-Z'’.\-]*(?: [A-Z'’][A-Z'’.\-]*){0,3}|[A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+)?)"
-    r"(?:\s*\((?P<agency>[A-Za-z][A-Za-z .]{1,19})\))?"
+    r"(?:\s*\((?P<agency>ANP|AP|AFP|Reuters|Belga|dpa|DPA|Novum|BNR|NU\.nl|EPA|Bloomberg|RTL Nieuws|NOS)\))?"
     r"(?:,\s*(?P<date>\d{1,2}\s+[a-z]+\s+\d{4}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}))?"
     r"\s*[-–—]\s+(?=[A-Z\"'‘“„])")
 DATELINE_WORDS = 12  # the paragraph after a dateline is a news lead, never a short label
@@ -363,14 +366,16 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "cookie notice"
     if header and words <= 25 and (_ANNOUNCEMENT.search(text) or _SIGN_UP_BANNER.search(text)):
         return "announcement banner"
-    if words <= 6 and _PAYWALL_LABEL.match(text):
+    if words <= 6 and (_PAYWALL_LABEL.match(text) or (header and _PAYWALL_SPACED.match(text))):
         return "paywall label"
     if (words <= 12 and _PAGE_ERROR.match(text)) or (words <= 60 and _CONTENT_BLOCKED.match(text)):
         return "page error message"
     if _DATE_LABEL.match(text):
         return "date label"
-    appeared = _APPEARED_IN.match(text) if words <= 14 else None
-    if _SERIES_LINE.match(text) and any(_SERIES_PART.match(part.strip()) for part in text.split("|")[1:]):
+    # Only above the text and without a final full stop: "De vestiging opent in de Kalverstraat van 1 maart 2024." is
+    # a sentence of the article.
+    appeared = _APPEARED_IN.match(text) if words <= 14 and header and not text.endswith(".") else None
+    if header and _SERIES_LINE.match(text) and any(_SERIES_PART.match(part.strip()) for part in text.split("|")[1:]):
         return "series line"
     if _PUBLISHED_IN.match(text) or (words <= 20 and _COLUMN_CREDIT.match(text)) or (
             appeared and parse_date(appeared.group("date")) is not None):
@@ -573,11 +578,14 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             return Cleaned(title="", body="", refusal=choice, attention=attention)
         start, title, title_evidence = choice[0] + 1, _MD_HEADING.sub(r"\2", lines[choice[0]]), choice[1]
         above = choice[0] - 1
-        if (title[:1].islower() and above >= 0 and lines[above] and above not in reasons
-                and lines[above][:1].isupper() and not _SENTENCE_END.search(lines[above])
+        first_word = title.split()[0] if title.split() else ""
+        if (first_word.isalpha() and first_word.islower() and above >= 0 and lines[above] and above not in reasons
+                and len(lines[above].split()) >= 3 and lines[above][:1].isupper()
+                and not _SENTENCE_END.search(lines[above])
                 and len(f"{lines[above]} {title}".split()) <= 20):
             # A headline the copy broke over two lines ("Een goede verkoper houdt vooral" / "zijn mond dicht!"):
-            # the second half alone starts in lowercase, which no headline does.
+            # the second half alone starts with a lowercase word, which no headline does ("e-mailmarketing: ...",
+            # "iPhone ..." do, and a one- or two-word line above is more often the site's name).
             repairs.append(f"joined the title broken over two lines: {lines[above]!r} + {title!r}")
             title = f"{lines[above]} {title}"
             removed.append(Removal(lines[above], "the title line"))
@@ -944,11 +952,18 @@ def _glued_byline(line: str) -> tuple[str | None, str, str, str] | None:
 
 
 def _is_dateline(match: re.Match[str]) -> bool:
-    """A place in capitals of four letters or more, or any place with a news agency or a date after it."""
+    """A place in capitals of four letters or more that is no label, or any place with a news agency or a date."""
     place = match.group("place")
     if match.group("agency") or match.group("date"):
         return True
-    return place.isupper() and sum(c.isalpha() for c in place) >= 4
+    return (place.isupper() and sum(c.isalpha() for c in place) >= 4
+            and not any(word in _LABEL_WORDS for word in place.casefold().split()))
+
+
+# Capitals before a dash that are a label, not a place: "LET OP - ", "UPDATE - ", "NIEUW - ".
+_LABEL_WORDS = frozenset("let op nb ps update nieuw breaking live video opinie column interview advertentie exclusief "
+                         "gesponsord sponsored tip tips uitgelicht nieuws news analyse achtergrond het de een the and "
+                         "en of voor for met with".split())
 
 
 def _date_of(line: str) -> str | None:
@@ -1015,9 +1030,9 @@ _BIO_OPENING = re.compile(r"^(?:maak kennis met|ontmoet|meet|over|about)\s+", re
 
 
 def _bio_of(name: str, text: str) -> bool:
-    """`text`, right under the line `name`, introduces that person: "Maak kennis met Nicola Thomas, een experte in
-    ...", "Nicola Thomas is consultant bij ...". A paragraph that merely starts with the name ("Jan Jansen begon zijn
-    bedrijf in 1990") is the article's own text."""
+    """`text`, right under the line `name`, introduces that person as an author box does: "Maak kennis met Nicola
+    Thomas, een experte in ...", "Over Nicola Thomas: ...". A paragraph that starts with the name ("Jan Jansen begon
+    zijn bedrijf in 1990", "Marieke de Boer is eigenaar van ...") is the article's own text, a profile's lead."""
     words = text.split()
     if not 8 <= len(words) <= 80:
         return False
@@ -1025,8 +1040,7 @@ def _bio_of(name: str, text: str) -> bool:
     rest = text[opening.end():] if opening else text
     if not rest.casefold().startswith(name.casefold()):
         return False
-    return opening is not None or (re.match(r"\s+(?:is|was|werkt|works)\b", rest[len(name):]) is not None
-                                   and names_a_job(" ".join(words[:15])))
+    return opening is not None  # "Marieke de Boer is eigenaar van ..." under her name opens a profile: the text
 
 
 def _name_above_date(lines: list[str], reasons: dict[int, str], index: int) -> bool:

@@ -196,20 +196,21 @@ def is_job_line(line: str) -> bool:
             and (role.start() == 0 or re.search(r",|\s(?:at|bij|@)\s", line) is not None))
 
 
-def names_a_job(text: str) -> bool:
-    """The text names a job or role (consultant, oprichter, onderzoeker ...)."""
-    return _ROLE.search(text) is not None
-
-
 def _job_sentence(tail: str) -> bool:
     """A byline's tail that says where the author works, written as a sentence ("senior research associate aan
     Vlerick Business School."): a job word, then "aan", "bij", "at" or "of" and a capitalised name, in a dozen words;
     "die het boek schreef" names no job, "manager die ..." no place."""
+    words = tail.split()
+    if not words or words[0].casefold() in _CLAUSE_START:
+        return False  # "Door Piet Jansen, die jarenlang manager bij Philips was, leerde ik ..." is a sentence
     role = _ROLE.search(tail)
-    return (role is not None and len(tail.split()) <= 12 and role.start() <= 30
-            and _WORKS_AT.search(tail[role.end():]) is not None)
+    return (role is not None and len(words) <= 12 and len(tail[: role.start()].split()) <= 3
+            and _WORKS_AT.search(tail[role.end():]) is not None and not tail.rstrip(".").endswith(_VERB_ENDS))
 
 
+_CLAUSE_START = frozenset("die dat wie wat waar toen als omdat want en maar who which that when as because and but"
+                          .split())
+_VERB_ENDS = (" was", " is", " werd", " sprak", " schreef", " zei", " said", " wrote", " worked", " werkte")
 # A date's label the copy lost the date of: "Geschreven door Name | Bijgewerkt op:".
 _BARE_DATE_LABEL = re.compile(r"^(?:bijgewerkt|gepubliceerd|geplaatst|laatst gewijzigd|updated|published|posted|"
                               r"last updated)(?: op| on)?\s*:?\s*$", re.IGNORECASE)

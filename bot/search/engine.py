@@ -190,7 +190,16 @@ class Engine:
         def chunks_of(article: str) -> list[tuple[int, str]]:
             return [(i, self.chunks[i].text) for i in self.chunks.positions_of(article)]
 
-        return resolve(examples, chunks_of)
+        taught, problems = resolve(examples, chunks_of)
+        kept = set(taught.questions)
+        for number, example in enumerate(examples, start=1):
+            if example.question in kept and not self.queries.groups(example.question):
+                problems.append(Problem(example.source, f"example {example.number or number} ({example.question!r}) "
+                                                        "has no word "
+                                                        "the bot searches for (only words like 'wat', 'is', 'het'): "
+                                                        "a message like it is never answered", example.line,
+                                        severity="warning"))
+        return taught, problems
 
     def embedded(self, embeddings_dir: Path | None = None, progress: Progress | None = None) -> Engine:
         """This engine with the semantic signal, embedding here and now what the store lacks (reporting to
@@ -426,7 +435,7 @@ class Engine:
         chunk = self.taught.chunks[at]
         known = next((c for c in accepted if c.chunk_index == chunk), None) or \
             next((c for c in candidates if c.chunk_index == chunk), None) or Candidate(chunk, 0.0, 0.0, 0.0)
-        first = replace(known, example=self.taught.questions[at])
+        first = replace(known, example=self.taught.questions[at], confidence=None)  # the operator chose it
         return [first, *(c for c in accepted if c.chunk_index != chunk)]
 
     def _nearby(self, close: dict[int, float]) -> tuple[Nearby, ...]:

@@ -62,20 +62,25 @@ def load_examples(config_dir: Path) -> tuple[list[Example], list[Problem]]:
     for number, item in enumerate(raw, start=1):
         line = lines[number - 1] if number <= len(lines) else None
         words = item.get("words", []) if isinstance(item, dict) else None
-        if isinstance(words, str):
+        if isinstance(words, (str, int, float)) and not isinstance(words, bool):
             words = [words]
+        article = item.get("article") if isinstance(item, dict) else None
+        if isinstance(article, (int, float)) and not isinstance(article, bool):
+            article = str(article)  # `id: 2012` loads as an article with the id "2012"
         if not isinstance(item, dict) or not isinstance(item.get("q"), str) or not item["q"].strip() \
-                or not isinstance(item.get("article"), str) or not item["article"].strip() \
-                or not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+                or not isinstance(article, str) or not article.strip() or not isinstance(words, list) \
+                or not all(isinstance(w, (str, int, float)) and not isinstance(w, bool) and str(w).strip()
+                           for w in words):
+            # One bad entry is skipped and the rest are used, on a reload as at a start (an error would keep the
+            # last good list on a reload only, and the running bot and a restart would disagree).
             problems.append(Problem(where, f"example {number} is {shown(item)}; expected q: <question>, article: <id>, "
-                                           "words: [<text of the passage>, ...]", line))
+                                           "words: [<text of the passage>, ...]: ignored", line, severity="warning"))
             continue
         if len(examples) >= MAX_EXAMPLES:
             problems.append(Problem(where, f"more than {MAX_EXAMPLES} examples: the rest are ignored", line,
                                     severity="warning"))
             break
-        example = Example(item["q"].strip(), item["article"].strip(), tuple(str(w) for w in words), where, number,
-                          line)
+        example = Example(item["q"].strip(), article.strip(), tuple(str(w) for w in words), where, number, line)
         unusable = _unusable(example.question)
         if unusable:
             problems.append(Problem(where, f"example {number} ({shown(example.question)}) {unusable}: ignored", line,

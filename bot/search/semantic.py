@@ -332,7 +332,11 @@ def embed_questions(texts: Sequence[str], model: Embedder, folder: Path | None =
     """Question vectors of `texts`, from (and kept in) a store in `folder` when there is one."""
     asked = _AsQuestions(model)
     store = EmbeddingStore(folder, asked.model_id) if folder is not None else None
-    vectors, _ = embed_passages(texts, asked, store)
+    try:
+        vectors, _ = embed_passages(texts, asked, store)
+    except OSError as exc:  # a full disk or a read-only cache: the vectors are an extra, the examples still work
+        log.warning("example question vectors not stored (%s); embedding them without the store", exc)
+        vectors, _ = embed_passages(texts, asked, None)
     return vectors
 
 
