@@ -275,7 +275,8 @@ _WORD = re.compile(r"[^\W\d_]{4,}")
 
 # Reasons that mark the site's header (navigation, login, scripts): a line right after them starts the article.
 SITE_CHROME = {"navigation", "navigation run (menu)", "login or account line", "script or style line",
-               "share or social links", "page template label", "ad-blocker notice", "paywall label"}
+               "share or social links", "page template label", "ad-blocker notice", "paywall label",
+               "form field label"}
 
 HEADER_LINES = 80  # non-blank lines searched for a title
 # Words of running text after a footer marker above which the operator is asked to look: comments and teasers are
@@ -975,6 +976,27 @@ def _short(text: str, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+_FORM_FIELD = frozenset("naam voornaam achternaam e-mail email e-mailadres emailadres telefoon telefoonnummer "
+                        "organisatie bedrijf bedrijfsnaam functie sector branche land plaats woonplaats postcode "
+                        "adres bericht opmerking sinds website name first last company organization organisation "
+                        "phone country city message job title role industry".split())
+
+
+def _mark_form_fields(lines: list[str], reasons: dict[int, str]) -> None:
+    """A form's field labels copied as a list ("- Naam", "- Organisatie", "- Sector", "- Land"): three or more items
+    in a row, each one of a form's usual fields, so never a list of the article's own ("- Naam" alone stays)."""
+    run: list[int] = []
+    for index in range(len(lines) + 1):
+        label = _LIST_LINE.sub("", _BULLET.sub("", lines[index])).strip(" :*").casefold() if index < len(lines) else ""
+        if index < len(lines) and label in _FORM_FIELD and index not in reasons:
+            run.append(index)
+            continue
+        if len(run) >= 3:
+            for item in run:
+                reasons[item] = "form field label"
+        run = []
+
+
 def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_paragraph: int) -> None:
     """Context rules: a menu is a run of three or more short link-like lines before the article's first paragraph;
     a caption or alt text is the short line right beside a photo credit."""
@@ -985,6 +1007,7 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
             for item in run:
                 reasons[item] = "navigation run (menu)"
         index = max([index + 1, *(i + 1 for i in run)])
+    _mark_form_fields(lines, reasons)
     # The caption or alt text stands right above the credit; the line below a credit is the article going on (a
     # heading after an image is common), so it is left alone.
     credits = [i for i, reason in reasons.items() if reason == "photo credit"]

@@ -1029,3 +1029,13 @@ def test_a_one_word_site_name_is_never_glued_to_a_title_that_starts_in_lowercase
     cleaned = clean("Ondernemersplein\ne-mailmarketing: zo bereik je je klanten\n\n" + "\n\n".join([PARA_1, PARA_2])
                     + "\n")
     assert cleaned.title == "e-mailmarketing: zo bereik je je klanten"
+
+
+def test_a_forms_field_labels_copied_as_a_list_go_but_a_list_of_the_article_stays() -> None:
+    fields = ("- Naam", "- Organisatie", "- Sector", "- Land")
+    cleaned = clean(_page(after_title=(PARA_1, "\n".join(fields))))
+    assert "Organisatie" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+    own = ("- Naam en toenaam van de klant", "- Organisatie", "- Telefoon")  # one real item: the list stays
+    kept = clean(_page(after_title=(PARA_1, "\n".join(own))))
+    assert "Naam en toenaam" in kept.body and "Organisatie" in kept.body
