@@ -17,13 +17,12 @@ from bot.usage.settings import load_usage_settings
 
 
 def check_config_folder(config_dir: Path) -> list[Problem]:
-    """Every problem in every config file, for `corpus check` and for reloads."""
+    """Every problem in every config file but the example questions, which need the articles (`_example_problems`)."""
     problems: list[Problem] = []
     if not config_dir.is_dir():
         return [Problem(str(config_dir), "config folder does not exist")]
     problems += load_search_settings(config_dir)[1]
     problems += load_synonyms(config_dir)[1]
-    problems += load_examples(config_dir)[1]
     problems += check_telegram_config(config_dir)
     problems += load_usage_settings(config_dir)[1]
     return problems
@@ -52,20 +51,23 @@ def check_all(corpus_dir: Path, config_dir: Path) -> tuple[int, list[Problem]]:
         problems.append(Problem(str(corpus_dir), "no article loads from this folder: the bot would answer nothing",
                                 severity="warning"))
     problems += check_config_folder(config_dir)
-    problems += _unresolved_examples(articles, config_dir)
+    problems += _example_problems(articles, config_dir)
     return len(articles), problems
 
 
-def _unresolved_examples(articles: list[Article], config_dir: Path) -> list[Problem]:
-    """An example question whose article or passage is not in the corpus (the bot ignores it, and says so)."""
-    examples, _ = load_examples(config_dir) if config_dir.is_dir() else ([], [])
-    if not examples:
+def _example_problems(articles: list[Article], config_dir: Path) -> list[Problem]:
+    """What is wrong in examples.yaml, and each example whose article or passage is not in the corpus (the bot
+    ignores it, and says so): the file read once."""
+    if not config_dir.is_dir():
         return []
+    examples, problems = load_examples(config_dir)
+    if not examples:
+        return problems
     by_id = {a.id: a for a in articles}
     wanted = {e.article for e in examples}
     texts = {article: [(0, chunk.text) for chunk in chunk_article(by_id[article])]
              for article in wanted if article in by_id}
-    return resolve(examples, lambda article: texts.get(article, []))[1]
+    return problems + resolve(examples, lambda article: texts.get(article, []))[1]
 
 
 def main_check(args: argparse.Namespace) -> int:

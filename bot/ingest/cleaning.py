@@ -709,9 +709,8 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             removed.append(Removal(line, "byline (kept as author/date)"))
             continue
         reason = reasons.get(position)
-        following = _next_line(lines, position)
         if (reason is None and not seen_text and not heading and len(plain.split()) == 1
-                and not _SENTENCE_END.search(plain) and following is not None
+                and not _SENTENCE_END.search(plain) and (following := _next_line(lines, position)) is not None
                 and reasons.get(following) in ("reading time", "date line")):
             reason = "category line"  # "Handboek" over "4 minuten lezen": the section of the site, not a heading
         # A lone date near the top is the article's date, also when the page put it under the lead paragraph.
@@ -1056,14 +1055,9 @@ def _bio_of(name: str, text: str) -> bool:
     """`text`, right under the line `name`, introduces that person as an author box does: "Maak kennis met Nicola
     Thomas, een experte in ...", "Over Nicola Thomas: ...". A paragraph that starts with the name ("Jan Jansen begon
     zijn bedrijf in 1990", "Marieke de Boer is eigenaar van ...") is the article's own text, a profile's lead."""
-    words = text.split()
-    if not 8 <= len(words) <= 80:
-        return False
     opening = _BIO_OPENING.match(text)
-    rest = text[opening.end():] if opening else text
-    if not rest.casefold().startswith(name.casefold()):
-        return False
-    return opening is not None  # "Marieke de Boer is eigenaar van ..." under her name opens a profile: the text
+    return (opening is not None and 8 <= len(text.split()) <= 80
+            and text[opening.end():].casefold().startswith(name.casefold()))
 
 
 def _name_above_date(lines: list[str], reasons: dict[int, str], index: int) -> bool:

@@ -143,7 +143,7 @@ class Engine:
         problems = problems + more + even_more + taught
         engine = cls(articles, settings, synonyms, problems, examples)
         log.info("engine %s built: %d articles, %d chunks in %.2f s, %d problems", engine.version,
-                 len(engine.articles), len(engine.chunks), engine.build_seconds, len(problems))
+                 len(engine.articles), len(engine.chunks), engine.build_seconds, len(engine.problems))
         return engine.embedded(embeddings_dir, progress)
 
     # --- the semantic signal ---------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Why: the answer model ranks by what a passage says, and the passage that answers is often first but below the bar, or
 second (README, "Where the misses are"). People ask the same things in many words, and an operator who reads the
-unanswered questions (`python -m bot usage`) knows which passage answers them. A question close in meaning to an
+unanswered questions (`python -m bot report`) knows which passage answers them. A question close in meaning to an
 example is answered with the example's passage. Measured on the judgment lists (README, "Example questions"): with
 the tune questions as examples, the held-out messages are handled right more often and quoted wrongly less often.
 
@@ -26,8 +26,8 @@ from bot.search.smalltalk import smalltalk
 from bot.yamlfile import list_item_lines, load_mapping, shown
 
 EXAMPLES_FILE = "examples.yaml"
-# Each costs one question embedding (10-20 ms) when the semantic signal attaches, at start before the first answer;
-# a thousand stay in the embedder's question cache (2,048), so a reload embeds only the new ones.
+# Each costs one question embedding (10-20 ms) the first time the semantic signal attaches with it; the vectors are
+# then kept on disk (`bot.search.semantic.embed_questions`), so a restart or a reload embeds only new ones.
 MAX_EXAMPLES = 1_000
 
 
