@@ -80,6 +80,9 @@ class Outcome:
     judgment: Judgment
     answer: Answer
     rank: int | None  # 1-based rank of the first matching result within the top 5, None if absent
+    # Whether the passage the engine ranks first answers, with every bar at its floor (`Engine.without_bars`): None
+    # for a message to decline, and when the outcome was not measured that way.
+    first_bar_aside: bool | None = None
 
     @property
     def right(self) -> bool:
@@ -101,6 +104,12 @@ class Scores:
     abstain_recall: float
     wrong_quote_rate: float
     right: float  # share of all messages handled right
+    # Share of answerable questions whose right passage the engine ranks first, bar aside: what the ranking gets
+    # right, whatever the bar then declines.
+    first_bar_aside: float
+    # Share of all messages handled right if the bar declined exactly the questions ranked wrongly: the most any
+    # bar can reach with this ranking. The gap to `right` is the bar's cost; the gap to 1 is the ranking's.
+    ceiling: float
     answerable: int
     unanswerable: int
     outcomes: tuple[Outcome, ...]
@@ -166,6 +175,9 @@ def score(outcomes: list[Outcome]) -> Scores:
         abstain_recall=sum(not o.answer.answered for o in unanswerable) / len(unanswerable) if unanswerable else 1.0,
         wrong_quote_rate=sum(o.wrong_quote for o in outcomes) / len(outcomes) if outcomes else 0.0,
         right=sum(o.right for o in outcomes) / len(outcomes) if outcomes else 1.0,
+        first_bar_aside=sum(bool(o.first_bar_aside) for o in answerable) / len(answerable) if answerable else 1.0,
+        ceiling=(sum(bool(o.first_bar_aside) for o in answerable) + len(unanswerable)) / len(outcomes)
+        if outcomes else 1.0,
         answerable=len(answerable),
         unanswerable=len(unanswerable),
         outcomes=tuple(outcomes),
@@ -190,11 +202,19 @@ def evaluate(engine: Engine, judgments: list[Judgment], teach: list[Example] | N
         if teach is not None and judgment.split != "heldout" and any(normalise(e.question) == same for e in teach):
             asked = engine.with_examples([e for e in teach if normalise(e.question) != same])[0]
         answer = asked.ask(judgment.question, limit=5)
-        rank = None
+        rank = first = None
         if not judgment.declines:
             rank = next((i for i, r in enumerate(answer.results[:5], start=1) if judgment.matches(r)), None)
-        outcomes.append(Outcome(judgment, answer, rank))
+            # Answered right needs no second look: that bar already reaches it (with the answer model, lower bars
+            # never change which passage comes first; with the fixed bars a lower veto could, and the better counts).
+            first = rank == 1 or _first_answers(asked.without_bars(), judgment)
+        outcomes.append(Outcome(judgment, answer, rank, first))
     return score(outcomes)
+
+
+def _first_answers(engine: Engine, judgment: Judgment) -> bool:
+    results = engine.ask(judgment.question, limit=1).results
+    return bool(results) and judgment.matches(results[0])
 
 
 def unmatched(engine: Engine, judgments: list[Judgment]) -> list[str]:
@@ -219,7 +239,8 @@ def by_split(scores: Scores) -> dict[str, Scores]:
 
 
 ROWS = (("hit@1", "hit_at_1"), ("MRR@5", "mrr_at_5"), ("abstain precision", "abstain_precision"),
-        ("abstain recall", "abstain_recall"), ("wrong-quote rate", "wrong_quote_rate"), ("handled right", "right"))
+        ("abstain recall", "abstain_recall"), ("wrong-quote rate", "wrong_quote_rate"), ("handled right", "right"),
+        ("first right, no bar", "first_bar_aside"), ("ceiling, any bar", "ceiling"))
 
 
 def load_engine(corpus: Path, config: Path, semantic: str = "config", embeddings: Path | None = None) -> Engine:
@@ -285,7 +306,7 @@ def main_eval(args: argparse.Namespace) -> int:
 
 def _measured(scores: Scores, field: str) -> bool:
     """Whether a figure has anything to count: with no answerable question hit@1 is no 1.000, it is nothing."""
-    if field in ("hit_at_1", "mrr_at_5"):
+    if field in ("hit_at_1", "mrr_at_5", "first_bar_aside"):
         return scores.answerable > 0
     if field == "abstain_precision":
         return any(not o.answer.answered for o in scores.outcomes)

@@ -8,6 +8,8 @@ from engine_support import CONFIG, CORPUS, JUDGMENTS, real_engine
 
 from bot.cli import main
 from bot.evaluation import evaluate, load_judgments
+from bot.search.engine import Engine
+from bot.search.records import Article
 
 JUDGMENTS = JUDGMENTS / "seeds.yaml"
 # Documented in the README ("Evaluation"); measured 0.881 / 0.929 / 0.962 / 0.735 on the 76 judgments of stop 10.
@@ -34,7 +36,7 @@ def test_scores_meet_thresholds(metric: str) -> None:
 def test_eval_command_prints_the_metrics(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", "--corpus", str(CORPUS), "--config", str(CONFIG), str(JUDGMENTS)]) == 0
     out = capsys.readouterr().out
-    for label in ("hit@1", "MRR@5", "abstain precision", "abstain recall"):
+    for label in ("hit@1", "MRR@5", "abstain precision", "abstain recall", "first right, no bar", "ceiling, any bar"):
         assert label in out
 
 
@@ -93,3 +95,29 @@ def test_a_flag_that_is_not_true_or_false_is_an_error_not_true(tmp_path: Path, v
     path.write_text(f"- q: hoe bak ik een taart\n  abstain: {value}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="'abstain' is true or false"):
         load_judgments(path)
+
+
+def test_the_ceiling_tells_a_declined_right_passage_from_a_wrong_one(tmp_path: Path) -> None:
+    """`first right, no bar` and `ceiling, any bar`: a question the bar declines although its right passage is
+    ranked first counts for both; one whose first passage is another counts for neither; a message to decline counts
+    for the ceiling (declining it is right)."""
+    body = ("## Klachten\n\nBel een klant met een klacht binnen een dag terug. Een klacht is een kans.\n\n"
+            "## Prijzen\n\nVraag een redelijke prijs voor uw werk. Een prijs zegt wat u waard bent.\n")
+    engine = Engine([Article("tips", "Tips", body)])
+    judgments = tmp_path / "ceiling.yaml"
+    judgments.write_text(yaml.safe_dump([
+        {"q": "Wat doe ik met een klacht?", "article": "tips", "words": ["klacht binnen een dag"]},
+        # one word of four: below min_coverage, so declined, but the klacht passage is the only one ranked
+        {"q": "klacht olifant giraf zebra", "article": "tips", "words": ["klacht binnen een dag"]},
+        {"q": "prijs olifant giraf zebra", "article": "tips", "words": ["klacht binnen een dag"]},
+        {"q": "Hoe laat vertrekt de trein?", "abstain": True},
+    ]), encoding="utf-8")
+    scores = evaluate(engine, load_judgments(judgments))
+    assert [o.right for o in scores.outcomes] == [True, False, False, True]
+    assert [o.first_bar_aside for o in scores.outcomes] == [True, True, False, None]
+    assert scores.first_bar_aside == pytest.approx(2 / 3)
+    assert scores.ceiling == pytest.approx(3 / 4)  # two answerable ranked right and the one to decline
+    assert scores.right == pytest.approx(2 / 4)
+    # the copy without bars does not change the engine it came from
+    assert not engine.ask("klacht olifant giraf zebra").answered
+    assert engine.without_bars().ask("klacht olifant giraf zebra").answered
