@@ -74,6 +74,12 @@ def _load(args: argparse.Namespace) -> Engine:
 
 
 def main_ask(args: argparse.Namespace) -> int:
+    # An empty argument is a slip of the shell (an unset variable, a stray pair of quotes), not a question: answering
+    # it "not covered" with the topics list read as if the bot had looked and found nothing.
+    blank = [number for number, question in enumerate(args.questions, start=1) if not question.strip()]
+    if blank:
+        print(f"ask: question {blank[0]} is empty; give the question as text, in quotes", file=sys.stderr)
+        return 2
     engine = _load(args)
     _warn(engine)
     for question in args.questions:

@@ -136,6 +136,15 @@ def test_cli_readable_answer_names_the_source(capsys: pytest.CaptureFixture[str]
     assert "Casus" in out and "Waarom de opportunist mensen kwijt raakt" in out
 
 
+@pytest.mark.parametrize("blank", ["", "   ", "\n"])
+def test_cli_refuses_an_empty_question_instead_of_answering_it(blank: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--corpus", str(CORPUS), "--config", str(CONFIG), "Wat ging er mis bij Aventeon?",
+                 blank]) == 2
+    captured = capsys.readouterr()
+    assert "question 2 is empty" in captured.err
+    assert captured.out == ""  # nothing answered: the first question is not half of a run that failed
+
+
 def test_a_question_in_the_text_is_not_quoted_as_the_answer() -> None:
     """"Wat doet de opportunist dan zo goed?" covers "opportunist" as well as the definition does, but it is a
     question: the statement wins; and a quote that ends in a question carries on into its answer."""
