@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from bot.ingest.metadata import (
     find_date,
     is_date_line,
+    is_desk,
     is_job_line,
     looks_like_code,
     looks_like_name,
@@ -145,6 +146,10 @@ _ICON_LABEL = re.compile(r"^(?:(?:magnifying glass|search icon|zoekicoon|zoek-?i
 # A category label standing alone above its links (the links themselves are a menu run); only above the article,
 # where a heading "Onderwerpen" over a list of training topics would be the article's own.
 _CATEGORY_WORD = re.compile(r"^(?:categorie(?:ën|en)|categories|tags|rubrieken|onderwerpen|topics)$", re.IGNORECASE)
+# The kind of piece, labelled above the text ("Longreads", "Achtergrond", "Opinie"): the site's shelf, no heading of
+# the author's. Only above the first paragraph: in the text "Interview" may head a section.
+_CONTENT_TYPE = re.compile(r"^(?:longreads?|achtergrond|interview|opinie|column|analyse|reportage|podcast|essay|"
+                           r"recensie|opinion|analysis|explainer|feature)$", re.IGNORECASE)
 # An ad-blocker notice before the article: its heading and its plea are the site's, never the author's.
 _ADBLOCK = re.compile(r"\bad-?block(?:er|ers|ing)?\b", re.IGNORECASE)
 # A donation or subscription button copied as a line ("STEUN RO", "Doneer nu", "Word lid", "Support us"): the verb
@@ -222,9 +227,18 @@ _CALL_TO_ACTION = re.compile(
     r"we(?:'|’)re committed to your privacy\..{0,300}|"
     # A teaser for the author's longer post: "Meer lezen over dit onderwerp? Lees hier mijn volledige blog "...":"
     r"meer lezen(?: over [^?]{1,40})?\?\s*lees (?:hier|ook|verder|dan)\b.{0,120}|"
+    # A follow-and-subscribe line under the author's name: "Follow Bill on LinkedIn and subscribe to ...".
+    r"(?:follow|volg)\b.{0,40}\b(?:on|op)\s+(?:linkedin|twitter|x|facebook|instagram|youtube|bluesky|mastodon)\b"
+    r"(?:\s*(?:and|en)\s+(?:subscribe|abonneer|schrijf)\b.{0,160})?|"
     # A product's trial offer: "Probeer Fiscaal Agent 5 dagen gratis — geen creditcard nodig."
     r"(?:probeer|try|start)\b.{0,60}\b(?:gratis|free)\b.{0,40}(?:geen creditcard nodig|no credit card required|"
     r"zonder creditcard|geen verplichtingen|no commitment)\W*)$", re.IGNORECASE)
+# Where a news site put an advertisement in the text: "Lees verder onder de advertentie", "Advertentie",
+# "Story continues below advertisement". The reader skips it; a quote must never contain it.
+_AD_MARKER = re.compile(r"^(?:(?:lees|(?:het )?(?:artikel|verhaal|tekst) gaat) verder (?:onder|na) (?:de|deze) "
+                        r"advertentie|advertentie|advertorial|advertisement|(?:the )?(?:story|article) continues "
+                        r"(?:below|after)(?:\s+(?:the|this))?(?:\s+(?:advertisement|ad))?|continue reading below)\W*$",
+                        re.IGNORECASE)
 # A wiki's edit link after each section heading ("Doel[bewerken]", "Goals [edit]").
 _EDIT_LINK = re.compile(r"\s*\[(?:bewerken|bron bewerken|brontekst bewerken|wijzigen|edit|edit source)\]$",
                         re.IGNORECASE)
@@ -359,6 +373,8 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "separator"
     if (words <= 12 and _CATEGORY.match(text)) or (header and _CATEGORY_WORD.match(text)):
         return "category line"
+    if header and _CONTENT_TYPE.match(text):
+        return "category line"
     if header and _ICON_LABEL.match(text):
         return "navigation"
     if header and words <= 80 and _ADBLOCK.search(text):
@@ -397,6 +413,8 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "button or form text (a call to action)"
     if _TOC.match(text):
         return "table of contents label"
+    if _AD_MARKER.match(text):
+        return "advertisement label"
     if words <= 12 and is_date_line(text):  # "Laatste update op maandag 7 juli 2020 om 12:57 uur"
         return "date line"
     if _PAGE_NUMBER.match(text):
@@ -668,6 +686,12 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
                 removed += [Removal(line, "author line (kept as author)"), Removal(lines[following], "author line")]
                 read_with.add(following)
                 continue
+        if (author is None and not heading and not seen_text and position not in reasons
+                and looks_like_name(plain) and _portrait_above(lines, position, plain)):
+            # An avatar's alt text and then the name it shows ("Picture of Bill Farquharson" / "Bill Farquharson").
+            author = plain
+            removed.append(Removal(line, "author line (kept as author)"))
+            continue
         if (title and not seen_text and not heading and len(title.split()) >= 4
                 and line.casefold().startswith(" ".join(title.split()).casefold() + " ")):
             # The title run into the first paragraph ("De rol van vertrouwen in ... Waar organisaties ..."), when
@@ -824,10 +848,19 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         if bare != title and bare:
             repairs.append(f"title: {title!r} -> {bare!r} (a label or marker, not the title's words)")
             title = bare
+    if author and is_desk(author):
+        attention.append(f"the page is signed by {author!r}, the site's desk or account, not a person: no author "
+                         "(give --author if you know the writer)")
+        author = None
     return Cleaned(title=title, body=body, author=author, date=date, removed=removed, repairs=repairs,
                    title_evidence=title_evidence, attention=attention)
 
 
+# Product names written in camel case whose halves are both dictionary words of five letters or more on the left
+# ("Linked" + "In", "Power" + "Point"): nothing else tells them from a heading glued to its paragraph.
+_CAMEL_CASE_NAMES = frozenset({"linkedin", "powerpoint", "sharepoint", "salesforce", "surveymonkey", "quickbooks",
+                               "blackberry", "mastercard", "freshdesk", "servicenow", "clickup", "photoshop",
+                               "playstation", "whatsapp", "youtube", "hubspot", "wordpress", "mailchimp"})
 _GLUE = re.compile(r"([^\W\d_]{5,})([A-Z][a-z\u00df-\u00ff]+)$")  # "OnkostenVermeld": a word, then a capitalised one
 
 
@@ -851,6 +884,8 @@ def _glued_heading(line: str, body: list[str]) -> tuple[str, str] | None:
             if _SENTENCE_END.search(word):
                 return None  # the heading never holds a sentence end
             continue
+        if word.strip(".,;:!?'\"()").casefold() in _CAMEL_CASE_NAMES:
+            continue  # "Follow Bill on LinkedIn and ...": a name of two words the dictionary knows, not glue
         left, right = match.groups()
         before = words[:index]
         if not all(_known_word(w.casefold(), language) for w in (*before, left, right)):
@@ -1007,6 +1042,7 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
                 reasons[item] = "navigation run (menu)"
         index = max([index + 1, *(i + 1 for i in run)])
     _mark_form_fields(lines, reasons)
+    _mark_heading_captions(lines, reasons, first_paragraph)
     # The caption or alt text stands right above the credit; the line below a credit is the article going on (a
     # heading after an image is common), so it is left alone.
     credits = [i for i, reason in reasons.items() if reason == "photo credit"]
@@ -1026,7 +1062,40 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
             reasons[near] = "image caption (above a photo credit)"
 
 
+def _mark_heading_captions(lines: list[str], reasons: dict[int, str], first_paragraph: int) -> None:
+    """A section's image copied under its heading as alt text or caption that repeats the heading with a word or
+    four ("Framework infographic for <heading>", "Framework: <heading>"): the picture's label, not the author's
+    text. The heading needs three words, so a one-word heading met again in a longer line is left alone; only below
+    the first paragraph, where sections are (above it, the title's repeats have rules of their own)."""
+    for index in range(first_paragraph + 1, len(lines)):
+        line = lines[index]
+        if not line or index in reasons or _SENTENCE_END.search(line) or not 3 <= len(line.split()) <= 15:
+            continue
+        heading = _norm(_MD_HEADING.sub(r"\2", line))
+        following: int | None = index
+        for _ in range(2):
+            following = _next_line(lines, following) if following is not None else None
+            if following is None or following in reasons:
+                break
+            below = lines[following]
+            extra = len(below.split()) - len(line.split())
+            if _SENTENCE_END.search(below) or not 1 <= extra <= 4 or heading not in _norm(below):
+                break
+            reasons[following] = "image caption (repeats the heading)"
+
+
 _LIST_LINE = re.compile(r"^(?:[-*•·▪◦●]|\d{1,2}[.)])\s+")
+
+
+_PORTRAIT = re.compile(r"^(?:an? )?(?:picture|photo|photograph|image|portrait|avatar|foto|afbeelding|portret) "
+                       r"(?:of|van) (?P<name>.+)$", re.IGNORECASE)
+
+
+def _portrait_above(lines: list[str], index: int, name: str) -> bool:
+    """Whether the nearest non-blank line above `index` is an image's alt text naming `name` ("Picture of X")."""
+    above = next((i for i in range(index - 1, -1, -1) if lines[i]), None)
+    found = _PORTRAIT.match(lines[above]) if above is not None else None
+    return found is not None and found.group("name").strip(" .").casefold() == name.casefold()
 
 
 def _next_line(lines: list[str], index: int, end: int | None = None) -> int | None:
@@ -1170,6 +1239,12 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
             previous_reason = "byline"
             continue
         problem = title_problem(_MD_HEADING.sub(r"\2", line))
+        if (not problem and previous_reason == "byline" and len(line.split()) <= 4 and not _MD_HEADING.match(line)
+                and not {w.casefold() for w in _WORD.findall(line)} & body_words):
+            # "Door Rens Tanis" / "Netwerkgids Nederland": a short line under the byline whose words the text never
+            # uses is the author's organisation or job, not a headline (a headline names what the text is about).
+            problem = "right under the byline, the author's organisation or job"
+            previous_reason = "byline"
         if problem:
             if len(rejected) < 3:
                 rejected.append(f"{_short(line, 60)!r} is {problem}")

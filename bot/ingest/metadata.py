@@ -24,9 +24,10 @@ _MONTHS = {
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})(?!\d)"
 _DATE_FORMS = [
-    re.compile(r"(?<!\d)(?P<day>\d{1,2})(?:st|nd|rd|th|e|ste|de)?\s+" + _MONTH + r",?\s+" + _YEAR, re.IGNORECASE),
-    # "4 min readJan 2, 2025": the page glued its reading time to the date.
-    re.compile(r"(?:\b|(?<=read)(?=(?-i:[A-Z])))" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR,
+    re.compile(r"(?<!\d)(?P<day>\d{1,2})(?:st|nd|rd|th|e|ste|de)?\s+" + _MONTH + r"\s?,?\s+" + _YEAR, re.IGNORECASE),
+    # "4 min readJan 2, 2025": the page glued its reading time to the date. "June 16 , 2017": a template's space
+    # before the comma.
+    re.compile(r"(?:\b|(?<=read)(?=(?-i:[A-Z])))" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\s?,?\s+" + _YEAR,
                re.IGNORECASE),
     re.compile(r"(?<![\d.-])" + _YEAR.replace("(?!\\d)", "") + r"-(?P<nmonth>\d{1,2})-(?P<day>\d{1,2})(?!\d)"),
     re.compile(r"(?<![\d.])(?P<day>\d{1,2})[-/.](?P<nmonth>\d{1,2})[-/.]" + _YEAR),
@@ -99,7 +100,7 @@ def is_date_line(line: str) -> bool:
 # --- bylines ----------------------------------------------------------------------------------------------------
 
 _NAME = r"(?P<author>[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|van|de|der|den|het|ter|ten|von|da|le|la|'t)){0,4})"
-_BYLINE_WORD = r"(?i:door|by|geschreven door|written by|posted by|auteur|author|tekst)"
+_BYLINE_WORD = r"(?i:door|by|geschreven door|written by|posted by|auteur|author|tekst (?:en|&) (?:beeld|foto'?s)|tekst)"
 _BYLINE_NAME = re.compile(r"^" + _BYLINE_WORD + r"\s*:?\s+" + _NAME +
                           r"\s*(?:(?:[,|·•–—-]|\b(?:on|op|am)\b)\s*(?P<rest>.*))?$")
 _BYLINE_DATE = re.compile(r"^" + _BYLINE_WORD + r"\s*:?\s*(?=\d)(?P<rest>.*)$")
@@ -112,6 +113,26 @@ _LATE_BYLINE = re.compile(r"^(?P<head>[^.!?:;]{0,60}?)(?:\s*[,|·•–—-]\s*(
                           r"\s*(?:[,|·•–—-]\s*(?P<rest>.*))?$")
 
 
+# The photographer after the writer in a magazine's credit line ("Tekst Marieke Bos, foto's Ricardo van der Valk",
+# "Tekst: Marieke Bos | Beeld: ANP"): the byline's name is the author, the rest is no sentence of hers.
+_PICTURES_BY = re.compile(r"^(?:foto'?s|foto|fotografie|beeld|illustraties?|photos?|photography|images?|"
+                          r"illustrations?)\s*:?\s+\S", re.IGNORECASE)
+# Who signs for the site rather than a person: the editorial desk, a CMS account, "the team". A reader gains nothing
+# from "door Redactie" under a quote, and an operator who knows the writer gives --author.
+_DESK = re.compile(r"^(?:(?:de|the)\s+)?(?:(?:(?:web|eind)?redactie(?:team)?|team)(?:\s+\S+){0,3}|"
+                   r"admin(?:istrator)?|editors?|editorial(?: team| staff| board)?|staff|gast(?:auteur|blogger)|"
+                   r"guest(?: author| writer)?)$", re.IGNORECASE)
+
+
+_DESK_BYLINE = re.compile(r"^" + _BYLINE_WORD + r"\s*:?\s+(?P<author>(?i:(?:de |the )?(?:redactie|admin|administrator|"
+                          r"editor|editors|staff)))\s*(?:[,|·•–—-]\s*(?P<rest>.*))?$")
+
+
+def is_desk(name: str) -> bool:
+    """An author field that names the site's desk or account ("Redactie", "admin", "Editorial Team"), no person."""
+    return bool(_DESK.match(name.strip()))
+
+
 def parse_byline(line: str) -> tuple[str | None, str | None] | None:
     """(author, date) when `line` is a byline, else None. Either part may be None ("Door 2 juni 2014")."""
     if len(line) > 120 or len(line.split()) > 16:
@@ -120,6 +141,9 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
     if match:
         date = parse_date(match.group("rest"))
         return (None, date) if date else None
+    match = _DESK_BYLINE.match(line)
+    if match:  # "By admin": a byline, in lowercase as CMS accounts are; the importer drops the desk (is_desk)
+        return match.group("author"), parse_date(match.group("rest") or "")
     match = _BYLINE_NAME.match(line)
     if match:
         author = match.group("author").strip(" .,")
@@ -129,7 +153,8 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
             return None
         rest = match.group("rest") or ""
         date = parse_date(rest) if rest else None
-        if rest and not date and not is_job_line(rest) and not _job_sentence(rest) and not _BARE_DATE_LABEL.match(rest):
+        if rest and not date and not is_job_line(rest) and not _job_sentence(rest) \
+                and not _BARE_DATE_LABEL.match(rest) and not _PICTURES_BY.match(rest):
             return None  # "Door Jan, die ..." is a sentence; a byline's tail is its date or the author's job
         return author, date
     match = _COLUMN.match(line)

@@ -1039,3 +1039,86 @@ def test_a_forms_field_labels_copied_as_a_list_go_but_a_list_of_the_article_stay
     own = ("- Naam en toenaam van de klant", "- Organisatie", "- Telefoon")  # one real item: the list stays
     kept = clean(_page(after_title=(PARA_1, "\n".join(own))))
     assert "Naam en toenaam" in kept.body and "Organisatie" in kept.body
+
+
+# --- op13: the helper's trial on 20 pages (the rules below, each on a page written for the test) ---------------------
+
+@pytest.mark.parametrize("line", ["Auteur: Redactie", "Door Redactie Klantwijs", "By admin", "Door Team Klantwijs",
+                                  "By Editorial Team"])
+def test_a_desk_or_account_is_no_author(line: str) -> None:
+    cleaned = clean(_page(after_title=(line, "3 juni 2025")))
+    assert cleaned.author is None
+    assert cleaned.date == "2025-06-03"
+    assert line not in cleaned.body
+    assert any("desk or account" in note for note in cleaned.attention)
+    _assert_body_intact(cleaned.body)
+    person = clean(_page(after_title=("Door Anna de Vries", "3 juni 2025")))
+    assert person.author == "Anna de Vries"
+
+
+@pytest.mark.parametrize("credit", ["Tekst Lotte Smit, foto's Pieter Bakker",
+                                    "Tekst: Lotte Smit | Beeld: Pieter Bakker", "Tekst en beeld: Lotte Smit"])
+def test_a_magazine_credit_under_the_lead_gives_the_writer_not_the_photographer(credit: str) -> None:
+    cleaned = clean(_page(after_title=("Longreads", PARA_1, credit)))
+    assert cleaned.author == "Lotte Smit"
+    assert credit not in cleaned.body and "Pieter" not in cleaned.body
+    assert "Longreads" not in cleaned.body  # the kind of piece, labelled above the text
+    _assert_body_intact(cleaned.body)
+
+
+def test_a_content_type_label_in_the_text_stays_a_heading() -> None:
+    story = "Anna vertelt hoe zij haar klanten elk kwartaal opbelt en wat dat oplevert voor de relatie."
+    cleaned = clean(_page(tail=("Interview", story)))
+    assert "## Interview" in cleaned.body
+
+
+@pytest.mark.parametrize("marker", ["Lees verder onder de advertentie", "Advertentie",
+                                    "Story continues below advertisement", "Het artikel gaat verder na de advertentie"])
+def test_an_advertisement_marker_in_the_text_goes(marker: str) -> None:
+    cleaned = clean(_page(after_title=(PARA_1, marker)))
+    assert marker not in cleaned.body
+    assert _reasons(cleaned.removed)[marker] == "advertisement label"
+    _assert_body_intact(cleaned.body)
+    sentence = "Een advertentie in de krant leverde ons geen enkele nieuwe klant op, een goed gesprek wel."
+    assert sentence in clean(_page(after_title=(PARA_1, sentence))).body
+
+
+def test_a_camel_case_product_name_is_not_split_as_a_glued_heading() -> None:
+    line = ("Vraag je klanten via LinkedIn en PowerPoint-sessies om feedback op elk voorstel dat je ze stuurt, "
+            "en doe daar binnen een week iets mee.")
+    cleaned = clean(_page(after_title=(PARA_1, line)))
+    assert line in cleaned.body and "## " not in cleaned.body
+    glued = clean(_page(after_title=(PARA_1, "Goed voorbereidEen goede offerte begint bij de vraag van de klant en "
+                                             "niet bij je prijslijst.")))
+    assert "## Goed voorbereid" in glued.body  # a real glued heading is still split
+
+
+def test_a_name_under_its_portrait_is_the_author_and_a_follow_line_goes() -> None:
+    follow = "Follow Anna on LinkedIn and subscribe to the newsletter to get these tips in your inbox!"
+    cleaned = clean(_page(after_title=("Picture of Anna de Vries", "Anna de Vries", follow)))
+    assert cleaned.author == "Anna de Vries"
+    assert "Anna de Vries" not in cleaned.body and "LinkedIn" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+    other = clean(_page(after_title=("Picture of Jan Smit", "Anna de Vries")))  # the portrait shows someone else
+    assert other.author != "Anna de Vries" or "Jan Smit" in other.body
+
+
+def test_a_short_line_under_the_byline_is_the_authors_organisation_not_the_title() -> None:
+    refused = clean("\n\n".join(["Door Anna de Vries", "Klantwijs Advies", PARA_1, PARA_2]) + "\n")
+    assert refused.refusal is not None and "organisation" in refused.refusal
+    # A headline under the byline names what the text is about: its words come back in the text.
+    titled = clean("\n\n".join(["Door Anna de Vries", "Luisteren naar klanten", PARA_1, PARA_2]) + "\n")
+    assert titled.refusal is None and titled.title == "Luisteren naar klanten"
+
+
+def test_an_image_label_that_repeats_the_section_heading_goes() -> None:
+    heading = "De waarde van een trouwe klant"
+    labels = (f"Grafiek bij {heading}", f"Figuur: {heading}")
+    cleaned = clean(_page(after_title=(PARA_1, heading, "\n".join(labels), PARA_2)))
+    assert f"## {heading}" in cleaned.body
+    assert all(label not in cleaned.body for label in labels)
+    assert _reasons(cleaned.removed)[labels[0]] == "image caption (repeats the heading)"
+    _assert_body_intact(cleaned.body)
+    # a sentence that starts with the heading's words is the author's
+    sentence = f"{heading} is groter dan je denkt."
+    assert sentence in clean(_page(after_title=(PARA_1, heading, sentence, PARA_2))).body

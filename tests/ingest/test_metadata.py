@@ -15,7 +15,8 @@ from bot.ingest.metadata import detect_language, is_date_line, parse_byline, par
         ("2019-01-22", "2019-01-22"), ("22-01-2019", "2019-01-22"), ("22/01/2019", "2019-01-22"),
         ("22.01.2019", "2019-01-22"), ("01/22/2019", "2019-01-22"), ("3-6-2025", "2025-06-03"),
         ("Door 2 juni 2014kennisbank", "2014-06-02"), ("op 12 oktober 2021 om 10:15", "2021-10-12"),
-        ("Published on December 1, 2020", "2020-12-01"),
+        ("Published on December 1, 2020", "2020-12-01"), ("June 16 , 2017", "2017-06-16"),
+        ("16 juni , 2017", "2017-06-16"),
     ],
 )
 def test_dates_in_dutch_english_and_numeric_forms(text: str, iso: str) -> None:
@@ -53,6 +54,9 @@ def test_lone_date_lines(line: str, lone: bool) -> None:
         # A sentence that ends in "door" and a name, with or without a date, is no byline.
         ("Op 3 mei 2020 getekend door Lotte Smit", None),
         ("Het boek is geschreven door Lotte Smit", None),
+        # The photographer after the writer: the writer is the author.
+        ("Tekst Lotte Smit, foto's Pieter Bakker", ("Lotte Smit", None)),
+        ("Door Lotte Smit, die al jaren klanten helpt", None),
     ],
 )
 def test_bylines_and_sentences_that_start_like_them(line: str, expected: tuple[str, str | None] | None) -> None:
