@@ -1043,6 +1043,7 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
         index = max([index + 1, *(i + 1 for i in run)])
     _mark_form_fields(lines, reasons)
     _mark_heading_captions(lines, reasons, first_paragraph)
+    _mark_box_labels(lines, reasons)
     # The caption or alt text stands right above the credit; the line below a credit is the article going on (a
     # heading after an image is common), so it is left alone.
     credits = [i for i, reason in reasons.items() if reason == "photo credit"]
@@ -1060,6 +1061,25 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
         if (len(lines[near].split()) <= 10 and not _SENTENCE_END.search(lines[near])) \
                 or lines[credit].startswith(lines[near].strip()):
             reasons[near] = "image caption (above a photo credit)"
+
+
+def _mark_box_labels(lines: list[str], reasons: dict[int, str]) -> None:
+    """Labels whose box is chrome: the title of a promotion right above its button ("Spotlight: Roger Fisher" /
+    "Boek bekijken"), and a widget's label whose content the copy lost ("Vandaag geopend:" / "-"). A short line
+    with no sentence end, which the line under it shows to belong to something that is not the article."""
+    for index, line in enumerate(lines):
+        if not line or index in reasons or _SENTENCE_END.search(line.rstrip(":")) or len(line.split()) > 6 \
+                or line.startswith(("- ", "* ")):
+            continue
+        following = _next_line(lines, index)
+        below = reasons.get(following) if following is not None else None
+        # A button is a few words; a longer call to action ("Follow Anna on LinkedIn and subscribe ...") may stand
+        # under the author's name, which is no promotion.
+        if below == "button or form text (a call to action)" and following is not None \
+                and len(lines[following].split()) <= 4:
+            reasons[index] = "promotion above its button"
+        elif below == "separator" and line.endswith(":"):
+            reasons[index] = "widget label (its content is not in the copy)"
 
 
 def _mark_heading_captions(lines: list[str], reasons: dict[int, str], first_paragraph: int) -> None:

@@ -1122,3 +1122,17 @@ def test_an_image_label_that_repeats_the_section_heading_goes() -> None:
     # a sentence that starts with the heading's words is the author's
     sentence = f"{heading} is groter dan je denkt."
     assert sentence in clean(_page(after_title=(PARA_1, heading, sentence, PARA_2))).body
+
+
+def test_a_promotion_above_its_button_and_a_widget_label_with_no_content_go() -> None:
+    cleaned = clean(_page(after_title=(PARA_1, "Uitgelicht: Klantwijs Academy", "Boek bekijken", PARA_2,
+                                       "Vandaag geopend:", "-")))
+    assert "Klantwijs Academy" not in cleaned.body and "Vandaag geopend" not in cleaned.body
+    assert _reasons(cleaned.removed)["Uitgelicht: Klantwijs Academy"] == "promotion above its button"
+    _assert_body_intact(cleaned.body)
+    # a lead-in with its list under it stays, and so does a name over a longer call to action
+    kept = clean(_page(after_title=(PARA_1, "Wat je nodig hebt:", "- een klantlijst", "- een uur per week")))
+    assert "Wat je nodig hebt:" in kept.body
+    follow = "Follow Anna on LinkedIn and subscribe to the newsletter to get these tips in your inbox!"
+    signed = clean(_page(after_title=("Picture of Anna de Vries", "Anna de Vries", follow)))
+    assert signed.author == "Anna de Vries"
