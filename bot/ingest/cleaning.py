@@ -101,6 +101,9 @@ _READING_TIME = re.compile(
     r"\d+(?:\s*[-–]\s*\d+)?\s*(?:min(?:uten|uut|utes|ute|s)?\.?)"
     r"(?:\s*(?:read|reading|leestijd|lezen|leesduur|to read))?$",
     re.IGNORECASE)
+# A reading-time widget whose number the copy lost ("- minute read"): only in this exact form, never a sentence.
+_READING_TIME_NO_NUMBER = re.compile(r"^(?:[-•·*]\s*)?(?:minutes?|minuten|minuut|min\.?)\s+(?:read|to read|leestijd|"
+                                     r"lezen)$", re.IGNORECASE)
 _LOGIN = re.compile(
     r"\b(?:log(?:\s+hier)?\s+in|inloggen|uitloggen|log\s*out|login|sign\s+(?:in|up|out)|registreer|registreren|"
     r"account aanmaken|create (?:an )?account|wachtwoord vergeten|forgot (?:your )?password|mijn account|"
@@ -239,6 +242,17 @@ _AD_MARKER = re.compile(r"^(?:(?:lees|(?:het )?(?:artikel|verhaal|tekst) gaat) v
                         r"advertentie|advertentie|advertorial|advertisement|(?:the )?(?:story|article) continues "
                         r"(?:below|after)(?:\s+(?:the|this))?(?:\s+(?:advertisement|ad))?|continue reading below)\W*$",
                         re.IGNORECASE)
+# The page's description for search engines, copied above the text: it ends in a call to click ("... je bedrijf
+# te laten groeien. Leer meer nu!"), which no author's lead does. Only above the first paragraph.
+_SEARCH_SNIPPET = re.compile(r"[.!?]\s+(?:leer|lees|ontdek|bekijk|learn|read|discover|find out)(?: (?:meer|more|het|it|"
+                             r"alles|everything|hoe|how))?(?: (?:nu|now|hier|here|vandaag|today))?\s*!$", re.IGNORECASE)
+# A publisher's standing disclaimer above or under a contributor's piece: "Opinions expressed by Entrepreneur
+# contributors are their own.", "De mening van de auteur is niet noodzakelijk die van de redactie."
+_DISCLAIMER = re.compile(r"^(?:(?:the )?(?:opinions|views) expressed (?:by|in|here)\b.{0,60}\b(?:are|is) "
+                         r"(?:their|his|her|the author'?s'?|those of the author)(?: own)?|"
+                         r"de (?:mening|meningen|opvattingen) (?:van|in) "
+                         r".{0,60}\b(?:is|zijn) (?:niet noodzakelijk|niet per se|voor rekening van)\b.{0,60})\.?$",
+                         re.IGNORECASE)
 # A wiki's edit link after each section heading ("Doel[bewerken]", "Goals [edit]").
 _EDIT_LINK = re.compile(r"\s*\[(?:bewerken|bron bewerken|brontekst bewerken|wijzigen|edit|edit source)\]$",
                         re.IGNORECASE)
@@ -354,7 +368,7 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
     words = len(text.split())
     if looks_like_code(text):
         return "script or style line"
-    if _READING_TIME.match(text):
+    if _READING_TIME.match(text) or _READING_TIME_NO_NUMBER.match(text):
         return "reading time"
     # A login line starts with its action ("Log hier in met je account", "Inloggen | Registreren"); a list item or
     # a sentence that mentions logging in is the article's.
@@ -381,6 +395,8 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "ad-blocker notice"
     if header and words <= 80 and _COOKIES.search(text):
         return "cookie notice"
+    if header and words <= 40 and _SEARCH_SNIPPET.search(text):
+        return "page description (a search snippet)"
     if header and words <= 25 and (_ANNOUNCEMENT.search(text) or _SIGN_UP_BANNER.search(text)):
         return "announcement banner"
     if words <= 6 and (_PAYWALL_LABEL.match(text) or (header and _PAYWALL_SPACED.match(text))):
@@ -415,6 +431,8 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "table of contents label"
     if _AD_MARKER.match(text):
         return "advertisement label"
+    if words <= 20 and _DISCLAIMER.match(text):
+        return "publisher's disclaimer"
     if words <= 12 and is_date_line(text):  # "Laatste update op maandag 7 juli 2020 om 12:57 uur"
         return "date line"
     if _PAGE_NUMBER.match(text):
@@ -684,6 +702,18 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             if following is not None and lines[following] == line:
                 author = plain
                 removed += [Removal(line, "author line (kept as author)"), Removal(lines[following], "author line")]
+                read_with.add(following)
+                continue
+        link = _AUTHOR_LINK.match(plain) if author is None and not heading and texts <= 2 else None
+        if link and looks_like_name(link.group("name")):
+            # "learn more about Jeremy Gin" / "By Jeremy Gin": the author box's link and the byline agree on the
+            # name, which is then the author even when every word of it is also a dictionary word ("Gin").
+            following = _next_line(lines, position)
+            signed = parse_byline(lines[following]) if following is not None else None
+            if following is not None and signed and signed[0] \
+                    and signed[0].casefold() == link.group("name").casefold():
+                date, author = date or signed[1], signed[0]
+                removed += [Removal(line, "author link"), Removal(lines[following], "byline (kept as author/date)")]
                 read_with.add(following)
                 continue
         if (author is None and not heading and not seen_text and position not in reasons
@@ -1107,6 +1137,8 @@ def _mark_heading_captions(lines: list[str], reasons: dict[int, str], first_para
 _LIST_LINE = re.compile(r"^(?:[-*•·▪◦●]|\d{1,2}[.)])\s+")
 
 
+_AUTHOR_LINK = re.compile(r"^(?:learn more about|read more about|more about|meer over|lees meer over)\s+(?P<name>.+)$",
+                          re.IGNORECASE)
 _PORTRAIT = re.compile(r"^(?:an? )?(?:picture|photo|photograph|image|portrait|avatar|foto|afbeelding|portret) "
                        r"(?:of|van) (?P<name>.+)$", re.IGNORECASE)
 
@@ -1233,6 +1265,18 @@ def _menu_run(lines: list[str], reasons: dict[int, str], start: int, end: int) -
     return run
 
 
+def _numbered_item(lines: list[str], index: int) -> str | None:
+    """"an item of a numbered list" when `lines[index]` starts with a number and the next non-blank line with the
+    number after it ("1 Zitten dezelfde ...?" / "2 Lopen ..."): a copy that lost the list's full stops. A title such
+    as "10 tips voor ..." has no "11" under it."""
+    number = re.match(r"^(\d{1,2})[.)]?\s+\S", lines[index])
+    following = _next_line(lines, index) if number else None
+    if number is None or following is None:
+        return None
+    return "an item of a numbered list" if re.match(rf"^{int(number.group(1)) + 1}[.)]?\s+\S", lines[following]) \
+        else None
+
+
 def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: int) -> tuple[int, str] | str:
     """(index of the title line, the evidence) or, when no line before the first paragraph can be a title, the
     refusal that says what the first lines are."""
@@ -1258,7 +1302,7 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
         if parse_byline(line) or _name_above_date(lines, reasons, index):
             previous_reason = "byline"
             continue
-        problem = title_problem(_MD_HEADING.sub(r"\2", line))
+        problem = title_problem(_MD_HEADING.sub(r"\2", line)) or _numbered_item(lines, index)
         if (not problem and previous_reason == "byline" and len(line.split()) <= 4 and not _MD_HEADING.match(line)
                 and not {w.casefold() for w in _WORD.findall(line)} & body_words):
             # "Door Rens Tanis" / "Netwerkgids Nederland": a short line under the byline whose words the text never

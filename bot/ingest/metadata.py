@@ -83,16 +83,26 @@ def parse_date(text: str) -> str | None:
     return found[0] if found else None
 
 
+_EDITED_BY = re.compile(r"^\s*,?\s*(?:by|door)\s+[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|van|de|der|den|ter|ten))"
+                        r"{0,4}\s*$")
+
+
 def is_date_line(line: str) -> bool:
     """A line that is only a date (with a weekday, a time or "Gepubliceerd op"/"Posted on" around it)."""
     found = find_date(line)
     if not found:
         return False
-    rest = (line[: found[1].start()] + " " + line[found[1].end():]).strip(" ,|·•-–—()[]").lower()
+    tail = line[found[1].end():]
+    # "Last Updated on July 19, 2023 by Hanson Cheng": who made the change, a name only, when a date word says what
+    # the date is (a bare "3 juni 2025 door Jan Smit" may be a byline, which parse_byline reads)
+    if _EDITED_BY.match(tail) and re.search(r"\b" + _DATE_WORDS, line[: found[1].start()], flags=re.IGNORECASE):
+        tail = ""
+    rest = (line[: found[1].start()] + " " + tail).strip(" ,|·•-–—()[]").lower()
     rest = re.sub(_TIME, " ", rest, flags=re.IGNORECASE)
     rest = re.sub(_READ_TIME, " ", rest, flags=re.IGNORECASE)  # "22 mei 2025 5 minuten leestijd": one meta line
     rest = re.sub(_VIEWS, " ", rest, flags=re.IGNORECASE)  # "Written May 19, 2011, read 4876 times since then."
     rest = re.sub(r"\b" + _DATE_WORDS, " ", rest, flags=re.IGNORECASE)
+
     rest = re.sub(r"\b" + _WEEKDAYS + r"(?=\s|$)", " ", rest, flags=re.IGNORECASE)
     return not rest.strip(" ,|·•-–—:()[]")
 
@@ -324,7 +334,9 @@ def title_problem(line: str) -> str | None:
         return "a list item"
     if _SECTION_WORDS.match(text):
         return "a section heading (names a part of an article, not a whole one)"
-    if _BANNER.search(text) or (text.isupper() and len(text.split()) >= 2):
+    # In capitals, a short line is a banner or a site name ("GRATIS VERZENDING", "KLANTWIJS ADVIES"); a headline of
+    # five words or more is set in capitals by some sites ("10 VRAGEN OVER HET PROFESSIONEEL ZIJN VAN ...").
+    if _BANNER.search(text) or (text.isupper() and 2 <= len(text.split()) < 5):
         return "a banner or widget line"
     if _SITE.match(text) or re.match(r"^https?://", text):
         return "a site name or address"

@@ -1136,3 +1136,45 @@ def test_a_promotion_above_its_button_and_a_widget_label_with_no_content_go() ->
     follow = "Follow Anna on LinkedIn and subscribe to the newsletter to get these tips in your inbox!"
     signed = clean(_page(after_title=("Picture of Anna de Vries", "Anna de Vries", follow)))
     assert signed.author == "Anna de Vries"
+
+
+# --- op14 ------------------------------------------------------------------------------------------------------------
+
+def test_an_author_link_over_the_byline_gives_the_author_and_a_disclaimer_goes() -> None:
+    disclaimer = "Opinions expressed by Klantwijs contributors are their own."
+    cleaned = clean(_page(after_title=("Why customers stay with you.", "learn more about Jeremy Gin", "By Jeremy Gin",
+                                       disclaimer)))
+    assert cleaned.author == "Jeremy Gin"  # "Gin" is an English word: the link and the byline agree on the name
+    for line in ("learn more about", "By Jeremy Gin", disclaimer):
+        assert line not in cleaned.body
+    _assert_body_intact(cleaned.body)
+
+
+def test_a_reading_time_that_lost_its_number_and_an_update_line_with_its_editor_go() -> None:
+    cleaned = clean(_page(after_title=("Door Anna de Vries", "- minute read",
+                                       "- Last Updated on July 19, 2023 by Anna de Vries")))
+    assert cleaned.author == "Anna de Vries" and cleaned.date == "2023-07-19"
+    assert "minute read" not in cleaned.body and "Last Updated" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+
+
+def test_a_headline_in_capitals_over_a_numbered_list_is_the_title_and_no_item_is() -> None:
+    items = [f"{n} {q}" for n, q in enumerate(["Spreekt u uw leverancier elk kwartaal over meer dan de prijs?",
+                                               "Weet uw leverancier wat u volgend jaar van plan bent?",
+                                               "Kent u de mensen die uw bestellingen echt uitvoeren?"], start=1)]
+    cleaned = clean("\n\n".join(["DRIE VRAGEN OVER DE RELATIE MET UW LEVERANCIER", *items, PARA_1]) + "\n")
+    assert cleaned.title == "DRIE VRAGEN OVER DE RELATIE MET UW LEVERANCIER"
+    assert all(item in cleaned.body for item in items)
+    assert clean("\n\n".join(["KLANTWIJS ADVIES", "Luisteren naar je klant", PARA_1])).title == \
+        "Luisteren naar je klant"  # a short line in capitals is the site's name
+    # "10 tips ..." is a title: no "11" follows it
+    assert clean("\n\n".join(["10 tips voor trouwe klanten", PARA_1, PARA_2])).title == "10 tips voor trouwe klanten"
+
+
+def test_a_search_snippet_above_the_text_goes_but_a_lead_that_ends_in_a_question_stays() -> None:
+    snippet = "Ontdek hoe je klanten langer houdt en je omzet laat groeien. Leer meer nu!"
+    cleaned = clean(_page(after_title=(snippet, "1 jul 2025")))
+    assert snippet not in cleaned.body and cleaned.date == "2025-07-01"
+    _assert_body_intact(cleaned.body)
+    lead = "Je klanten blijven niet vanzelf. Wat doe je eraan?"
+    assert lead in clean(_page(after_title=(lead,))).body

@@ -31,7 +31,10 @@ def test_no_date_is_invented(text: str) -> None:
 
 @pytest.mark.parametrize(("line", "lone"), [("Jan 22, 2019", True), ("Dinsdag 3 juni 2025, 14:05 uur", True),
                                             ("Gepubliceerd op: 22-01-2019", True),
-                                            ("Op 3 juni 2025 spraken we de klant.", False)])
+                                            ("Op 3 juni 2025 spraken we de klant.", False),
+                                            # who last changed it, after a date word
+                                            ("Last Updated on July 19, 2023 by Anna de Vries", True),
+                                            ("July 19, 2023 by Anna de Vries", False)])
 def test_lone_date_lines(line: str, lone: bool) -> None:
     assert is_date_line(line) is lone
 
