@@ -231,8 +231,9 @@ _CALL_TO_ACTION = re.compile(
     # A teaser for the author's longer post: "Meer lezen over dit onderwerp? Lees hier mijn volledige blog "...":"
     r"meer lezen(?: over [^?]{1,40})?\?\s*lees (?:hier|ook|verder|dan)\b.{0,120}|"
     # A follow-and-subscribe line under the author's name: "Follow Bill on LinkedIn and subscribe to ...".
-    r"(?:follow|volg)\b.{0,40}\b(?:on|op)\s+(?:linkedin|twitter|x|facebook|instagram|youtube|bluesky|mastodon)\b"
-    r"(?:\s*(?:and|en)\s+(?:subscribe|abonneer|schrijf)\b.{0,160})?|"
+    # Only with "us", "me" or a name as what to follow: "Follow your prospects on LinkedIn ..." is advice.
+    r"(?:follow|volg)\s+(?:us|ons|me|mij|(?-i:[A-Z][a-z]+))\s+(?:on|op)\s+(?:linkedin|twitter|x|facebook|instagram|"
+    r"youtube|bluesky|mastodon)\b(?:\s*(?:and|en)\s+(?:subscribe|abonneer|schrijf)\b.{0,160})?|"
     # A product's trial offer: "Probeer Fiscaal Agent 5 dagen gratis — geen creditcard nodig."
     r"(?:probeer|try|start)\b.{0,60}\b(?:gratis|free)\b.{0,40}(?:geen creditcard nodig|no credit card required|"
     r"zonder creditcard|geen verplichtingen|no commitment)\W*)$", re.IGNORECASE)
@@ -243,15 +244,17 @@ _AD_MARKER = re.compile(r"^(?:(?:lees|(?:het )?(?:artikel|verhaal|tekst) gaat) v
                         r"(?:below|after)(?:\s+(?:the|this))?(?:\s+(?:advertisement|ad))?|continue reading below)\W*$",
                         re.IGNORECASE)
 # The page's description for search engines, copied above the text: it ends in a call to click ("... je bedrijf
-# te laten groeien. Leer meer nu!"), which no author's lead does. Only above the first paragraph.
-_SEARCH_SNIPPET = re.compile(r"[.!?]\s+(?:leer|lees|ontdek|bekijk|learn|read|discover|find out)(?: (?:meer|more|het|it|"
-                             r"alles|everything|hoe|how))?(?: (?:nu|now|hier|here|vandaag|today))?\s*!$", re.IGNORECASE)
+# te laten groeien. Leer meer nu!"), which an author's lead does not. Only that formula ("Ontdek hoe!", "Lees
+# verder!" may end a lead), and only above the first paragraph.
+_SEARCH_SNIPPET = re.compile(r"[.!?]\s+(?:(?:leer|lees|ontdek) (?:er )?meer (?:nu|vandaag)|"
+                             r"(?:learn|read|discover|find out) more (?:now|today))\s*!$", re.IGNORECASE)
 # A publisher's standing disclaimer above or under a contributor's piece: "Opinions expressed by Entrepreneur
 # contributors are their own.", "De mening van de auteur is niet noodzakelijk die van de redactie."
 _DISCLAIMER = re.compile(r"^(?:(?:the )?(?:opinions|views) expressed (?:by|in|here)\b.{0,60}\b(?:are|is) "
                          r"(?:their|his|her|the author'?s'?|those of the author)(?: own)?|"
-                         r"de (?:mening|meningen|opvattingen) (?:van|in) "
-                         r".{0,60}\b(?:is|zijn) (?:niet noodzakelijk|niet per se|voor rekening van)\b.{0,60})\.?$",
+                         r"de (?:mening|meningen|opvattingen) (?:van|in) (?:de |deze |dit )?(?:auteurs?|columnists?|"
+                         r"gastauteurs?|schrijvers?|bijdrage|blog|column|artikel)\b"
+                         r".{0,40}\b(?:is|zijn) (?:niet noodzakelijk|niet per se|voor rekening van)\b.{0,60})\.?$",
                          re.IGNORECASE)
 # A wiki's edit link after each section heading ("Doel[bewerken]", "Goals [edit]").
 _EDIT_LINK = re.compile(r"\s*\[(?:bewerken|bron bewerken|brontekst bewerken|wijzigen|edit|edit source)\]$",
@@ -1112,6 +1115,12 @@ def _mark_box_labels(lines: list[str], reasons: dict[int, str]) -> None:
             reasons[index] = "widget label (its content is not in the copy)"
 
 
+# What a picture's label calls it: the words a caption adds to the heading it repeats.
+_PICTURE_WORD = re.compile(r"\b(?:infographic|afbeelding|image|figuur|figure|fig\.|grafiek|graph|chart|diagram|"
+                           r"illustratie|illustration|foto|photo|schema|tabel|table|framework|model|visual)\b",
+                           re.IGNORECASE)
+
+
 def _mark_heading_captions(lines: list[str], reasons: dict[int, str], first_paragraph: int) -> None:
     """A section's image copied under its heading as alt text or caption that repeats the heading with a word or
     four ("Framework infographic for <heading>", "Framework: <heading>"): the picture's label, not the author's
@@ -1129,7 +1138,8 @@ def _mark_heading_captions(lines: list[str], reasons: dict[int, str], first_para
                 break
             below = lines[following]
             extra = len(below.split()) - len(line.split())
-            if _SENTENCE_END.search(below) or not 1 <= extra <= 4 or heading not in _norm(below):
+            if _SENTENCE_END.search(below) or not 1 <= extra <= 4 or heading not in _norm(below) \
+                    or below.startswith(("#", "*", "- ")) or not _PICTURE_WORD.search(below.replace(line, " ")):
                 break
             reasons[following] = "image caption (repeats the heading)"
 
@@ -1265,16 +1275,29 @@ def _menu_run(lines: list[str], reasons: dict[int, str], start: int, end: int) -
     return run
 
 
-def _numbered_item(lines: list[str], index: int) -> str | None:
-    """"an item of a numbered list" when `lines[index]` starts with a number and the next non-blank line with the
-    number after it ("1 Zitten dezelfde ...?" / "2 Lopen ..."): a copy that lost the list's full stops. A title such
-    as "10 tips voor ..." has no "11" under it."""
-    number = re.match(r"^(\d{1,2})[.)]?\s+\S", lines[index])
-    following = _next_line(lines, index) if number else None
-    if number is None or following is None:
+def _numbered_item(lines: list[str], reasons: dict[int, str], index: int) -> str | None:
+    """"an item of a numbered list" when `lines[index]` is one of three or more lines of text in a row numbered one
+    after another ("1 Zitten dezelfde ...?" / "2 Lopen ..." / "3 Zou ..."): a copy that lost the list's full stops.
+    A title such as "10 tips voor ..." has no "11" and "12" under it; a date ("11 januari 2025") or a reading time
+    between is metadata, not an item, and is skipped."""
+    def number(at: int) -> int | None:
+        found = re.match(r"^(\d{1,2})[.)]?\s+\S", lines[at])
+        return int(found.group(1)) if found else None
+
+    own = number(index)
+    if own is None:
         return None
-    return "an item of a numbered list" if re.match(rf"^{int(number.group(1)) + 1}[.)]?\s+\S", lines[following]) \
-        else None
+    text = [i for i in range(max(0, index - 30), min(len(lines), index + 30)) if lines[i] and i not in reasons]
+    at = text.index(index) if index in text else -1
+    if at < 0:
+        return None
+    run = 1
+    for direction in (-1, 1):
+        step = 1
+        while 0 <= at + direction * step < len(text) and number(text[at + direction * step]) == own + direction * step:
+            step += 1
+        run += step - 1
+    return "an item of a numbered list" if run >= 3 else None
 
 
 def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: int) -> tuple[int, str] | str:
@@ -1302,11 +1325,13 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
         if parse_byline(line) or _name_above_date(lines, reasons, index):
             previous_reason = "byline"
             continue
-        problem = title_problem(_MD_HEADING.sub(r"\2", line)) or _numbered_item(lines, index)
+        problem = title_problem(_MD_HEADING.sub(r"\2", line)) or _numbered_item(lines, reasons, index)
         if (not problem and previous_reason == "byline" and len(line.split()) <= 4 and not _MD_HEADING.match(line)
+                and all(w[:1].isupper() or w in ("&", "en", "and", "van", "of", "de", "the") for w in line.split())
                 and not {w.casefold() for w in _WORD.findall(line)} & body_words):
-            # "Door Rens Tanis" / "Netwerkgids Nederland": a short line under the byline whose words the text never
-            # uses is the author's organisation or job, not a headline (a headline names what the text is about).
+            # "Door Rens Tanis" / "Netwerkgids Nederland": a short line of capitalised words under the byline, none of
+            # which the text uses, is the author's organisation, not a headline (a headline names what the text is
+            # about, and is rarely all proper nouns).
             problem = "right under the byline, the author's organisation or job"
             previous_reason = "byline"
         if problem:
@@ -1334,6 +1359,8 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
             why.append("right above the first paragraph")
         if len(line.split()) == 1:
             score -= 1  # a lone word is more often a site or section name than an article's title
+        elif line.isupper():
+            score -= 1  # so is a line in capitals (a tagline); a headline set in capitals wins when nothing else can
         elif len(line.split()) <= 4 and line == line.lower():
             score -= 1  # so is a short line in lowercase only ("vraag & antwoord", "blog author"): a label
         if _MD_HEADING.match(line):

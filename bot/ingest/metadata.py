@@ -83,8 +83,8 @@ def parse_date(text: str) -> str | None:
     return found[0] if found else None
 
 
-_EDITED_BY = re.compile(r"^\s*,?\s*(?:by|door)\s+[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|van|de|der|den|ter|ten))"
-                        r"{0,4}\s*$")
+_EDITED_BY = re.compile(r"^\s*,?\s*(?:by|door)\s+(?P<name>[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|van|de|der|den|"
+                        r"ter|ten)){0,4})\s*$")
 
 
 def is_date_line(line: str) -> bool:
@@ -92,12 +92,7 @@ def is_date_line(line: str) -> bool:
     found = find_date(line)
     if not found:
         return False
-    tail = line[found[1].end():]
-    # "Last Updated on July 19, 2023 by Hanson Cheng": who made the change, a name only, when a date word says what
-    # the date is (a bare "3 juni 2025 door Jan Smit" may be a byline, which parse_byline reads)
-    if _EDITED_BY.match(tail) and re.search(r"\b" + _DATE_WORDS, line[: found[1].start()], flags=re.IGNORECASE):
-        tail = ""
-    rest = (line[: found[1].start()] + " " + tail).strip(" ,|·•-–—()[]").lower()
+    rest = (line[: found[1].start()] + " " + line[found[1].end():]).strip(" ,|·•-–—()[]").lower()
     rest = re.sub(_TIME, " ", rest, flags=re.IGNORECASE)
     rest = re.sub(_READ_TIME, " ", rest, flags=re.IGNORECASE)  # "22 mei 2025 5 minuten leestijd": one meta line
     rest = re.sub(_VIEWS, " ", rest, flags=re.IGNORECASE)  # "Written May 19, 2011, read 4876 times since then."
@@ -125,8 +120,9 @@ _LATE_BYLINE = re.compile(r"^(?P<head>[^.!?:;]{0,60}?)(?:\s*[,|·•–—-]\s*(
 
 # The photographer after the writer in a magazine's credit line ("Tekst Marieke Bos, foto's Ricardo van der Valk",
 # "Tekst: Marieke Bos | Beeld: ANP"): the byline's name is the author, the rest is no sentence of hers.
-_PICTURES_BY = re.compile(r"^(?:foto'?s|foto|fotografie|beeld|illustraties?|photos?|photography|images?|"
-                          r"illustrations?)\s*:?\s+\S", re.IGNORECASE)
+_PICTURES_BY = re.compile(r"^(?i:foto'?s|foto|fotografie|beeld|illustraties?|photos?|photography|images?|"
+                          r"illustrations?)\s*:?\s+[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|van|de|der|den|ter|ten))"
+                          r"{0,4}\s*$")
 # Who signs for the site rather than a person: the editorial desk, a CMS account, "the team". A reader gains nothing
 # from "door Redactie" under a quote, and an operator who knows the writer gives --author.
 _DESK = re.compile(r"^(?:(?:de|the)\s+)?(?:(?:(?:web|eind)?redactie(?:team)?|team)(?:\s+\S+){0,3}|"
@@ -152,7 +148,9 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
         date = parse_date(match.group("rest"))
         return (None, date) if date else None
     match = _DESK_BYLINE.match(line)
-    if match:  # "By admin": a byline, in lowercase as CMS accounts are; the importer drops the desk (is_desk)
+    if match and (not match.group("rest") or parse_date(match.group("rest"))):
+        # "By admin": a byline, in lowercase as CMS accounts are; the importer drops the desk (is_desk). With
+        # anything but a date after it, it is a sentence ("Door redactie, sales en marketing samen ...").
         return match.group("author"), parse_date(match.group("rest") or "")
     match = _BYLINE_NAME.match(line)
     if match:
@@ -184,8 +182,13 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
         date = parse_date(match.group("rest"))
         if date:
             return match.group("author").strip(), date
-    # "Merlijn Ensing 13 februari 2014": a name and then a date, with nothing between or after them.
+    # "Posted on June 3, 2025 by Anna Bakker", "- Last Updated on July 19, 2023 by Hanson Cheng": date words, the
+    # date, then the name.
     found = find_date(line)
+    if found and _EDITED_BY.match(line[found[1].end():]) and re.fullmatch(
+            r"[\s\-–—•·*|]*(?:" + _DATE_WORDS + r"\s*)*", line[: found[1].start()], flags=re.IGNORECASE):
+        return _EDITED_BY.match(line[found[1].end():]).group("name"), found[0]  # type: ignore[union-attr]
+    # "Merlijn Ensing 13 februari 2014": a name and then a date, with nothing between or after them.
     if found and not line[found[1].end():].strip(" ,|·•–—-"):
         name = line[: found[1].start()].strip(" ,|·•–—-")
         if looks_like_name(name):

@@ -1178,3 +1178,42 @@ def test_a_search_snippet_above_the_text_goes_but_a_lead_that_ends_in_a_question
     _assert_body_intact(cleaned.body)
     lead = "Je klanten blijven niet vanzelf. Wat doe je eraan?"
     assert lead in clean(_page(after_title=(lead,))).body
+
+
+# A review of the op13/op14 rules wrote article text shaped like what they remove: each stays, or the metadata is
+# read right.
+@pytest.mark.parametrize(("before", "after", "title", "kept"), [
+    ((), (PARA_1 + " Ontdek het hier!",), "Luisteren naar je klant", PARA_1 + " Ontdek het hier!"),
+    (("Luisteren naar je klant", "Door Anna de Vries"),
+     ("## Voordelen van vragen", "### Voordelen van vragen voor starters"), "Luisteren naar je klant",
+     "Voordelen van vragen voor starters"),
+    ((), ("De vijf stappen", "De vijf stappen in het kort", PARA_2), "Luisteren naar je klant",
+     "De vijf stappen in het kort"),
+    ((), ("Follow your prospects on LinkedIn and subscribe to their updates so you see what they post.",),
+     "Luisteren naar je klant", "Follow your prospects on LinkedIn"),
+    ((), ("De beste opvolgtip", "Follow up on LinkedIn"), "Luisteren naar je klant", "De beste opvolgtip"),
+    ((), ("De mening van de baas is niet noodzakelijk de mening van het team.",), "Luisteren naar je klant",
+     "De mening van de baas"),
+    (("HET PLATFORM VOOR ONDERNEMEND NEDERLAND",), (), "Luisteren naar je klant", PARA_1),
+])
+def test_article_text_shaped_like_the_new_rules_stays(before: tuple[str, ...], after: tuple[str, ...], title: str,
+                                                      kept: str) -> None:
+    page = "\n\n".join([*before, *(() if before and before[0] == title else ("Luisteren naar je klant",)), PARA_1,
+                        *after, PARA_3]) + "\n"
+    cleaned = clean(page)
+    assert cleaned.title == title
+    assert kept in cleaned.body
+
+
+@pytest.mark.parametrize(("second", "date"), [("11 januari 2025", "2025-01-11"), ("6 minuten leestijd", None)])
+def test_a_numbered_title_over_a_date_or_reading_time_is_still_the_title(second: str, date: str | None) -> None:
+    cleaned = clean("\n\n".join(["10 manieren om je klanten te houden", second, PARA_1, PARA_2]) + "\n")
+    assert cleaned.title == "10 manieren om je klanten te houden" and cleaned.date == date
+
+
+def test_a_byline_with_date_words_keeps_its_author_and_a_real_headline_under_a_byline_stays_the_title() -> None:
+    cleaned = clean(_page(after_title=("Posted on June 3, 2025 by Anna Bakker",)))
+    assert (cleaned.author, cleaned.date) == ("Anna Bakker", "2025-06-03")
+    headline = "Prijzen verhogen zonder klantverlies"  # none of its words in the text, but no organisation's name
+    titled = clean("\n\n".join(["Door Jan Smit", headline, PARA_1, PARA_2]) + "\n")
+    assert titled.title == headline and titled.author == "Jan Smit"

@@ -32,9 +32,8 @@ def test_no_date_is_invented(text: str) -> None:
 @pytest.mark.parametrize(("line", "lone"), [("Jan 22, 2019", True), ("Dinsdag 3 juni 2025, 14:05 uur", True),
                                             ("Gepubliceerd op: 22-01-2019", True),
                                             ("Op 3 juni 2025 spraken we de klant.", False),
-                                            # who last changed it, after a date word
-                                            ("Last Updated on July 19, 2023 by Anna de Vries", True),
-                                            ("July 19, 2023 by Anna de Vries", False)])
+                                            # a name after the date makes it a byline (below)
+                                            ("Last Updated on July 19, 2023 by Anna de Vries", False)])
 def test_lone_date_lines(line: str, lone: bool) -> None:
     assert is_date_line(line) is lone
 
@@ -60,6 +59,14 @@ def test_lone_date_lines(line: str, lone: bool) -> None:
         # The photographer after the writer: the writer is the author.
         ("Tekst Lotte Smit, foto's Pieter Bakker", ("Lotte Smit", None)),
         ("Door Lotte Smit, die al jaren klanten helpt", None),
+        ("Posted on June 3, 2025 by Anna Bakker", ("Anna Bakker", "2025-06-03")),
+        ("Gepubliceerd op 3 juni 2025 door Jan Smit", ("Jan Smit", "2025-06-03")),
+        ("- Last Updated on July 19, 2023 by Anna de Vries", ("Anna de Vries", "2023-07-19")),
+        # sentences shaped like a credit or a desk's byline
+        ("Door Google, foto's en reviews goed in te richten, vinden klanten je sneller.", None),
+        ("Door redactie, sales en marketing samen te laten werken, ontstaat betere content.", None),
+        ("By staff, we mean everyone on the payroll.", None),
+        ("By admin", ("admin", None)),
     ],
 )
 def test_bylines_and_sentences_that_start_like_them(line: str, expected: tuple[str, str | None] | None) -> None:
