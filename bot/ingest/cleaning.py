@@ -131,7 +131,10 @@ _IMAGE_ALT = re.compile(r"^(?:.{0,80}\b(?:featured image|uitgelichte afbeelding|
                         # an image's description copied as a line: "illustration of ... ideas", "book image" (in
                         # lowercase only: "Brand image" may head a section), an avatar's label ("blog author")
                         r"(?:an? )?(?:illustration|photo|photograph|image|picture|foto|afbeelding|illustratie) "
-                        r"(?:of|van) [^.!?]{3,80}|(?-i:[a-z]+ (?:image|afbeelding|avatar|author|auteur)))$",
+                        r"(?:of|van) [^.!?]{3,80}|(?-i:[a-z]+ (?:image|afbeelding|avatar|author|auteur))|"
+                        # the author's photo by its label ("auteursafbeelding", "profile picture")
+                        r"auteurs?afbeelding|auteursfoto|profielfoto|profielafbeelding|author (?:image|photo|avatar)|"
+                        r"profile (?:picture|photo|image)|avatar)$",
                         re.IGNORECASE)
 # A line of only separators ("|", "·"), left where a row of links or labels stood.
 _SEPARATOR = re.compile(r"^(?:[|¦•·\s]+|[-–—])$")  # "|" rows; a lone dash is an empty list item, "---" a rule
@@ -392,6 +395,8 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "category line"
     if header and _CONTENT_TYPE.match(text):
         return "category line"
+    if header and re.fullmatch(r"[A-ZÀ-Þ]", text):
+        return "drop cap or avatar initial"  # "D" over "Daan Bakker": the letter a round avatar shows
     if header and _ICON_LABEL.match(text):
         return "navigation"
     if header and words <= 80 and _ADBLOCK.search(text):
@@ -719,9 +724,10 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
                 removed += [Removal(line, "author link"), Removal(lines[following], "byline (kept as author/date)")]
                 read_with.add(following)
                 continue
-        if (author is None and not heading and not seen_text and position not in reasons
-                and looks_like_name(plain) and _portrait_above(lines, position, plain)):
-            # An avatar's alt text and then the name it shows ("Picture of Bill Farquharson" / "Bill Farquharson").
+        if (author is None and not heading and (not seen_text or texts <= 1) and position not in reasons
+                and looks_like_name(plain) and _portrait_above(lines, reasons, position, plain)):
+            # An avatar's alt text or initial and then the name it shows ("Picture of Bill Farquharson" / "Bill
+            # Farquharson", "D" / "Daan Bakker"), also right under the lead paragraph.
             author = plain
             removed.append(Removal(line, "author line (kept as author)"))
             continue
@@ -784,7 +790,9 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             author = bare
             removed.append(Removal(line, "author line (kept as author)"))
             continue
-        if author is None and not seen_text and not heading and _name_above_date(lines, reasons, position):
+        if author is None and (not seen_text or texts <= 1) and not heading \
+                and _name_above_date(lines, reasons, position):
+            # (also under the lead paragraph: "In deze gids ..." / "Daan Bakker" / "26 mei 2025")
             author = plain
             removed.append(Removal(line, "author line (kept as author)"))
             continue
@@ -1098,8 +1106,9 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
 
 def _mark_box_labels(lines: list[str], reasons: dict[int, str]) -> None:
     """Labels whose box is chrome: the title of a promotion right above its button ("Spotlight: Roger Fisher" /
-    "Boek bekijken"), and a widget's label whose content the copy lost ("Vandaag geopend:" / "-"). A short line
-    with no sentence end, which the line under it shows to belong to something that is not the article."""
+    "Boek bekijken"), a widget's label whose content the copy lost ("Vandaag geopend:" / "-"), and an avatar's
+    initial over the name ("D" / "Daan Bakker"). A short line with no sentence end, which the line under it shows to
+    belong to something that is not the article."""
     for index, line in enumerate(lines):
         if not line or index in reasons or _SENTENCE_END.search(line.rstrip(":")) or len(line.split()) > 6 \
                 or line.startswith(("- ", "* ")):
@@ -1108,7 +1117,14 @@ def _mark_box_labels(lines: list[str], reasons: dict[int, str]) -> None:
         below = reasons.get(following) if following is not None else None
         # A button is a few words; a longer call to action ("Follow Anna on LinkedIn and subscribe ...") may stand
         # under the author's name, which is no promotion.
-        if below == "button or form text (a call to action)" and following is not None \
+        if re.fullmatch(r"[A-ZÀ-Þ]", line) and following is not None and lines[following].startswith(line) \
+                and looks_like_name(lines[following]):
+            reasons[index] = "avatar initial"  # "D" over "Daan Bakker": the letter a round avatar shows
+        elif below is None and following is not None and re.fullmatch(r"(?i:published in|gepubliceerd in)",
+                                                                        lines[following]) and len(line.split()) <= 3:
+            # "Guild" / "Published in": a blog platform's publication, its label copied after it
+            reasons[index] = reasons[following] = "publication label"
+        elif below == "button or form text (a call to action)" and following is not None \
                 and len(lines[following].split()) <= 4:
             reasons[index] = "promotion above its button"
         elif below == "separator" and line.endswith(":"):
@@ -1153,9 +1169,12 @@ _PORTRAIT = re.compile(r"^(?:an? )?(?:picture|photo|photograph|image|portrait|av
                        r"(?:of|van) (?P<name>.+)$", re.IGNORECASE)
 
 
-def _portrait_above(lines: list[str], index: int, name: str) -> bool:
-    """Whether the nearest non-blank line above `index` is an image's alt text naming `name` ("Picture of X")."""
+def _portrait_above(lines: list[str], reasons: dict[int, str], index: int, name: str) -> bool:
+    """Whether the nearest non-blank line above `index` is an image's alt text naming `name` ("Picture of X") or
+    the initial an avatar shows for it ("D" over "Daan Bakker", marked by `_mark_box_labels`)."""
     above = next((i for i in range(index - 1, -1, -1) if lines[i]), None)
+    if above is not None and reasons.get(above) == "avatar initial":
+        return True
     found = _PORTRAIT.match(lines[above]) if above is not None else None
     return found is not None and found.group("name").strip(" .").casefold() == name.casefold()
 
@@ -1194,10 +1213,17 @@ def _bio_of(name: str, text: str) -> bool:
 def _name_above_date(lines: list[str], reasons: dict[int, str], index: int) -> bool:
     """A person's name on its own right above the article's date line ("Mathew Jansen" / "March 3, 2024"): its
     author, not a title or heading. Not when its words are all dictionary words ("Goede Voorbereiding")."""
-    if index in reasons or not looks_like_name(lines[index]) or _all_dictionary_words(lines[index]):
+    if index in reasons or not looks_like_name(lines[index]):
         return False
     following = _next_line(lines, index)
-    return following is not None and reasons.get(following) == "date line"
+    labels = 0
+    while labels < 3 and following is not None and reasons.get(following) == "publication label":
+        # over the labels of the same block ("Helen Wallace" / "Guild" / "Published in" / date): with them, the
+        # block is a byline even when the name's words are dictionary words
+        following = _next_line(lines, following)
+        labels += 1
+    return following is not None and reasons.get(following) == "date line" and (
+        labels > 0 or not _all_dictionary_words(lines[index]))
 
 
 def _mark_author_jobs(lines: list[str], reasons: dict[int, str], first_paragraph: int) -> None:
@@ -1312,6 +1338,7 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
     # A title is near the top: a page with no paragraph in its first 80 lines gets no title by guessing (and the
     # search stays linear on a huge file).
     nonblank = [i for i in range(min(first_paragraph + 1, len(lines))) if lines[i]][:HEADER_LINES]
+    candidates: list[int] = []  # lines that were weighed as titles so far
     for index in nonblank:
         line = lines[index]
         if not line:
@@ -1326,6 +1353,14 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
             previous_reason = "byline"
             continue
         problem = title_problem(_MD_HEADING.sub(r"\2", line)) or _numbered_item(lines, reasons, index)
+        line_words = {w.casefold() for w in _WORD.findall(line)}
+        if not problem and line == line.lower() and line_words and any(
+                line_words < {w.casefold() for w in _WORD.findall(lines[earlier])} for earlier in candidates):
+            # "WAT KUN JE DOEN ALS EEN KLANT NIET BETAALD?" / "klant niet betaald": the headline's image, by its alt
+            # text (the headline's key words in lowercase)
+            problem = "the words of the line above in lowercase (an image's alt text)"
+            reasons[index] = "image caption (alt text)"
+        candidates.append(index)
         if (not problem and previous_reason == "byline" and len(line.split()) <= 4 and not _MD_HEADING.match(line)
                 and all(w[:1].isupper() or w in ("&", "en", "and", "van", "of", "de", "the") for w in line.split())
                 and not {w.casefold() for w in _WORD.findall(line)} & body_words):

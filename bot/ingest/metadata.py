@@ -22,7 +22,9 @@ _MONTHS = {
     "october": 10, "okt": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_YEAR = r"(?P<year>(?:19|20)\d{2})(?!\d)"
+# A year ends where its digits do, or where a reading time the page glued to it begins ("26 mei 202515 min
+# leestijd").
+_YEAR = r"(?P<year>(?:19|20)\d{2})(?:(?!\d)|(?=\d{1,3}\s*min))"
 _DATE_FORMS = [
     re.compile(r"(?<!\d)(?P<day>\d{1,2})(?:st|nd|rd|th|e|ste|de)?\s+" + _MONTH + r"\s?,?\s+" + _YEAR, re.IGNORECASE),
     # "4 min readJan 2, 2025": the page glued its reading time to the date. "June 16 , 2017": a template's space
@@ -83,6 +85,7 @@ def parse_date(text: str) -> str | None:
     return found[0] if found else None
 
 
+_ICON_WORDS = r"\b(?:clock|klok|calendar|kalender|icon|icoon|calendar icon|clock icon)\b"
 _EDITED_BY = re.compile(r"^\s*,?\s*(?:by|door)\s+(?P<name>[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|van|de|der|den|"
                         r"ter|ten)){0,4})\s*$")
 
@@ -93,12 +96,16 @@ def is_date_line(line: str) -> bool:
     if not found:
         return False
     rest = (line[: found[1].start()] + " " + line[found[1].end():]).strip(" ,|·•-–—()[]").lower()
+    second = find_date(rest)
+    if second:  # "25 maart 2020 10 december 2020": published and updated, side by side; the first is the date
+        rest = rest[: second[1].start()] + " " + rest[second[1].end():]
     rest = re.sub(_TIME, " ", rest, flags=re.IGNORECASE)
     rest = re.sub(_READ_TIME, " ", rest, flags=re.IGNORECASE)  # "22 mei 2025 5 minuten leestijd": one meta line
     rest = re.sub(_VIEWS, " ", rest, flags=re.IGNORECASE)  # "Written May 19, 2011, read 4876 times since then."
     rest = re.sub(r"\b" + _DATE_WORDS, " ", rest, flags=re.IGNORECASE)
 
     rest = re.sub(r"\b" + _WEEKDAYS + r"(?=\s|$)", " ", rest, flags=re.IGNORECASE)
+    rest = re.sub(_ICON_WORDS, " ", rest, flags=re.IGNORECASE)  # "29 mei 2024 Clock 12 min": an icon's label
     return not rest.strip(" ,|·•-–—:()[]")
 
 

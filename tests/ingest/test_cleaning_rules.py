@@ -1217,3 +1217,37 @@ def test_a_byline_with_date_words_keeps_its_author_and_a_real_headline_under_a_b
     headline = "Prijzen verhogen zonder klantverlies"  # none of its words in the text, but no organisation's name
     titled = clean("\n\n".join(["Door Jan Smit", headline, PARA_1, PARA_2]) + "\n")
     assert titled.title == headline and titled.author == "Jan Smit"
+
+
+# --- op15 ------------------------------------------------------------------------------------------------------------
+
+def test_two_dates_on_one_line_give_the_first_and_a_date_glued_to_its_reading_time_is_read() -> None:
+    cleaned = clean(_page(after_title=("25 maart 2020 10 december 2020",)))
+    assert cleaned.date == "2020-03-25" and "december" not in cleaned.body
+    glued = clean(_page(after_title=(PARA_1, "D", "Daan Bakker", "26 mei 202515 min leestijd")))
+    assert (glued.author, glued.date) == ("Daan Bakker", "2025-05-26")  # "D": the avatar's initial
+    assert "## D" not in glued.body and "leestijd" not in glued.body
+    _assert_body_intact(glued.body)
+
+
+def test_an_author_photo_label_and_a_clock_icon_around_the_byline_go() -> None:
+    cleaned = clean(_page(after_title=("auteursafbeelding", "Anna de Vries", "29 mei 2024 Clock 12 min")))
+    assert (cleaned.author, cleaned.date) == ("Anna de Vries", "2024-05-29")
+    assert "auteursafbeelding" not in cleaned.body and "Clock" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+
+
+def test_a_blog_platforms_byline_block_with_its_publication_label() -> None:
+    # the name is made of dictionary words; the block around it says it is the writer
+    cleaned = clean(_page(after_title=("Helen Wallace", "Klantwijs", "Published in", "2 min readSep 22, 2020")))
+    assert (cleaned.author, cleaned.date) == ("Helen Wallace", "2020-09-22")
+    assert "Published in" not in cleaned.body and "Klantwijs" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+
+
+def test_a_headline_in_capitals_wins_over_its_images_alt_text() -> None:
+    cleaned = clean("\n\n".join(["W", "HOE HOUD JE EEN KLANT TROUW ALS HET TEGENZIT?", "klant trouw", PARA_1, PARA_2])
+                    + "\n")
+    assert cleaned.title == "HOE HOUD JE EEN KLANT TROUW ALS HET TEGENZIT?"
+    assert "klant trouw" not in cleaned.body.split("\n")[0]
+    assert "## klant trouw" not in cleaned.body
