@@ -131,10 +131,7 @@ _IMAGE_ALT = re.compile(r"^(?:.{0,80}\b(?:featured image|uitgelichte afbeelding|
                         # an image's description copied as a line: "illustration of ... ideas", "book image" (in
                         # lowercase only: "Brand image" may head a section), an avatar's label ("blog author")
                         r"(?:an? )?(?:illustration|photo|photograph|image|picture|foto|afbeelding|illustratie) "
-                        r"(?:of|van) [^.!?]{3,80}|(?-i:[a-z]+ (?:image|afbeelding|avatar|author|auteur))|"
-                        # the author's photo by its label ("auteursafbeelding", "profile picture")
-                        r"auteurs?afbeelding|auteursfoto|profielfoto|profielafbeelding|author (?:image|photo|avatar)|"
-                        r"profile (?:picture|photo|image)|avatar)$",
+                        r"(?:of|van) [^.!?]{3,80}|(?-i:[a-z]+ (?:image|afbeelding|avatar|author|auteur)))$",
                         re.IGNORECASE)
 # A line of only separators ("|", "·"), left where a row of links or labels stood.
 _SEPARATOR = re.compile(r"^(?:[|¦•·\s]+|[-–—])$")  # "|" rows; a lone dash is an empty list item, "---" a rule
@@ -152,6 +149,10 @@ _ICON_LABEL = re.compile(r"^(?:(?:magnifying glass|search icon|zoekicoon|zoek-?i
 # A category label standing alone above its links (the links themselves are a menu run); only above the article,
 # where a heading "Onderwerpen" over a list of training topics would be the article's own.
 _CATEGORY_WORD = re.compile(r"^(?:categorie(?:ën|en)|categories|tags|rubrieken|onderwerpen|topics)$", re.IGNORECASE)
+# The author's photo by its label, above the text ("auteursafbeelding", "profile picture"); in the text "Profielfoto"
+# may head a section of an article about LinkedIn.
+_AUTHOR_PHOTO = re.compile(r"^(?:auteurs?afbeelding|auteursfoto|profielfoto|profielafbeelding|author (?:image|photo|"
+                           r"avatar)|profile (?:picture|photo|image)|avatar)$", re.IGNORECASE)
 # The kind of piece, labelled above the text ("Longreads", "Achtergrond", "Opinie"): the site's shelf, no heading of
 # the author's. Only above the first paragraph: in the text "Interview" may head a section.
 _CONTENT_TYPE = re.compile(r"^(?:longreads?|achtergrond|interview|opinie|column|analyse|reportage|podcast|essay|"
@@ -395,8 +396,8 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "category line"
     if header and _CONTENT_TYPE.match(text):
         return "category line"
-    if header and re.fullmatch(r"[A-ZÀ-Þ]", text):
-        return "drop cap or avatar initial"  # "D" over "Daan Bakker": the letter a round avatar shows
+    if header and not heading and _AUTHOR_PHOTO.match(text):
+        return "image caption (alt text)"
     if header and _ICON_LABEL.match(text):
         return "navigation"
     if header and words <= 80 and _ADBLOCK.search(text):
@@ -790,9 +791,7 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             author = bare
             removed.append(Removal(line, "author line (kept as author)"))
             continue
-        if author is None and (not seen_text or texts <= 1) and not heading \
-                and _name_above_date(lines, reasons, position):
-            # (also under the lead paragraph: "In deze gids ..." / "Daan Bakker" / "26 mei 2025")
+        if author is None and not seen_text and not heading and _name_above_date(lines, reasons, position):
             author = plain
             removed.append(Removal(line, "author line (kept as author)"))
             continue
@@ -1084,7 +1083,7 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
         index = max([index + 1, *(i + 1 for i in run)])
     _mark_form_fields(lines, reasons)
     _mark_heading_captions(lines, reasons, first_paragraph)
-    _mark_box_labels(lines, reasons)
+    _mark_box_labels(lines, reasons, first_paragraph)
     # The caption or alt text stands right above the credit; the line below a credit is the article going on (a
     # heading after an image is common), so it is left alone.
     credits = [i for i, reason in reasons.items() if reason == "photo credit"]
@@ -1104,7 +1103,7 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
             reasons[near] = "image caption (above a photo credit)"
 
 
-def _mark_box_labels(lines: list[str], reasons: dict[int, str]) -> None:
+def _mark_box_labels(lines: list[str], reasons: dict[int, str], first_paragraph: int) -> None:
     """Labels whose box is chrome: the title of a promotion right above its button ("Spotlight: Roger Fisher" /
     "Boek bekijken"), a widget's label whose content the copy lost ("Vandaag geopend:" / "-"), and an avatar's
     initial over the name ("D" / "Daan Bakker"). A short line with no sentence end, which the line under it shows to
@@ -1117,12 +1116,18 @@ def _mark_box_labels(lines: list[str], reasons: dict[int, str]) -> None:
         below = reasons.get(following) if following is not None else None
         # A button is a few words; a longer call to action ("Follow Anna on LinkedIn and subscribe ...") may stand
         # under the author's name, which is no promotion.
-        if re.fullmatch(r"[A-ZÀ-Þ]", line) and following is not None and lines[following].startswith(line) \
-                and looks_like_name(lines[following]):
-            reasons[index] = "avatar initial"  # "D" over "Daan Bakker": the letter a round avatar shows
-        elif below is None and following is not None and re.fullmatch(r"(?i:published in|gepubliceerd in)",
-                                                                        lines[following]) and len(line.split()) <= 3:
-            # "Guild" / "Published in": a blog platform's publication, its label copied after it
+        after = _next_line(lines, following) if following is not None else None
+        if re.fullmatch(r"[A-ZÀ-Þ]", line) and following is not None and lines[following].startswith(line):
+            if looks_like_name(lines[following]) and after is not None and (
+                    reasons.get(after) == "date line" or parse_byline(lines[after])):
+                reasons[index] = "avatar initial"  # "D" / "Daan Bakker" / "26 mei 2025": the avatar's letter
+            elif index < first_paragraph:
+                reasons[index] = "drop cap"  # "W" over "WAT KUN JE DOEN ...": the headline's first letter, enlarged
+        elif below is None and following is not None and after is not None and sum(map(bool, lines[:index])) < 10 \
+                and reasons.get(after) == "date line" and len(line.split()) <= 3 \
+                and re.fullmatch(r"(?i:published in|gepubliceerd in)", lines[following]):
+            # "Guild" / "Published in" / "2 min readSep 22, 2020": a blog platform's publication and its label, at
+            # the top of the page (a long title line can count as the first paragraph, so not "above it")
             reasons[index] = reasons[following] = "publication label"
         elif below == "button or form text (a call to action)" and following is not None \
                 and len(lines[following].split()) <= 4:
@@ -1355,9 +1360,13 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
         problem = title_problem(_MD_HEADING.sub(r"\2", line)) or _numbered_item(lines, reasons, index)
         line_words = {w.casefold() for w in _WORD.findall(line)}
         if not problem and line == line.lower() and line_words and any(
-                line_words < {w.casefold() for w in _WORD.findall(lines[earlier])} for earlier in candidates):
+                line_words < {w.casefold() for w in _WORD.findall(lines[earlier])}
+                and (lines[earlier].isupper() or _norm(line) not in _norm(lines[earlier])) for earlier in candidates):
             # "WAT KUN JE DOEN ALS EEN KLANT NIET BETAALD?" / "klant niet betaald": the headline's image, by its alt
-            # text (the headline's key words in lowercase)
+            # text: the headline's key words in lowercase, with words left out ("klant weigert factuur te betalen"
+            # under "Klant weigert de factuur te betalen: wat kun je doen?") or under a headline in capitals. A run of
+            # the headline's own words under a headline in normal case may be a subtitle ("waarom klanten blijven"),
+            # and stays.
             problem = "the words of the line above in lowercase (an image's alt text)"
             reasons[index] = "image caption (alt text)"
         candidates.append(index)

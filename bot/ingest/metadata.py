@@ -96,9 +96,12 @@ def is_date_line(line: str) -> bool:
     if not found:
         return False
     rest = (line[: found[1].start()] + " " + line[found[1].end():]).strip(" ,|·•-–—()[]").lower()
-    second = find_date(rest)
-    if second:  # "25 maart 2020 10 december 2020": published and updated, side by side; the first is the date
-        rest = rest[: second[1].start()] + " " + rest[second[1].end():]
+    second = find_date(line[found[1].end():])
+    if second and not line[found[1].end():][: second[1].start()].strip():
+        # "25 maart 2020 10 december 2020": published and updated, side by side with nothing between; the first is
+        # the date. With a dash or "tot" between, two dates are a period ("1 januari 2024 – 31 maart 2024").
+        rest = (line[: found[1].start()] + " " + line[found[1].end():][second[1].end():]).strip(
+            " ,|·•-–—()[]").lower()
     rest = re.sub(_TIME, " ", rest, flags=re.IGNORECASE)
     rest = re.sub(_READ_TIME, " ", rest, flags=re.IGNORECASE)  # "22 mei 2025 5 minuten leestijd": one meta line
     rest = re.sub(_VIEWS, " ", rest, flags=re.IGNORECASE)  # "Written May 19, 2011, read 4876 times since then."

@@ -1251,3 +1251,21 @@ def test_a_headline_in_capitals_wins_over_its_images_alt_text() -> None:
     assert cleaned.title == "HOE HOUD JE EEN KLANT TROUW ALS HET TEGENZIT?"
     assert "klant trouw" not in cleaned.body.split("\n")[0]
     assert "## klant trouw" not in cleaned.body
+
+
+# A review of the op15 rules wrote article text shaped like what they remove: it stays.
+@pytest.mark.parametrize("lines", [
+    ("Fase 1: ontwerp", "1 januari 2024 – 31 maart 2024", "Fase 2: bouw", "1 april 2024 – 30 juni 2024"),  # periods
+    ("Sanne de Wit", "12 juni 2024 – 13 juni 2024"),  # a speaker and the days of her masterclass
+    ("## Profielfoto", "Je profielfoto is het eerste wat mensen van je zien, dus kies hem met zorg."),
+    ("A", "Account Based Marketing", "Een aanpak waarbij je je op een paar grote klanten richt."),  # a glossary
+    ("## Our study", "Published in", "Journal of Marketing, 12 March 2023"),
+])
+def test_text_shaped_like_the_op15_rules_stays(lines: tuple[str, ...]) -> None:
+    cleaned = clean(_page(after_title=(PARA_1, *lines)))
+    assert cleaned.author is None and cleaned.date is None
+    for line in lines:
+        assert line.lstrip("# ") in cleaned.body
+    subtitle = clean("\n\n".join(["Klantbehoud: waarom klanten blijven en hoe je ze houdt", "waarom klanten blijven",
+                                  PARA_1, PARA_2]) + "\n")
+    assert "waarom klanten blijven" in subtitle.body  # a run of the title's own words under it: a subtitle
