@@ -149,6 +149,19 @@ _ICON_LABEL = re.compile(r"^(?:(?:magnifying glass|search icon|zoekicoon|zoek-?i
 # A category label standing alone above its links (the links themselves are a menu run); only above the article,
 # where a heading "Onderwerpen" over a list of training topics would be the article's own.
 _CATEGORY_WORD = re.compile(r"^(?:categorie(?:ën|en)|categories|tags|rubrieken|onderwerpen|topics)$", re.IGNORECASE)
+# An image with no description, copied as its kind ("Image", "Person", "Icon"): never a sentence or a heading of the
+# author's.
+_PLACEHOLDER_ALT = re.compile(r"^(?:image|img|person|icon|icoon|picture|afbeelding)$", re.IGNORECASE)
+# A countdown above the page ("Peppol deadline: 01-01-2026" / "00" / "Dagen"): its digits and its units.
+_COUNTDOWN = re.compile(r"^(?:\d{1,3}|dagen|uren|minuten|seconden|days|hours|minutes|seconds|mins|secs)$",
+                        re.IGNORECASE)
+# A link back to the overview ("< Back", "← Terug naar overzicht").
+_BACK_LINK = re.compile(r"^(?:[<←‹«]\s*(?:back|terug|vorige|previous|all posts|alle berichten)\b.{0,30}|"
+                        r"(?:terug naar (?:het )?overzicht|back to (?:all )?(?:posts|articles|blog|overview)))$",
+                        re.IGNORECASE)
+# The label of a row of social links above the text ("Connect", "Volg ons", "Share this").
+_SOCIAL_LABEL = re.compile(r"^(?:connect|follow us|volg ons|share(?: this(?: article| post)?)?|"
+                           r"deel (?:dit|deze pagina)|delen)$", re.IGNORECASE)
 # The author's photo by its label, above the text ("auteursafbeelding", "profile picture"); in the text "Profielfoto"
 # may head a section of an article about LinkedIn.
 _AUTHOR_PHOTO = re.compile(r"^(?:auteurs?afbeelding|auteursfoto|profielfoto|profielafbeelding|author (?:image|photo|"
@@ -398,6 +411,14 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "category line"
     if header and not heading and _AUTHOR_PHOTO.match(text):
         return "image caption (alt text)"
+    if _PLACEHOLDER_ALT.match(text) and not heading:
+        return "image caption (alt text)"  # "Image", "Person": an image with no description, by its kind
+    if header and _COUNTDOWN.match(text):
+        return "countdown widget"
+    if header and _BACK_LINK.match(text):
+        return "navigation"
+    if header and _SOCIAL_LABEL.match(text):
+        return "share or widget row"
     if header and _ICON_LABEL.match(text):
         return "navigation"
     if header and words <= 80 and _ADBLOCK.search(text):
@@ -1129,6 +1150,8 @@ def _mark_box_labels(lines: list[str], reasons: dict[int, str], first_paragraph:
             # "Guild" / "Published in" / "2 min readSep 22, 2020": a blog platform's publication and its label, at
             # the top of the page (a long title line can count as the first paragraph, so not "above it")
             reasons[index] = reasons[following] = "publication label"
+        elif below == "countdown widget" and len(line.split()) <= 8:
+            reasons[index] = "countdown widget"  # "Peppol deadline: 01-01-2026" over "00" / "Dagen": what it counts to
         elif below == "button or form text (a call to action)" and following is not None \
                 and len(lines[following].split()) <= 4:
             reasons[index] = "promotion above its button"
@@ -1359,6 +1382,9 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
             continue
         problem = title_problem(_MD_HEADING.sub(r"\2", line)) or _numbered_item(lines, reasons, index)
         line_words = {w.casefold() for w in _WORD.findall(line)}
+        if not problem and len(line.split()) == 1 and not line_words & body_words and not _MD_HEADING.match(line):
+            # "Prijselasticiteit" right above the text, a word the text never uses: a section or a label
+            problem = "a single word the text never uses (a section or label)"
         if not problem and line == line.lower() and line_words and any(
                 line_words < {w.casefold() for w in _WORD.findall(lines[earlier])}
                 and (lines[earlier].isupper() or _norm(line) not in _norm(lines[earlier])) for earlier in candidates):
@@ -1438,10 +1464,18 @@ _CLOSING = re.compile(r"^(?:(?:met )?(?:vriendelijke |hartelijke |warme |veel )?
                       r"regards|cheers|(?:yours )?sincerely|tot (?:de )?volgende keer)\s*[,!.]?$", re.IGNORECASE)
 
 
+_LETTER_SIGNATURE = re.compile(r"^(?P<name>(?:[A-Z]\.\s?){1,4}(?:(?:van|de|der|den|ter|ten|'t)\s)*[A-Z][\w'’-]+"
+                               r"(?:-[A-Z][\w'’-]+)?),\s*[A-Z][\w'’-]+(?:[\s-][A-Za-z][\w'’-]+){0,2}$")
+
+
 def _signature(body: list[str]) -> tuple[str, int] | None:
     """(name, number of lines) when the body ends in a signature: an optional closing ("Met vriendelijke groet,"),
     a name line, then at most three short lines (job, company) and nothing else, after the last paragraph."""
     content = [i for i, line in enumerate(body) if line]
+    letter = _LETTER_SIGNATURE.match(body[content[-1]]) if len(content) >= 2 else None
+    if letter and _SENTENCE_END.search(body[content[-2]]) and body[content[-1] - 1] == "":
+        # A reader's letter signed with initials and a town ("K.D. Rico, Amersfoort"): the writer is the author.
+        return letter.group("name"), len(body) - content[-1]
     for back in range(1, min(4, len(content)) + 1):
         first = content[-back]
         tail = content[len(content) - back + 1:]

@@ -133,6 +133,10 @@ _LATE_BYLINE = re.compile(r"^(?P<head>[^.!?:;]{0,60}?)(?:\s*[,|·•–—-]\s*(
 _PICTURES_BY = re.compile(r"^(?i:foto'?s|foto|fotografie|beeld|illustraties?|photos?|photography|images?|"
                           r"illustrations?)\s*:?\s+[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|van|de|der|den|ter|ten))"
                           r"{0,4}\s*$")
+# A news byline's note that agencies contributed ("By Yinka Kolawole, with agency report").
+_WIRE_CREDIT = re.compile(r"^(?:with (?:agency reports?|additional reporting(?: by .{1,40})?|reporting by .{1,40}|"
+                          r"wire reports?)|met (?:medewerking van|dank aan) .{1,40}|"
+                          r"(?:en|and) (?:ANP|AP|AFP|Reuters|Belga))\.?$", re.IGNORECASE)
 # Who signs for the site rather than a person: the editorial desk, a CMS account, "the team". A reader gains nothing
 # from "door Redactie" under a quote, and an operator who knows the writer gives --author.
 _DESK = re.compile(r"^(?:(?:de|the)\s+)?(?:(?:(?:web|eind)?redactie(?:team)?|team)(?:\s+\S+){0,3}|"
@@ -172,7 +176,7 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
         rest = match.group("rest") or ""
         date = parse_date(rest) if rest else None
         if rest and not date and not is_job_line(rest) and not _job_sentence(rest) \
-                and not _BARE_DATE_LABEL.match(rest) and not _PICTURES_BY.match(rest):
+                and not _BARE_DATE_LABEL.match(rest) and not _PICTURES_BY.match(rest) and not _WIRE_CREDIT.match(rest):
             return None  # "Door Jan, die ..." is a sentence; a byline's tail is its date or the author's job
         return author, date
     match = _COLUMN.match(line)
@@ -198,6 +202,12 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
     if found and _EDITED_BY.match(line[found[1].end():]) and re.fullmatch(
             r"[\s\-–—•·*|]*(?:" + _DATE_WORDS + r"\s*)*", line[: found[1].start()], flags=re.IGNORECASE):
         return _EDITED_BY.match(line[found[1].end():]).group("name"), found[0]  # type: ignore[union-attr]
+    # "Dec 25, 2025Arnold L.": a date widget and the author's name, glued where the page set them side by side.
+    end = found[1].end() if found else 0
+    if found and found[1].start() == 0 and 0 < end < len(line) and line[end - 1].isdigit() and line[end].isupper():
+        glued = re.fullmatch(_NAME, line[end:].strip())
+        if glued and len(glued.group("author").split()) >= 2:
+            return glued.group("author").strip(), found[0]
     # "Merlijn Ensing 13 februari 2014": a name and then a date, with nothing between or after them.
     if found and not line[found[1].end():].strip(" ,|·•–—-"):
         name = line[: found[1].start()].strip(" ,|·•–—-")

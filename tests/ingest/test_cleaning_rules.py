@@ -1269,3 +1269,36 @@ def test_text_shaped_like_the_op15_rules_stays(lines: tuple[str, ...]) -> None:
     subtitle = clean("\n\n".join(["Klantbehoud: waarom klanten blijven en hoe je ze houdt", "waarom klanten blijven",
                                   PARA_1, PARA_2]) + "\n")
     assert "waarom klanten blijven" in subtitle.body  # a run of the title's own words under it: a subtitle
+
+
+# --- op16 ------------------------------------------------------------------------------------------------------------
+
+def test_a_readers_letter_signed_with_initials_and_a_town_gives_the_author() -> None:
+    cleaned = clean(_page(tail=("J.P. de Boer, Zwolle",)))
+    assert cleaned.author == "J.P. de Boer" and "Zwolle" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+
+
+def test_a_countdown_banner_placeholders_a_back_link_and_a_social_label_go() -> None:
+    page = "\n\n".join(["Btw-aangifte: 31-01-2026", "00", "Dagen", "< Back", "Image", "Luisteren naar je klant",
+                        "Connect", PARA_1, PARA_2, PARA_3]) + "\n"
+    cleaned = clean(page)
+    assert cleaned.title == "Luisteren naar je klant"
+    for line in ("Btw-aangifte", "00", "Dagen", "Back", "Image", "Connect"):
+        assert line not in cleaned.body
+    _assert_body_intact(cleaned.body)
+    assert "## Image" in clean(_page(after_title=(PARA_1, "## Image", PARA_2))).body  # a heading stays
+
+
+def test_a_single_word_the_text_never_uses_is_no_title() -> None:
+    refused = clean("\n\n".join(["Prijsbeleid", PARA_1, PARA_2]) + "\n")
+    assert refused.refusal is not None and "single word" in refused.refusal
+    assert clean("\n\n".join(["Klanten", PARA_1, PARA_3]) + "\n").title == "Klanten"  # "klanten" is in the text
+
+
+@pytest.mark.parametrize(("line", "expected"), [("Dec 25, 2025Anna de Vries", ("Anna de Vries", "2025-12-25")),
+                                                ("By Anna de Vries, with agency reports", ("Anna de Vries", None))])
+def test_a_date_glued_to_the_name_and_a_byline_with_agency_reports(line: str, expected: tuple[str, str | None]) -> None:
+    cleaned = clean(_page(after_title=(line,)))
+    assert (cleaned.author, cleaned.date) == expected
+    assert line not in cleaned.body
