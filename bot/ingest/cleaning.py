@@ -265,6 +265,9 @@ _AD_MARKER = re.compile(r"^(?:(?:lees|(?:het )?(?:artikel|verhaal|tekst) gaat) v
 # verder!" may end a lead), and only above the first paragraph.
 _SEARCH_SNIPPET = re.compile(r"[.!?]\s+(?:(?:leer|lees|ontdek) (?:er )?meer (?:nu|vandaag)|"
                              r"(?:learn|read|discover|find out) more (?:now|today))\s*!$", re.IGNORECASE)
+# A date line that says the page was changed then, not written then.
+_UPDATED = re.compile(r"\b(?:bijgewerkt|gewijzigd|laatste update|updated|last update|last modified|modified)\b",
+                      re.IGNORECASE)
 # A publisher's standing disclaimer above or under a contributor's piece: "Opinions expressed by Entrepreneur
 # contributors are their own.", "De mening van de auteur is niet noodzakelijk die van de redactie."
 _DISCLAIMER = re.compile(r"^(?:(?:the )?(?:opinions|views) expressed (?:by|in|here)\b.{0,60}\b(?:are|is) "
@@ -909,6 +912,12 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         if bare != title and bare:
             repairs.append(f"title: {title!r} -> {bare!r} (a label or marker, not the title's words)")
             title = bare
+    # The line the date was read from: a date line, or a byline that carries it.
+    source = next((r.line for r in removed if (r.reason.endswith("(kept as date)") or r.reason.startswith("byline"))
+                   and date and _date_of(r.line) == date), None)
+    if date and source and _UPDATED.search(source):
+        attention.append(f"the date {date} is when the page was last updated ({_short(source, 50)!r}), which may be "
+                         "later than when it was written: give --date if you know that")
     if author and is_desk(author):
         attention.append(f"the page is signed by {author!r}, the site's desk or account, not a person: no author "
                          "(give --author if you know the writer)")

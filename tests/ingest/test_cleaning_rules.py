@@ -1302,3 +1302,11 @@ def test_a_date_glued_to_the_name_and_a_byline_with_agency_reports(line: str, ex
     cleaned = clean(_page(after_title=(line,)))
     assert (cleaned.author, cleaned.date) == expected
     assert line not in cleaned.body
+
+
+def test_a_date_that_only_says_when_the_page_was_updated_is_kept_and_pointed_out() -> None:
+    cleaned = clean(_page(after_title=("Bijgewerkt op 3 oktober 2020",)))
+    assert cleaned.date == "2020-10-03"
+    assert any("last updated" in note for note in cleaned.attention)
+    plain = clean(_page(after_title=("Gepubliceerd op 3 oktober 2020",)))
+    assert plain.date == "2020-10-03" and not any("updated" in note for note in plain.attention)
