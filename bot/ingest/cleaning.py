@@ -52,7 +52,13 @@ from bot.ingest.metadata import (
 
 # Lines that open the article's footer: everything from here on is site chrome.
 FOOTER_MARKERS = [
-    r"about the author", r"over de auteur:?", r"doorsturen\b.*", r"reageer\b.*", r"reageren", r"reacties",
+    # "Reageer" and "Doorsturen" as the widget's label, alone or with its count or a share row ("Doorsturen |
+    # Printen"); "Reageer binnen een dag op elke klacht." is a tip, and ended the article when any line starting
+    # with the word did.
+    r"about the author", r"over de auteur:?", r"doorsturen(?:\s*[|·•].*)?",
+    r"reageer(?:\s+(?:op (?:dit|het|deze) (?:artikel|bericht|blog|column)|hier|nu))?(?:\s*[(\[]?\d+[)\]]?)?:?"
+    r"(?:\s*[|·•].*)?",
+    r"reageren", r"reacties",
     r"laatste (weblogs|artikelen|berichten|nieuws)", r"lees ook:?", r"gerelateerde artikelen",
     r"comments?", r"\{\s*\d+\s+(?:comments?|reacties?)\s*\}",  # "{ 3 comments }": a blog's comment count
     r"leave a (reply|comment)", r"tags?:.*", r"related (articles|posts|stories)",
@@ -149,19 +155,20 @@ _ICON_LABEL = re.compile(r"^(?:(?:magnifying glass|search icon|zoekicoon|zoek-?i
 # A category label standing alone above its links (the links themselves are a menu run); only above the article,
 # where a heading "Onderwerpen" over a list of training topics would be the article's own.
 _CATEGORY_WORD = re.compile(r"^(?:categorie(?:ën|en)|categories|tags|rubrieken|onderwerpen|topics)$", re.IGNORECASE)
-# An image with no description, copied as its kind ("Image", "Person", "Icon"): never a sentence or a heading of the
-# author's.
+# An image with no description, copied as its kind ("Image", "Person", "Icon"), at the top of the page (a long
+# banner sentence can count as the first paragraph, so not only "above it"); further down such a word may head a
+# section ("Image" in an article on brand identity).
 _PLACEHOLDER_ALT = re.compile(r"^(?:image|img|person|icon|icoon|picture|afbeelding)$", re.IGNORECASE)
 # A countdown above the page ("Peppol deadline: 01-01-2026" / "00" / "Dagen"): its digits and its units.
-_COUNTDOWN = re.compile(r"^(?:\d{1,3}|dagen|uren|minuten|seconden|days|hours|minutes|seconds|mins|secs)$",
-                        re.IGNORECASE)
+_COUNTDOWN_UNIT = re.compile(r"^(?:dagen|uren|minuten|seconden|days|hours|minutes|seconds|mins|secs)$", re.IGNORECASE)
 # A link back to the overview ("< Back", "← Terug naar overzicht").
 _BACK_LINK = re.compile(r"^(?:[<←‹«]\s*(?:back|terug|vorige|previous|all posts|alle berichten)\b.{0,30}|"
                         r"(?:terug naar (?:het )?overzicht|back to (?:all )?(?:posts|articles|blog|overview)))$",
                         re.IGNORECASE)
 # The label of a row of social links above the text ("Connect", "Volg ons", "Share this").
-_SOCIAL_LABEL = re.compile(r"^(?:connect|follow us|volg ons|share(?: this(?: article| post)?)?|"
-                           r"deel (?:dit|deze pagina)|delen)$", re.IGNORECASE)
+_SOCIAL_LABEL = re.compile(r"^(?:follow us|volg ons|share(?: this(?: article| post)?)?|deel (?:dit|deze pagina)|"
+                           r"delen|(?:would love for you to|please) share this\.?|deel dit (?:artikel|bericht)\.?)$",
+                           re.IGNORECASE)
 # The author's photo by its label, above the text ("auteursafbeelding", "profile picture"); in the text "Profielfoto"
 # may head a section of an article about LinkedIn.
 _AUTHOR_PHOTO = re.compile(r"^(?:auteurs?afbeelding|auteursfoto|profielfoto|profielafbeelding|author (?:image|photo|"
@@ -268,6 +275,18 @@ _SEARCH_SNIPPET = re.compile(r"[.!?]\s+(?:(?:leer|lees|ontdek) (?:er )?meer (?:n
 # A date line that says the page was changed then, not written then.
 _UPDATED = re.compile(r"\b(?:bijgewerkt|gewijzigd|laatste update|updated|last update|last modified|modified)\b",
                       re.IGNORECASE)
+# A note that the piece appeared elsewhere first: "The following article was first published on X ...".
+_REPUBLISHED = re.compile(r"^(?:the following|this) (?:article|post|piece|column) (?:was|is) "
+                          r"(?:first |originally )?(?:published|posted) (?:on|in|by)\b.*|"
+                          r"dit (?:artikel|stuk|blog) (?:verscheen|is) "
+                          r"(?:eerder |oorspronkelijk )?(?:verschenen |gepubliceerd )?(?:op|in|bij)\b.*$",
+                          re.IGNORECASE)
+# A view counter: "2,K views", "1.204 weergaven".
+_VIEW_COUNT = re.compile(r"^[\d.,]+\s*[KkMm]?\s*(?:views|weergaven|reads|keer (?:gelezen|bekeken))$", re.IGNORECASE)
+# A month and a year alone above the text ("January 2021"): when, to the month; no day, so no date is kept.
+_MONTH_YEAR = re.compile(r"^(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|"
+                         r"december|january|february|march|may|june|july|august|october)\s+(?:19|20)\d{2}$",
+                         re.IGNORECASE)
 # A publisher's standing disclaimer above or under a contributor's piece: "Opinions expressed by Entrepreneur
 # contributors are their own.", "De mening van de auteur is niet noodzakelijk die van de redactie."
 _DISCLAIMER = re.compile(r"^(?:(?:the )?(?:opinions|views) expressed (?:by|in|here)\b.{0,60}\b(?:are|is) "
@@ -412,12 +431,10 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "category line"
     if header and _CONTENT_TYPE.match(text):
         return "category line"
+    if header and text == "0":
+        return "counter (likes or comments)"  # a "0" above the text: no list starts at zero
     if header and not heading and _AUTHOR_PHOTO.match(text):
         return "image caption (alt text)"
-    if _PLACEHOLDER_ALT.match(text) and not heading:
-        return "image caption (alt text)"  # "Image", "Person": an image with no description, by its kind
-    if header and _COUNTDOWN.match(text):
-        return "countdown widget"
     if header and _BACK_LINK.match(text):
         return "navigation"
     if header and _SOCIAL_LABEL.match(text):
@@ -448,6 +465,12 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "publication note"
     if _RELATIVE_DATE.match(text):
         return "relative date"
+    if words <= 30 and _REPUBLISHED.match(text):
+        return "publication note"
+    if _VIEW_COUNT.match(text):
+        return "view count"
+    if header and _MONTH_YEAR.match(text):
+        return "date line (month and year only)"
     if words <= 25 and _TEASER.search(text):
         return "teaser link"
     cells = [cell.strip() for cell in text.split("|") if cell.strip()]
@@ -466,7 +489,7 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "advertisement label"
     if words <= 20 and _DISCLAIMER.match(text):
         return "publisher's disclaimer"
-    if words <= 12 and is_date_line(text):  # "Laatste update op maandag 7 juli 2020 om 12:57 uur"
+    if words <= 20 and is_date_line(text):  # "Laatste update op maandag 7 juli 2020 om 12:57 uur"; two dates
         return "date line"
     if _PAGE_NUMBER.match(text):
         return "page number"
@@ -915,7 +938,8 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
     # The line the date was read from: a date line, or a byline that carries it.
     source = next((r.line for r in removed if (r.reason.endswith("(kept as date)") or r.reason.startswith("byline"))
                    and date and _date_of(r.line) == date), None)
-    if date and source and _UPDATED.search(source):
+    updated = _UPDATED.search(source) if date and source else None
+    if updated and source and find_date(source[: updated.start()]) is None:  # the date is the update's, not before it
         attention.append(f"the date {date} is when the page was last updated ({_short(source, 50)!r}), which may be "
                          "later than when it was written: give --date if you know that")
     if author and is_desk(author):
@@ -1147,6 +1171,13 @@ def _mark_box_labels(lines: list[str], reasons: dict[int, str], first_paragraph:
         # A button is a few words; a longer call to action ("Follow Anna on LinkedIn and subscribe ...") may stand
         # under the author's name, which is no promotion.
         after = _next_line(lines, following) if following is not None else None
+        previous = next((i for i in range(index - 1, -1, -1) if lines[i]), None)
+        if _PLACEHOLDER_ALT.match(line) and sum(map(bool, lines[:index])) < 12:
+            reasons[index] = "image caption (alt text)"  # "Image", "Person": an image with no description, by its kind
+            continue
+        if line.casefold() == "connect" and index < first_paragraph and previous in reasons:
+            reasons[index] = "share or widget row"  # "Connect" under the date: the social row's label
+            continue
         if re.fullmatch(r"[A-ZÀ-Þ]", line) and following is not None and lines[following].startswith(line):
             if looks_like_name(lines[following]) and after is not None and (
                     reasons.get(after) == "date line" or parse_byline(lines[after])):
@@ -1159,8 +1190,15 @@ def _mark_box_labels(lines: list[str], reasons: dict[int, str], first_paragraph:
             # "Guild" / "Published in" / "2 min readSep 22, 2020": a blog platform's publication and its label, at
             # the top of the page (a long title line can count as the first paragraph, so not "above it")
             reasons[index] = reasons[following] = "publication label"
-        elif below == "countdown widget" and len(line.split()) <= 8:
-            reasons[index] = "countdown widget"  # "Peppol deadline: 01-01-2026" over "00" / "Dagen": what it counts to
+        elif index < first_paragraph and re.fullmatch(r"\d{1,3}", line) and following is not None \
+                and _COUNTDOWN_UNIT.match(lines[following]):
+            # "00" / "Dagen": a countdown's digits and unit, and the date it counts to right above them ("Peppol
+            # deadline: 01-01-2026"); a list's bare item numbers have no unit under them
+            reasons[index] = reasons[following] = "countdown widget"
+            above = next((i for i in range(index - 1, -1, -1) if lines[i]), None)
+            if above is not None and above not in reasons and len(lines[above].split()) <= 8 \
+                    and find_date(lines[above]) is not None:
+                reasons[above] = "countdown widget"
         elif below == "button or form text (a call to action)" and following is not None \
                 and len(lines[following].split()) <= 4:
             reasons[index] = "promotion above its button"
@@ -1391,8 +1429,10 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
             continue
         problem = title_problem(_MD_HEADING.sub(r"\2", line)) or _numbered_item(lines, reasons, index)
         line_words = {w.casefold() for w in _WORD.findall(line)}
-        if not problem and len(line.split()) == 1 and not line_words & body_words and not _MD_HEADING.match(line):
-            # "Prijselasticiteit" right above the text, a word the text never uses: a section or a label
+        if not problem and len(line.split()) == 1 and not _MD_HEADING.match(line) \
+                and not any(w[:6] == word[:6] for w in body_words for word in line_words):
+            # "Prijselasticiteit" right above the text, a word the text never uses (nor a word that starts the
+            # same: "Klantbehoud" over "klantbehoudstrategie"): a section or a label
             problem = "a single word the text never uses (a section or label)"
         if not problem and line == line.lower() and line_words and any(
                 line_words < {w.casefold() for w in _WORD.findall(lines[earlier])}
@@ -1474,7 +1514,8 @@ _CLOSING = re.compile(r"^(?:(?:met )?(?:vriendelijke |hartelijke |warme |veel )?
 
 
 _LETTER_SIGNATURE = re.compile(r"^(?P<name>(?:[A-Z]\.\s?){1,4}(?:(?:van|de|der|den|ter|ten|'t)\s)*[A-Z][\w'’-]+"
-                               r"(?:-[A-Z][\w'’-]+)?),\s*[A-Z][\w'’-]+(?:[\s-][A-Za-z][\w'’-]+){0,2}$")
+                               r"(?:-[A-Z][\w'’-]+)?),\s*(?!.*\b(?:University|Universiteit|Hogeschool|College|BV|NV|"
+                               r"Ltd|Inc)\b)[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?$")
 
 
 def _signature(body: list[str]) -> tuple[str, int] | None:
@@ -1482,7 +1523,9 @@ def _signature(body: list[str]) -> tuple[str, int] | None:
     a name line, then at most three short lines (job, company) and nothing else, after the last paragraph."""
     content = [i for i, line in enumerate(body) if line]
     letter = _LETTER_SIGNATURE.match(body[content[-1]]) if len(content) >= 2 else None
-    if letter and _SENTENCE_END.search(body[content[-2]]) and body[content[-1] - 1] == "":
+    if letter and re.search(r"[.!?]$", body[content[-2]]) and body[content[-1] - 1] == "" \
+            and not re.match(r"(?:B\.V\.|N\.V\.|V\.O\.F\.)", letter.group("name")):
+        # (after a closing quotation mark the line is whom the text quotes, not who wrote it)
         # A reader's letter signed with initials and a town ("K.D. Rico, Amersfoort"): the writer is the author.
         return letter.group("name"), len(body) - content[-1]
     for back in range(1, min(4, len(content)) + 1):

@@ -97,9 +97,11 @@ def is_date_line(line: str) -> bool:
         return False
     rest = (line[: found[1].start()] + " " + line[found[1].end():]).strip(" ,|·•-–—()[]").lower()
     second = find_date(line[found[1].end():])
-    if second and not line[found[1].end():][: second[1].start()].strip():
-        # "25 maart 2020 10 december 2020": published and updated, side by side with nothing between; the first is
-        # the date. With a dash or "tot" between, two dates are a period ("1 januari 2024 – 31 maart 2024").
+    between = line[found[1].end():][: second[1].start()] if second else ""
+    if second and not re.sub(r"\b" + _DATE_WORDS, " ", between, flags=re.IGNORECASE).strip(" .,|·•"):
+        # "25 maart 2020 10 december 2020", "Gepubliceerd op Dec 28, 2025. Laatst gewijzigd op Dec 28, 2025":
+        # published and updated, with nothing or date words between; the first is the date. With a dash or "tot"
+        # between, two dates are a period ("1 januari 2024 – 31 maart 2024").
         rest = (line[: found[1].start()] + " " + line[found[1].end():][second[1].end():]).strip(
             " ,|·•-–—()[]").lower()
     rest = re.sub(_TIME, " ", rest, flags=re.IGNORECASE)
@@ -146,6 +148,14 @@ _DESK = re.compile(r"^(?:(?:de|the)\s+)?(?:(?:(?:web|eind)?redactie(?:team)?|tea
 
 _DESK_BYLINE = re.compile(r"^" + _BYLINE_WORD + r"\s*:?\s+(?P<author>(?i:(?:de |the )?(?:redactie|admin|administrator|"
                           r"editor|editors|staff)))\s*(?:[,|·•–—-]\s*(?P<rest>.*))?$")
+
+
+def _dictionary_words(text: str) -> bool:
+    """Every word of `text` (initials aside) is a Dutch word, or every word an English one."""
+    from simplemma import is_known
+
+    words = [w.casefold() for w in re.findall(r"[^\W\d_]{2,}", text)]
+    return bool(words) and any(all(is_known(w, lang=lang) for w in words) for lang in ("nl", "en"))
 
 
 def is_desk(name: str) -> bool:
@@ -206,7 +216,10 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
     end = found[1].end() if found else 0
     if found and found[1].start() == 0 and 0 < end < len(line) and line[end - 1].isdigit() and line[end].isupper():
         glued = re.fullmatch(_NAME, line[end:].strip())
-        if glued and len(glued.group("author").split()) >= 2:
+        name = glued.group("author") if glued else ""
+        if glued and len(name.split()) >= 2 and (re.search(r"\b[A-Z]\.", name) or not _dictionary_words(name)):
+            # (a category glued the same way, "Mar 12, 2025Customer Experience", is words of the language; a name
+            # with an initial, "Arnold L.", is a person's whatever its words)
             return glued.group("author").strip(), found[0]
     # "Merlijn Ensing 13 februari 2014": a name and then a date, with nothing between or after them.
     if found and not line[found[1].end():].strip(" ,|·•–—-"):

@@ -1281,13 +1281,20 @@ def test_a_readers_letter_signed_with_initials_and_a_town_gives_the_author() -> 
 
 def test_a_countdown_banner_placeholders_a_back_link_and_a_social_label_go() -> None:
     page = "\n\n".join(["Btw-aangifte: 31-01-2026", "00", "Dagen", "< Back", "Image", "Luisteren naar je klant",
-                        "Connect", PARA_1, PARA_2, PARA_3]) + "\n"
+                        "3 juni 2025", "Connect", PARA_1, PARA_2, PARA_3]) + "\n"
     cleaned = clean(page)
     assert cleaned.title == "Luisteren naar je klant"
     for line in ("Btw-aangifte", "00", "Dagen", "Back", "Image", "Connect"):
         assert line not in cleaned.body
     _assert_body_intact(cleaned.body)
     assert "## Image" in clean(_page(after_title=(PARA_1, "## Image", PARA_2))).body  # a heading stays
+    # further down the page such a word heads a section
+    assert "Image" in clean(_page(after_title=(PARA_1, PARA_2, PARA_3) * 4 + ("Image", PARA_2))).body
+    # a listicle's bare item numbers are no countdown, and its title stays
+    listicle = clean("\n\n".join(["De 3 regels van goede service", "1", "Reageer binnen een dag", PARA_1, PARA_2])
+                     + "\n")
+    assert listicle.title == "De 3 regels van goede service" and "Reageer binnen een dag" in listicle.body
+    assert "Connect" in clean("\n\n".join(["Luisteren naar je klant", "Connect", PARA_1, PARA_2]) + "\n").body
 
 
 def test_a_single_word_the_text_never_uses_is_no_title() -> None:
@@ -1310,3 +1317,42 @@ def test_a_date_that_only_says_when_the_page_was_updated_is_kept_and_pointed_out
     assert any("last updated" in note for note in cleaned.attention)
     plain = clean(_page(after_title=("Gepubliceerd op 3 oktober 2020",)))
     assert plain.date == "2020-10-03" and not any("updated" in note for note in plain.attention)
+
+
+# A review of the op16 rules wrote article text shaped like what they remove: it stays.
+def test_text_shaped_like_the_op16_rules_stays() -> None:
+    steps = ("Drie stappen na een klacht", "Zo pak je het aan:", "1", "Bel de klant terug", "2",
+             "Luister zonder te onderbreken", "3", "Spreek een datum af")
+    cleaned = clean("\n\n".join([*steps, PARA_1, PARA_2]) + "\n")
+    assert cleaned.title == "Drie stappen na een klacht"
+    assert all(step in cleaned.body for step in steps[2:])
+    quoted = clean(_page(tail=("“Sinds we terugbellen, komen klanten vaker terug.”", "J. Jansen, Utrecht")))
+    assert quoted.author is None and "J. Jansen, Utrecht" in quoted.body  # whom the text quotes
+    assert clean(_page(tail=("B.V. Hoogland, Utrecht",))).author is None
+    category = clean(_page(after_title=("Mar 12, 2025Customer Experience",)))
+    assert category.author is None  # a category glued to the date is no author
+    both = clean(_page(after_title=("Door Jan Smit | 3 oktober 2020 | bijgewerkt 5 oktober 2020",)))
+    assert both.date == "2020-10-03" and not any("updated" in note for note in both.attention)
+
+
+def test_a_tip_that_starts_with_reageer_does_not_end_the_article() -> None:
+    tip = "Reageer binnen een dag op elke klacht, ook als je het antwoord nog niet weet."
+    cleaned = clean(_page(after_title=(PARA_1, tip)))
+    assert tip in cleaned.body
+    _assert_body_intact(cleaned.body)
+    footer = clean(_page(tail=("Reageer op dit artikel", "Mooi stuk, dank je wel voor het delen van je ervaring.")))
+    assert "Mooi stuk" not in footer.body  # the comment widget still ends it
+
+
+# --- op17 ------------------------------------------------------------------------------------------------------------
+
+def test_op17_shapes_a_republication_note_a_share_prompt_views_a_month_and_a_long_date_line() -> None:
+    page = "\n\n".join(["would love for you to share this.", "The following article was first published on Klantwijs, "
+                        "the site for people who sell.", "Luisteren naar je klant", "January 2021", "2,K views",
+                        "Gepubliceerd op Dec 28, 2025. Laatst gewijzigd op Dec 28, 2025 om 7:40 am", "0",
+                        PARA_1, PARA_2, PARA_3]) + "\n"
+    cleaned = clean(page)
+    assert cleaned.title == "Luisteren naar je klant" and cleaned.date == "2025-12-28"
+    for gone in ("share this", "first published", "January 2021", "views", "Laatst gewijzigd", "\n0\n"):
+        assert gone not in "\n" + cleaned.body
+    _assert_body_intact(cleaned.body)
