@@ -275,15 +275,17 @@ _SEARCH_SNIPPET = re.compile(r"[.!?]\s+(?:(?:leer|lees|ontdek) (?:er )?meer (?:n
 # A date line that says the page was changed then, not written then.
 _UPDATED = re.compile(r"\b(?:bijgewerkt|gewijzigd|laatste update|updated|last update|last modified|modified)\b",
                       re.IGNORECASE)
-# A note that the piece appeared elsewhere first: "The following article was first published on X ...".
-_REPUBLISHED = re.compile(r"^(?:the following|this) (?:article|post|piece|column) (?:was|is) "
-                          r"(?:first |originally )?(?:published|posted) (?:on|in|by)\b.*|"
-                          r"dit (?:artikel|stuk|blog) (?:verscheen|is) "
-                          r"(?:eerder |oorspronkelijk )?(?:verschenen |gepubliceerd )?(?:op|in|bij)\b.*$",
-                          re.IGNORECASE)
+# A note above the text that the piece appeared elsewhere first: "The following article was first published on X
+# ...", "Dit artikel verscheen eerder in het FD." One sentence that says "first" or "eerder"; in the text, "Dit
+# artikel is op basis van gesprekken ... geschreven" is the author's.
+_REPUBLISHED = re.compile(r"^(?:(?:the following|this) (?:article|post|piece|column) (?:was|is) (?:first|originally) "
+                          r"(?:published|posted|appeared) (?:on|in|by)\b|dit (?:artikel|stuk|blog) (?:verscheen "
+                          r"(?:eerder|oorspronkelijk)|is (?:eerder|oorspronkelijk) (?:verschenen|gepubliceerd)) "
+                          r"(?:op|in|bij)\b)[^.!?]*(?:\.(?:com|nl|be|org)\b[^.!?]*)*[.!]?$", re.IGNORECASE)
 # A view counter: "2,K views", "1.204 weergaven".
 _VIEW_COUNT = re.compile(r"^[\d.,]+\s*[KkMm]?\s*(?:views|weergaven|reads|keer (?:gelezen|bekeken))$", re.IGNORECASE)
-# A month and a year alone above the text ("January 2021"): when, to the month; no day, so no date is kept.
+# A month and a year alone above the text ("January 2021"): when, to the month; no day, so no date is kept. Not
+# when the page has more such lines: then they head a monthly update's sections.
 _MONTH_YEAR = re.compile(r"^(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|"
                          r"december|january|february|march|may|june|july|august|october)\s+(?:19|20)\d{2}$",
                          re.IGNORECASE)
@@ -465,12 +467,10 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "publication note"
     if _RELATIVE_DATE.match(text):
         return "relative date"
-    if words <= 30 and _REPUBLISHED.match(text):
+    if header and words <= 30 and _REPUBLISHED.match(text):
         return "publication note"
-    if _VIEW_COUNT.match(text):
+    if header and _VIEW_COUNT.match(text):
         return "view count"
-    if header and _MONTH_YEAR.match(text):
-        return "date line (month and year only)"
     if words <= 25 and _TEASER.search(text):
         return "teaser link"
     cells = [cell.strip() for cell in text.split("|") if cell.strip()]
@@ -939,7 +939,9 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
     source = next((r.line for r in removed if (r.reason.endswith("(kept as date)") or r.reason.startswith("byline"))
                    and date and _date_of(r.line) == date), None)
     updated = _UPDATED.search(source) if date and source else None
-    if updated and source and find_date(source[: updated.start()]) is None:  # the date is the update's, not before it
+    # the date is the update's: the only date on the line ("5 maart 2024 (bijgewerkt)"), or the one after the word
+    only = updated is not None and source is not None and find_date(source[updated.end():]) is None
+    if updated and source and (only or find_date(source[: updated.start()]) is None):
         attention.append(f"the date {date} is when the page was last updated ({_short(source, 50)!r}), which may be "
                          "later than when it was written: give --date if you know that")
     if author and is_desk(author):
@@ -1172,6 +1174,10 @@ def _mark_box_labels(lines: list[str], reasons: dict[int, str], first_paragraph:
         # under the author's name, which is no promotion.
         after = _next_line(lines, following) if following is not None else None
         previous = next((i for i in range(index - 1, -1, -1) if lines[i]), None)
+        if index < first_paragraph and _MONTH_YEAR.match(line) \
+                and not any(_MONTH_YEAR.match(later) for later in lines[index + 1:]):
+            reasons[index] = "date line (month and year only)"
+            continue
         if _PLACEHOLDER_ALT.match(line) and sum(map(bool, lines[:index])) < 12:
             reasons[index] = "image caption (alt text)"  # "Image", "Person": an image with no description, by its kind
             continue
@@ -1430,9 +1436,9 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
         problem = title_problem(_MD_HEADING.sub(r"\2", line)) or _numbered_item(lines, reasons, index)
         line_words = {w.casefold() for w in _WORD.findall(line)}
         if not problem and len(line.split()) == 1 and not _MD_HEADING.match(line) \
-                and not any(w[:6] == word[:6] for w in body_words for word in line_words):
-            # "Prijselasticiteit" right above the text, a word the text never uses (nor a word that starts the
-            # same: "Klantbehoud" over "klantbehoudstrategie"): a section or a label
+                and not any(w.startswith(word) for w in body_words for word in line_words):
+            # "Prijselasticiteit" right above the text, a word the text never uses, not even as the start of a
+            # longer one ("Klantbehoud" over "klantbehoudstrategie", "Groei" over "groeien"): a section or a label
             problem = "a single word the text never uses (a section or label)"
         if not problem and line == line.lower() and line_words and any(
                 line_words < {w.casefold() for w in _WORD.findall(lines[earlier])}
@@ -1515,7 +1521,8 @@ _CLOSING = re.compile(r"^(?:(?:met )?(?:vriendelijke |hartelijke |warme |veel )?
 
 _LETTER_SIGNATURE = re.compile(r"^(?P<name>(?:[A-Z]\.\s?){1,4}(?:(?:van|de|der|den|ter|ten|'t)\s)*[A-Z][\w'’-]+"
                                r"(?:-[A-Z][\w'’-]+)?),\s*(?!.*\b(?:University|Universiteit|Hogeschool|College|BV|NV|"
-                               r"Ltd|Inc)\b)[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?$")
+                               r"Ltd|Inc)\b)(?:'s-)?[A-Z][\w'’-]+(?:\s+(?:(?:op|aan|den|de|der|bij|in|upon|on)\s+){0,2}"
+                               r"[A-Z][\w'’-]+){0,3}$")
 
 
 def _signature(body: list[str]) -> tuple[str, int] | None:

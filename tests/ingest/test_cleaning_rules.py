@@ -1356,3 +1356,24 @@ def test_op17_shapes_a_republication_note_a_share_prompt_views_a_month_and_a_lon
     for gone in ("share this", "first published", "January 2021", "views", "Laatst gewijzigd", "\n0\n"):
         assert gone not in "\n" + cleaned.body
     _assert_body_intact(cleaned.body)
+
+
+# A review of the op17 rules wrote article text shaped like what they remove: it stays, or the metadata is read.
+@pytest.mark.parametrize("line", [
+    "Dit artikel is op basis van gesprekken met twintig ondernemers geschreven.",
+    "This post was published on the day our company turned ten, and we thank every customer for it.",
+    "1.204 weergaven",  # a result in the text
+])
+def test_text_shaped_like_the_op17_rules_stays(line: str) -> None:
+    cleaned = clean(_page(after_title=(PARA_1, line, PARA_2)))
+    assert line in cleaned.body
+
+
+def test_op17_review_metadata_and_headings() -> None:
+    assert clean(_page(after_title=("Mar 12, 2025Peter Bakker",))).author == "Peter Bakker"  # names are words too
+    letter = clean(_page(tail=("K. de Vries, Alphen aan den Rijn",)))
+    assert letter.author == "K. de Vries"
+    monthly = clean("\n\n".join(["Maandupdate van het bestuur", "Maart 2024", PARA_1, "April 2024", PARA_2]) + "\n")
+    assert monthly.title == "Maandupdate van het bestuur" and "Maart 2024" in monthly.body
+    updated = clean(_page(after_title=("5 maart 2024 (bijgewerkt)",)))
+    assert updated.date == "2024-03-05" and any("last updated" in note for note in updated.attention)
