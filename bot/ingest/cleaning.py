@@ -142,7 +142,8 @@ _IMAGE_ALT = re.compile(r"^(?:.{0,80}\b(?:featured image|uitgelichte afbeelding|
 # A line of only separators ("|", "·"), left where a row of links or labels stood.
 _SEPARATOR = re.compile(r"^(?:[|¦•·\s]+|[-–—])$")  # "|" rows; a lone dash is an empty list item, "---" a rule
 # An image's file name, also without its extension but with its size ("advocatenhub.nl-1000x700px").
-_IMAGE_FILE = re.compile(r"^\S+(?:\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)|[-_]\d{2,4}x\d{2,4}(?:px)?)$",
+# (also what a Markdown image leaves when its start was lost: ".jpg)")
+_IMAGE_FILE = re.compile(r"^\S*(?:\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)\)?|[-_]\d{2,4}x\d{2,4}(?:px)?)$",
                          re.IGNORECASE)
 _CATEGORY = re.compile(
     r"^(?:(?:article|post|blog|artikel)\s+)?"
@@ -412,7 +413,9 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
     words = len(text.split())
     if looks_like_code(text):
         return "script or style line"
-    if _READING_TIME.match(text) or _READING_TIME_NO_NUMBER.match(text):
+    # (an emoji or icon may stand before it: "⏰ Leestijd: 6-8 minuten")
+    bare = re.sub(r"^[^\w\s\x00-\x7f]+\s*", "", text)  # symbols outside ASCII only: "- 5 minuten" is a list item
+    if _READING_TIME.match(bare) or _READING_TIME_NO_NUMBER.match(text):
         return "reading time"
     # A login line starts with its action ("Log hier in met je account", "Inloggen | Registreren"); a list item or
     # a sentence that mentions logging in is the article's.

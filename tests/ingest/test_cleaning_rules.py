@@ -1377,3 +1377,11 @@ def test_op17_review_metadata_and_headings() -> None:
     assert monthly.title == "Maandupdate van het bestuur" and "Maart 2024" in monthly.body
     updated = clean(_page(after_title=("5 maart 2024 (bijgewerkt)",)))
     assert updated.date == "2024-03-05" and any("last updated" in note for note in updated.attention)
+
+
+def test_an_emoji_reading_time_and_an_image_leftover_go_but_a_list_item_of_minutes_stays() -> None:
+    cleaned = clean(_page(after_title=(".jpg)", "⏰ Leestijd: 6-8 minuten")))
+    assert ".jpg" not in cleaned.body and "Leestijd" not in cleaned.body
+    _assert_body_intact(cleaned.body)
+    items = "- Voorbereiden: 30 minuten\n- 5 minuten"
+    assert "- 5 minuten" in clean(_page(after_title=(PARA_1, items))).body
