@@ -1385,6 +1385,24 @@ def _menu_run(lines: list[str], reasons: dict[int, str], start: int, end: int) -
     return run
 
 
+def _fuller_headline(lines: list[str], reasons: dict[int, str], index: int) -> int | None:
+    """The next line or the one after it when it holds all of `lines[index]` after words of its own, and could
+    itself be a title: the headline in full, under a shortened copy of it."""
+    line = _norm(lines[index].replace("’", "'"))
+    if len(line.split()) < 3:
+        return None  # "Klantbehoud" over "Klantbehoud: zo doe je dat" is a category, which other rules weigh
+    following: int | None = index
+    for _ in range(2):
+        following = _next_line(lines, following) if following is not None else None
+        if following is None or following in reasons:
+            return None
+        below = _norm(lines[following].replace("’", "'"))
+        # words before it, not after: "<title> Artikel", "<title> | Site" are the title again with a label
+        if below.find(line) > 0 and not title_problem(lines[following]):
+            return following
+    return None
+
+
 def _numbered_item(lines: list[str], reasons: dict[int, str], index: int) -> str | None:
     """"an item of a numbered list" when `lines[index]` is one of three or more lines of text in a row numbered one
     after another ("1 Zitten dezelfde ...?" / "2 Lopen ..." / "3 Zou ..."): a copy that lost the list's full stops.
@@ -1438,6 +1456,11 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
             continue
         problem = title_problem(_MD_HEADING.sub(r"\2", line)) or _numbered_item(lines, reasons, index)
         line_words = {w.casefold() for w in _WORD.findall(line)}
+        longer = _fuller_headline(lines, reasons, index) if not problem else None
+        if longer is not None:
+            # "3 Things I've Learned from Freelancing" over "One Year In: 3 Things I’ve Learned from Freelancing":
+            # a shortened copy (a breadcrumb, a card's title) above the headline in full
+            problem = f"a shorter copy of the headline below it ({_short(lines[longer], 40)!r})"
         if not problem and len(line.split()) == 1 and not _MD_HEADING.match(line) \
                 and not any(w.startswith(word) for w in body_words for word in line_words):
             # "Prijselasticiteit" right above the text, a word the text never uses, not even as the start of a

@@ -41,7 +41,7 @@ _DATE_WORDS = (r"(?:gepubliceerd(?: op)?|geplaatst(?: op)?|bijgewerkt(?: op)?|la
                r"posted(?: on)?|updated(?: on)?|last updated|last update|written(?: on)?|last modified|"
                r"modified(?: on)?|date|op|on)\s*:?")
 _TIME = r"(?:,?\s*(?:om\s+|at\s+)?\d{1,2}[:.]\d{2}(?:\s*(?:uur|u|h|am|pm))?)"
-_READ_TIME = (r"(?:leestijd\s*:?\s*)?\b\d{1,3}(?:\s*[-–]\s*\d{1,3})?\s*min(?:uten|uut|utes|ute|s)?\.?"
+_READ_TIME = (r"(?:leestijd\s*:?\s*)?\b\d{1,3}(?:\s*[-–]\s*\d{1,3}|\+)?\s*min(?:uten|uut|utes|ute|s)?\.?"
               r"(?:\s*(?:leestijd|read|reading time|lezen|leesduur|to read))?")
 
 

@@ -1385,3 +1385,14 @@ def test_an_emoji_reading_time_and_an_image_leftover_go_but_a_list_item_of_minut
     _assert_body_intact(cleaned.body)
     items = "- Voorbereiden: 30 minuten\n- 5 minuten"
     assert "- 5 minuten" in clean(_page(after_title=(PARA_1, items))).body
+
+
+def test_a_shortened_copy_above_the_full_headline_and_a_date_line_with_ten_plus_minutes() -> None:
+    page = "\n\n".join(["Lessen over klantbehoud", "Een jaar verder: lessen over klantbehoud",
+                        "Sep 01, 2022 • 10+ min read", PARA_1, PARA_2, PARA_3]) + "\n"
+    cleaned = clean(page)
+    assert cleaned.title == "Een jaar verder: lessen over klantbehoud" and cleaned.date == "2022-09-01"
+    _assert_body_intact(cleaned.body)
+    # the title again with a label after it is no fuller headline: the first stays the title
+    labelled = clean("\n\n".join(["Luisteren naar je klant", "Luisteren naar je klant Artikel", PARA_1, PARA_2]) + "\n")
+    assert labelled.title == "Luisteren naar je klant"
