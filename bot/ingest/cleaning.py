@@ -142,9 +142,9 @@ _IMAGE_ALT = re.compile(r"^(?:.{0,80}\b(?:featured image|uitgelichte afbeelding|
 # A line of only separators ("|", "·"), left where a row of links or labels stood.
 _SEPARATOR = re.compile(r"^(?:[|¦•·\s]+|[-–—])$")  # "|" rows; a lone dash is an empty list item, "---" a rule
 # An image's file name, also without its extension but with its size ("advocatenhub.nl-1000x700px").
-# (also what a Markdown image leaves when its start was lost: ".jpg)")
-_IMAGE_FILE = re.compile(r"^\S*(?:\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)\)?|[-_]\d{2,4}x\d{2,4}(?:px)?)$",
-                         re.IGNORECASE)
+# (also what a Markdown image leaves when its start was lost: ".jpg)", the extension alone)
+_IMAGE_FILE = re.compile(r"^(?:\S+(?:\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)|[-_]\d{2,4}x\d{2,4}(?:px)?)|"
+                         r"\.(?:jpe?g|png|gif|webp|svg|avif)\))$", re.IGNORECASE)
 _CATEGORY = re.compile(
     r"^(?:(?:article|post|blog|artikel)\s+)?"
     r"(?:categorie(?:ën|en)?|category|categories|tags?|rubrieke?n?|labels?|onderwerpen|topics|filed under|"
@@ -415,6 +415,8 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
         return "script or style line"
     # (an emoji or icon may stand before it: "⏰ Leestijd: 6-8 minuten")
     bare = re.sub(r"^[^\w\s\x00-\x7f]+\s*", "", text)  # symbols outside ASCII only: "- 5 minuten" is a list item
+    if bare != text and not (header or re.search(r"(?i)leestijd|leesduur|\bread\b|\blezen\b", text)):
+        bare = text  # "✅ 5 minuten" in the text is a list item with its check mark
     if _READING_TIME.match(bare) or _READING_TIME_NO_NUMBER.match(text):
         return "reading time"
     # A login line starts with its action ("Log hier in met je account", "Inloggen | Registreren"); a list item or
@@ -1389,7 +1391,7 @@ def _fuller_headline(lines: list[str], reasons: dict[int, str], index: int) -> i
     """The next line or the one after it when it holds all of `lines[index]` after words of its own, and could
     itself be a title: the headline in full, under a shortened copy of it."""
     line = _norm(lines[index].replace("’", "'"))
-    if len(line.split()) < 3:
+    if len(line.split()) < 3 or _MD_HEADING.match(lines[index]):
         return None  # "Klantbehoud" over "Klantbehoud: zo doe je dat" is a category, which other rules weigh
     following: int | None = index
     for _ in range(2):
@@ -1397,8 +1399,10 @@ def _fuller_headline(lines: list[str], reasons: dict[int, str], index: int) -> i
         if following is None or following in reasons:
             return None
         below = _norm(lines[following].replace("’", "'"))
-        # words before it, not after: "<title> Artikel", "<title> | Site" are the title again with a label
-        if below.find(line) > 0 and not title_problem(lines[following]):
+        # words before it, not after: "<title> Artikel", "<title> | Site" are the title again with a label; and
+        # no sentence: "Het is een bekend gezegde: klanten houden loont." is the text's first line
+        if below.find(line) > 0 and not title_problem(lines[following]) \
+                and not re.search(r"[.!?]['’”\"]?$", lines[following]):
             return following
     return None
 
@@ -1551,13 +1555,21 @@ _LETTER_SIGNATURE = re.compile(r"^(?P<name>(?:[A-Z]\.\s?){1,4}(?:(?:van|de|der|d
                                r"[A-Z][\w'’-]+){0,3}$")
 
 
+# A company's or a job's word after a signature's comma: "Jansen Installatietechniek Den Bosch", "Directeur
+# Klantenservice Benelux" are no town.
+_COMPANY_WORD = re.compile(r"(?i)\b(?:\w*(?:techniek|service|advies|groep|group|holding|bedrijf|bureau|diensten|"
+                           r"installatie|consultancy|solutions|benelux|nederland|international))\b")
+
+
 def _signature(body: list[str]) -> tuple[str, int] | None:
     """(name, number of lines) when the body ends in a signature: an optional closing ("Met vriendelijke groet,"),
     a name line, then at most three short lines (job, company) and nothing else, after the last paragraph."""
     content = [i for i, line in enumerate(body) if line]
     letter = _LETTER_SIGNATURE.match(body[content[-1]]) if len(content) >= 2 else None
     if letter and re.search(r"[.!?]$", body[content[-2]]) and body[content[-1] - 1] == "" \
-            and not re.match(r"(?:B\.V\.|N\.V\.|V\.O\.F\.)", letter.group("name")):
+            and not re.match(r"(?:B\.V\.|N\.V\.|V\.O\.F\.)", letter.group("name")) \
+            and not is_job_line(body[content[-1]].split(",", 1)[1].strip()) \
+            and not _COMPANY_WORD.search(body[content[-1]].split(",", 1)[1]):
         # (after a closing quotation mark the line is whom the text quotes, not who wrote it)
         # A reader's letter signed with initials and a town ("K.D. Rico, Amersfoort"): the writer is the author.
         return letter.group("name"), len(body) - content[-1]

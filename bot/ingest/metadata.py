@@ -153,7 +153,11 @@ _DESK_BYLINE = re.compile(r"^" + _BYLINE_WORD + r"\s*:?\s+(?P<author>(?i:(?:de |
 # Words a blog's category or topic ends in ("Customer Experience", "Klantenservice Tips"), never a surname one meets.
 _CATEGORY_WORD = re.compile(r"\b(?:experience|tips|service|marketing|sales|news|nieuws|blog|business|management|"
                             r"strategie|strategy|advies|advice|finance|financi[eë]n|ondernemen|trends|insights|"
-                            r"inspiratie|inspiration|updates?|klantenservice|support|guides?|gidsen)$", re.IGNORECASE)
+                            r"inspiratie|inspiration|updates?|klantenservice|support|guides?|gidsen|success|"
+                            r"transformation|transformatie|development|ontwikkeling|leadership|leiderschap|growth|groei|"
+                            r"innovation|innovatie|communications?|communicatie|technology|technologie|tech|design|"
+                            r"operations|productivity|productiviteit|e-?commerce|retail|data|ai|digital|digitaal|"
+                            r"hr|personeel|recruitment|werving)$", re.IGNORECASE)
 
 
 def is_desk(name: str) -> bool:

@@ -1396,3 +1396,25 @@ def test_a_shortened_copy_above_the_full_headline_and_a_date_line_with_ten_plus_
     # the title again with a label after it is no fuller headline: the first stays the title
     labelled = clean("\n\n".join(["Luisteren naar je klant", "Luisteren naar je klant Artikel", PARA_1, PARA_2]) + "\n")
     assert labelled.title == "Luisteren naar je klant"
+
+
+# A review of the op18 rules wrote article text shaped like what they remove: it stays, or no metadata is taken.
+@pytest.mark.parametrize(("head", "sentence"), [
+    ("Klanten houden loont", "Het is een bekend gezegde: klanten houden loont."),
+    ("How to price your services", "Ever wondered how to price your services?"),
+    ("# Klanten houden loont", "Kort gezegd: klanten houden loont, ook als het even tegenzit."),
+])
+def test_an_opening_line_that_repeats_the_headline_is_no_fuller_headline(head: str, sentence: str) -> None:
+    cleaned = clean("\n\n".join([head, sentence, PARA_1, PARA_2, PARA_3]) + "\n")
+    assert cleaned.title == head.lstrip("# ")
+    assert sentence in cleaned.body
+
+
+def test_op18_review_check_marks_file_names_categories_and_signatures() -> None:
+    agenda = "De agenda van het klantgesprek:\n\n✅ 5 minuten\n\n✅ 10 minuten"
+    assert "✅ 5 minuten" in clean(_page(after_title=(PARA_1, agenda, PARA_2))).body
+    assert "Logo.png)" in clean(_page(after_title=(PARA_1, "(zie bijlage", "Logo.png)", PARA_2))).body
+    for category in ("Customer Success", "Digital Transformation", "Leadership Development"):
+        assert clean(_page(after_title=(f"Mar 12, 2025{category}",))).author is None
+    for closing in ("A. Bakker, Directeur Klantenservice Benelux", "P. Jansen, Jansen Installatietechniek Den Bosch"):
+        assert clean(_page(tail=(closing,))).author is None
