@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from bot.ingest.metadata import (
     find_date,
@@ -1165,25 +1166,30 @@ def _mark_runs_and_captions(lines: list[str], reasons: dict[int, str], first_par
 
 
 def _mark_box_labels(lines: list[str], reasons: dict[int, str], first_paragraph: int) -> None:
-    """Labels whose box is chrome: the title of a promotion right above its button ("Spotlight: Roger Fisher" /
-    "Boek bekijken"), a widget's label whose content the copy lost ("Vandaag geopend:" / "-"), and an avatar's
-    initial over the name ("D" / "Daan Bakker"). A short line with no sentence end, which the line under it shows to
-    belong to something that is not the article."""
+    """Short lines (no sentence end, six words at most) that the lines around them show to belong to a widget, not
+    the article: a month and year alone above the text, an image placeholder near the top ("Image"), a social row's
+    label under chrome ("Connect"), an avatar's initial over the name ("D" / "Daan Bakker") or a drop cap, a blog
+    platform's publication label ("Guild" / "Published in"), a countdown ("00" / "Dagen") and the date it counts to,
+    the title of a promotion right above its button ("Spotlight: Roger Fisher" / "Boek bekijken"), and a widget's
+    label whose content the copy lost ("Vandaag geopend:" / "-")."""
+    # Non-blank lines before each index, counted once: "near the top" is asked of many lines, and a recount per line
+    # made a 16 MB page quadratic once before.
+    above_count = list(accumulate((bool(line) for line in lines), initial=0))
+    later_months = sum(bool(_MONTH_YEAR.match(line)) for line in lines)
     for index, line in enumerate(lines):
+        month = bool(line) and _MONTH_YEAR.match(line) is not None
+        later_months -= month
         if not line or index in reasons or _SENTENCE_END.search(line.rstrip(":")) or len(line.split()) > 6 \
                 or line.startswith(("- ", "* ")):
             continue
         following = _next_line(lines, index)
         below = reasons.get(following) if following is not None else None
-        # A button is a few words; a longer call to action ("Follow Anna on LinkedIn and subscribe ...") may stand
-        # under the author's name, which is no promotion.
         after = _next_line(lines, following) if following is not None else None
         previous = next((i for i in range(index - 1, -1, -1) if lines[i]), None)
-        if index < first_paragraph and _MONTH_YEAR.match(line) \
-                and not any(_MONTH_YEAR.match(later) for later in lines[index + 1:]):
+        if index < first_paragraph and month and not later_months:
             reasons[index] = "date line (month and year only)"
             continue
-        if _PLACEHOLDER_ALT.match(line) and sum(map(bool, lines[:index])) < 12:
+        if _PLACEHOLDER_ALT.match(line) and above_count[index] < 12:
             reasons[index] = "image caption (alt text)"  # "Image", "Person": an image with no description, by its kind
             continue
         if line.casefold() == "connect" and index < first_paragraph and previous in reasons:
@@ -1195,7 +1201,7 @@ def _mark_box_labels(lines: list[str], reasons: dict[int, str], first_paragraph:
                 reasons[index] = "avatar initial"  # "D" / "Daan Bakker" / "26 mei 2025": the avatar's letter
             elif index < first_paragraph:
                 reasons[index] = "drop cap"  # "W" over "WAT KUN JE DOEN ...": the headline's first letter, enlarged
-        elif below is None and following is not None and after is not None and sum(map(bool, lines[:index])) < 10 \
+        elif below is None and following is not None and after is not None and above_count[index] < 10 \
                 and reasons.get(after) == "date line" and len(line.split()) <= 3 \
                 and re.fullmatch(r"(?i:published in|gepubliceerd in)", lines[following]):
             # "Guild" / "Published in" / "2 min readSep 22, 2020": a blog platform's publication and its label, at
@@ -1212,6 +1218,8 @@ def _mark_box_labels(lines: list[str], reasons: dict[int, str], first_paragraph:
                 reasons[above] = "countdown widget"
         elif below == "button or form text (a call to action)" and following is not None \
                 and len(lines[following].split()) <= 4:
+            # (a button is a few words; a longer call to action, "Follow Anna on LinkedIn and subscribe ...", may
+            # stand under the author's name, which is no promotion)
             reasons[index] = "promotion above its button"
         elif below == "separator" and line.endswith(":"):
             reasons[index] = "widget label (its content is not in the copy)"
