@@ -277,6 +277,9 @@ _SEARCH_SNIPPET = re.compile(r"[.!?]\s+(?:(?:leer|lees|ontdek) (?:er )?meer (?:n
 # A date line that says the page was changed then, not written then.
 _UPDATED = re.compile(r"\b(?:bijgewerkt|gewijzigd|laatste update|updated|last update|last modified|modified)\b",
                       re.IGNORECASE)
+# The publication in brackets before the first sentence, as a dateline: "(FORTUNE Small Business) – ", "(Reuters) - ".
+# Capitalised words only, and a dash after the bracket: "(Zie ook hoofdstuk 2) De klant ..." is the author's.
+_SOURCE_TAG = re.compile(r"^\((?:[A-Z][\w.&'’-]*)(?:\s+[A-Z][\w.&'’-]*){0,4}\)\s*[–—-]\s+(?=[A-ZÀ-Þ])")
 # A note above the text that the piece appeared elsewhere first: "The following article was first published on X
 # ...", "Dit artikel verscheen eerder in het FD." One sentence that says "first" or "eerder"; in the text, "Dit
 # artikel is op basis van gesprekken ... geschreven" is the author's.
@@ -806,6 +809,11 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
             date = date or (_date_of(dateline.group("date")) if dateline.group("date") else None)
             removed.append(Removal(dateline.group(0).strip(), "dateline"))
             line = plain = plain[dateline.end():]
+        tag = _SOURCE_TAG.match(plain) if not (seen_text or heading) and position not in reasons else None
+        if tag and len(plain[tag.end():].split()) >= DATELINE_WORDS:
+            # "(FORTUNE Small Business) – In other circumstances, ...": the publication, like a dateline
+            removed.append(Removal(tag.group(0).strip(), "dateline"))
+            line = plain = plain[tag.end():]
         if (author is None and not heading and position not in reasons and texts <= 2
                 and looks_like_name(plain) and not _all_dictionary_words(plain)):
             # A name on its own with the author's job and the date on the next line ("Lucas Correia" / "CEO &

@@ -1418,3 +1418,11 @@ def test_op18_review_check_marks_file_names_categories_and_signatures() -> None:
         assert clean(_page(after_title=(f"Mar 12, 2025{category}",))).author is None
     for closing in ("A. Bakker, Directeur Klantenservice Benelux", "P. Jansen, Jansen Installatietechniek Den Bosch"):
         assert clean(_page(tail=(closing,))).author is None
+
+
+def test_a_publication_in_brackets_before_the_first_sentence_goes_like_a_dateline() -> None:
+    cleaned = clean(_page(after_title=("(KLANTWIJS Magazine) – " + PARA_1,)))
+    assert "KLANTWIJS" not in cleaned.body and cleaned.body.startswith("Een klant die zich gehoord voelt")
+    _assert_body_intact(cleaned.body)
+    aside = "(Zie ook hoofdstuk 2) De klant wil vooral gehoord worden, dat blijkt uit elk gesprek dat we voerden."
+    assert aside in clean(_page(after_title=(aside,))).body
