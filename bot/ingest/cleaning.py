@@ -417,10 +417,10 @@ def chrome_reason(line: str, *, header: bool = False) -> str | None:
     words = len(text.split())
     if looks_like_code(text):
         return "script or style line"
-    # (an emoji or icon may stand before it: "⏰ Leestijd: 6-8 minuten")
-    bare = re.sub(r"^[^\w\s\x00-\x7f]+\s*", "", text)  # symbols outside ASCII only: "- 5 minuten" is a list item
-    if bare != text and not (header or re.search(r"(?i)leestijd|leesduur|\bread\b|\blezen\b", text)):
-        bare = text  # "✅ 5 minuten" in the text is a list item with its check mark
+    # An emoji or icon may stand before it ("⏰ Leestijd: 6-8 minuten"): symbols outside ASCII only ("- 5 minuten" is
+    # a list item), and in the text only when the line says it is a reading time ("✅ 5 minuten" is a checked item).
+    bare = re.sub(r"^[^\w\s\x00-\x7f]+\s*", "", text) \
+        if header or re.search(r"(?i)leestijd|leesduur|\bread\b|\blezen\b", text) else text
     if _READING_TIME.match(bare) or _READING_TIME_NO_NUMBER.match(text):
         return "reading time"
     # A login line starts with its action ("Log hier in met je account", "Inloggen | Registreren"); a list item or
@@ -949,13 +949,13 @@ def clean(raw: str, *, known_title: str | None = None, title_evidence: str = "",
         if bare != title and bare:
             repairs.append(f"title: {title!r} -> {bare!r} (a label or marker, not the title's words)")
             title = bare
-    # The line the date was read from: a date line, or a byline that carries it.
+    # The line the date was read from (a date line, or a byline that carries it), when it says "updated": the date
+    # is the update's unless the line has a date on both sides of that word ("Gepubliceerd op 3 maart 2024,
+    # bijgewerkt op 5 maart 2024" gives the first).
     source = next((r.line for r in removed if (r.reason.endswith("(kept as date)") or r.reason.startswith("byline"))
-                   and date and _date_of(r.line) == date), None)
-    updated = _UPDATED.search(source) if date and source else None
-    # the date is the update's: the only date on the line ("5 maart 2024 (bijgewerkt)"), or the one after the word
-    only = updated is not None and source is not None and find_date(source[updated.end():]) is None
-    if updated and source and (only or find_date(source[: updated.start()]) is None):
+                   and _date_of(r.line) == date), None) if date else None
+    updated = _UPDATED.search(source) if source else None
+    if updated and source and not (find_date(source[: updated.start()]) and find_date(source[updated.end():])):
         attention.append(f"the date {date} is when the page was last updated ({_short(source, 50)!r}), which may be "
                          "later than when it was written: give --date if you know that")
     if author and is_desk(author):
@@ -1193,7 +1193,7 @@ def _mark_box_labels(lines: list[str], reasons: dict[int, str], first_paragraph:
         following = _next_line(lines, index)
         below = reasons.get(following) if following is not None else None
         after = _next_line(lines, following) if following is not None else None
-        previous = next((i for i in range(index - 1, -1, -1) if lines[i]), None)
+        previous = _previous_line(lines, index)
         if index < first_paragraph and month and not later_months:
             reasons[index] = "date line (month and year only)"
             continue
@@ -1220,10 +1220,9 @@ def _mark_box_labels(lines: list[str], reasons: dict[int, str], first_paragraph:
             # "00" / "Dagen": a countdown's digits and unit, and the date it counts to right above them ("Peppol
             # deadline: 01-01-2026"); a list's bare item numbers have no unit under them
             reasons[index] = reasons[following] = "countdown widget"
-            above = next((i for i in range(index - 1, -1, -1) if lines[i]), None)
-            if above is not None and above not in reasons and len(lines[above].split()) <= 8 \
-                    and find_date(lines[above]) is not None:
-                reasons[above] = "countdown widget"
+            if previous is not None and previous not in reasons and len(lines[previous].split()) <= 8 \
+                    and find_date(lines[previous]) is not None:
+                reasons[previous] = "countdown widget"
         elif below == "button or form text (a call to action)" and following is not None \
                 and len(lines[following].split()) <= 4:
             # (a button is a few words; a longer call to action, "Follow Anna on LinkedIn and subscribe ...", may
@@ -1274,7 +1273,7 @@ _PORTRAIT = re.compile(r"^(?:an? )?(?:picture|photo|photograph|image|portrait|av
 def _portrait_above(lines: list[str], reasons: dict[int, str], index: int, name: str) -> bool:
     """Whether the nearest non-blank line above `index` is an image's alt text naming `name` ("Picture of X") or
     the initial an avatar shows for it ("D" over "Daan Bakker", marked by `_mark_box_labels`)."""
-    above = next((i for i in range(index - 1, -1, -1) if lines[i]), None)
+    above = _previous_line(lines, index)
     if above is not None and reasons.get(above) == "avatar initial":
         return True
     found = _PORTRAIT.match(lines[above]) if above is not None else None
@@ -1284,6 +1283,11 @@ def _portrait_above(lines: list[str], reasons: dict[int, str], index: int, name:
 def _next_line(lines: list[str], index: int, end: int | None = None) -> int | None:
     """The index of the first non-blank line after `index` (before `end`), or None."""
     return next((i for i in range(index + 1, len(lines) if end is None else end) if lines[i]), None)
+
+
+def _previous_line(lines: list[str], index: int) -> int | None:
+    """The index of the last non-blank line before `index`, or None."""
+    return next((i for i in range(index - 1, -1, -1) if lines[i]), None)
 
 
 def _split_byline(lines: list[str], index: int) -> tuple[int, tuple[str, str | None]] | None:
@@ -1499,7 +1503,7 @@ def _choose_title(lines: list[str], reasons: dict[int, str], first_paragraph: in
         candidates.append(index)
         if (not problem and previous_reason == "byline" and len(line.split()) <= 4 and not _MD_HEADING.match(line)
                 and all(w[:1].isupper() or w in ("&", "en", "and", "van", "of", "de", "the") for w in line.split())
-                and not {w.casefold() for w in _WORD.findall(line)} & body_words):
+                and not line_words & body_words):
             # "Door Rens Tanis" / "Netwerkgids Nederland": a short line of capitalised words under the byline, none of
             # which the text uses, is the author's organisation, not a headline (a headline names what the text is
             # about, and is rarely all proper nouns).
@@ -1567,8 +1571,8 @@ _CLOSING = re.compile(r"^(?:(?:met )?(?:vriendelijke |hartelijke |warme |veel )?
 
 _LETTER_SIGNATURE = re.compile(r"^(?P<name>(?:[A-Z]\.\s?){1,4}(?:(?:van|de|der|den|ter|ten|'t)\s)*[A-Z][\w'’-]+"
                                r"(?:-[A-Z][\w'’-]+)?),\s*(?!.*\b(?:University|Universiteit|Hogeschool|College|BV|NV|"
-                               r"Ltd|Inc)\b)(?:'s-)?[A-Z][\w'’-]+(?:\s+(?:(?:op|aan|den|de|der|bij|in|upon|on)\s+){0,2}"
-                               r"[A-Z][\w'’-]+){0,3}$")
+                               r"Ltd|Inc)\b)(?P<town>(?:'s-)?[A-Z][\w'’-]+(?:\s+(?:(?:op|aan|den|de|der|bij|in|upon|on)\s+)"
+                               r"{0,2}[A-Z][\w'’-]+){0,3})$")
 
 
 # A company's or a job's word after a signature's comma: "Jansen Installatietechniek Den Bosch", "Directeur
@@ -1582,12 +1586,12 @@ def _signature(body: list[str]) -> tuple[str, int] | None:
     a name line, then at most three short lines (job, company) and nothing else, after the last paragraph."""
     content = [i for i, line in enumerate(body) if line]
     letter = _LETTER_SIGNATURE.match(body[content[-1]]) if len(content) >= 2 else None
+    # A reader's letter signed with initials and a town ("K.D. Rico, Amersfoort"): the writer is the author. Not
+    # after a closing quotation mark (the line is whom the text quotes), nor for a company's legal form, a job or a
+    # company after the comma.
     if letter and re.search(r"[.!?]$", body[content[-2]]) and body[content[-1] - 1] == "" \
             and not re.match(r"(?:B\.V\.|N\.V\.|V\.O\.F\.)", letter.group("name")) \
-            and not is_job_line(body[content[-1]].split(",", 1)[1].strip()) \
-            and not _COMPANY_WORD.search(body[content[-1]].split(",", 1)[1]):
-        # (after a closing quotation mark the line is whom the text quotes, not who wrote it)
-        # A reader's letter signed with initials and a town ("K.D. Rico, Amersfoort"): the writer is the author.
+            and not is_job_line(letter.group("town")) and not _COMPANY_WORD.search(letter.group("town")):
         return letter.group("name"), len(body) - content[-1]
     for back in range(1, min(4, len(content)) + 1):
         first = content[-back]

@@ -85,9 +85,10 @@ def parse_date(text: str) -> str | None:
     return found[0] if found else None
 
 
-_ICON_WORDS = r"\b(?:clock|klok|calendar|kalender|icon|icoon|calendar icon|clock icon)\b"
-_EDITED_BY = re.compile(r"^\s*,?\s*(?:by|door)\s+(?P<name>[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|van|de|der|den|"
-                        r"ter|ten)){0,4})\s*$")
+_ICON_WORDS = r"\b(?:clock|klok|calendar|kalender|icon|icoon)\b"  # "29 mei 2024 Clock 12 min": an icon's label
+# A person's name as a credit or a signature writes it: capitalised words and the particles of Dutch surnames.
+_PERSON = r"[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|van|de|der|den|ter|ten)){0,4}"
+_EDITED_BY = re.compile(r"^\s*,?\s*(?:by|door)\s+(?P<name>" + _PERSON + r")\s*$")
 
 
 def is_date_line(line: str) -> bool:
@@ -95,22 +96,20 @@ def is_date_line(line: str) -> bool:
     found = find_date(line)
     if not found:
         return False
-    rest = (line[: found[1].start()] + " " + line[found[1].end():]).strip(" ,|·•-–—()[]").lower()
-    second = find_date(line[found[1].end():])
-    between = line[found[1].end():][: second[1].start()] if second else ""
-    if second and not re.sub(r"\b" + _DATE_WORDS, " ", between, flags=re.IGNORECASE).strip(" .,|·•"):
+    tail = line[found[1].end():]
+    second = find_date(tail)
+    if second and not re.sub(r"\b" + _DATE_WORDS, " ", tail[: second[1].start()], flags=re.IGNORECASE).strip(" .,|·•"):
         # "25 maart 2020 10 december 2020", "Gepubliceerd op Dec 28, 2025. Laatst gewijzigd op Dec 28, 2025":
         # published and updated, with nothing or date words between; the first is the date. With a dash or "tot"
         # between, two dates are a period ("1 januari 2024 – 31 maart 2024").
-        rest = (line[: found[1].start()] + " " + line[found[1].end():][second[1].end():]).strip(
-            " ,|·•-–—()[]").lower()
+        tail = tail[second[1].end():]
+    rest = (line[: found[1].start()] + " " + tail).strip(" ,|·•-–—()[]").lower()
     rest = re.sub(_TIME, " ", rest, flags=re.IGNORECASE)
     rest = re.sub(_READ_TIME, " ", rest, flags=re.IGNORECASE)  # "22 mei 2025 5 minuten leestijd": one meta line
     rest = re.sub(_VIEWS, " ", rest, flags=re.IGNORECASE)  # "Written May 19, 2011, read 4876 times since then."
     rest = re.sub(r"\b" + _DATE_WORDS, " ", rest, flags=re.IGNORECASE)
-
     rest = re.sub(r"\b" + _WEEKDAYS + r"(?=\s|$)", " ", rest, flags=re.IGNORECASE)
-    rest = re.sub(_ICON_WORDS, " ", rest, flags=re.IGNORECASE)  # "29 mei 2024 Clock 12 min": an icon's label
+    rest = re.sub(_ICON_WORDS, " ", rest, flags=re.IGNORECASE)
     return not rest.strip(" ,|·•-–—:()[]")
 
 
@@ -133,8 +132,7 @@ _LATE_BYLINE = re.compile(r"^(?P<head>[^.!?:;]{0,60}?)(?:\s*[,|·•–—-]\s*(
 # The photographer after the writer in a magazine's credit line ("Tekst Marieke Bos, foto's Ricardo van der Valk",
 # "Tekst: Marieke Bos | Beeld: ANP"): the byline's name is the author, the rest is no sentence of hers.
 _PICTURES_BY = re.compile(r"^(?i:foto'?s|foto|fotografie|beeld|illustraties?|photos?|photography|images?|"
-                          r"illustrations?)\s*:?\s+[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|van|de|der|den|ter|ten))"
-                          r"{0,4}\s*$")
+                          r"illustrations?)\s*:?\s+" + _PERSON + r"\s*$")
 # A news byline's note that agencies contributed ("By Yinka Kolawole, with agency report").
 _WIRE_CREDIT = re.compile(r"^(?:with (?:agency reports?|additional reporting(?: by .{1,40})?|reporting by .{1,40}|"
                           r"wire reports?)|met (?:medewerking van|dank aan) .{1,40}|"
@@ -211,9 +209,10 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
     # "Posted on June 3, 2025 by Anna Bakker", "- Last Updated on July 19, 2023 by Hanson Cheng": date words, the
     # date, then the name.
     found = find_date(line)
-    if found and _EDITED_BY.match(line[found[1].end():]) and re.fullmatch(
-            r"[\s\-–—•·*|]*(?:" + _DATE_WORDS + r"\s*)*", line[: found[1].start()], flags=re.IGNORECASE):
-        return _EDITED_BY.match(line[found[1].end():]).group("name"), found[0]  # type: ignore[union-attr]
+    edited = _EDITED_BY.match(line[found[1].end():]) if found else None
+    if found and edited and re.fullmatch(r"[\s\-–—•·*|]*(?:" + _DATE_WORDS + r"\s*)*", line[: found[1].start()],
+                                         flags=re.IGNORECASE):
+        return edited.group("name"), found[0]
     # "Dec 25, 2025Arnold L.": a date widget and the author's name, glued where the page set them side by side.
     end = found[1].end() if found else 0
     if found and found[1].start() == 0 and 0 < end < len(line) and line[end - 1].isdigit() and line[end].isupper():
@@ -222,7 +221,7 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
         if glued and len(name.split()) >= 2 and not _CATEGORY_WORD.search(name):
             # (a category glued the same way, "Mar 12, 2025Customer Experience", ends in a topic's word; names are
             # dictionary words too often, "Peter Bakker", to tell them apart by that)
-            return glued.group("author").strip(), found[0]
+            return name.strip(), found[0]
     # "Merlijn Ensing 13 februari 2014": a name and then a date, with nothing between or after them.
     if found and not line[found[1].end():].strip(" ,|·•–—-"):
         name = line[: found[1].start()].strip(" ,|·•–—-")

@@ -177,8 +177,7 @@ class Engine:
     def with_examples(self, examples: Sequence[Example]) -> tuple[Engine, list[Problem]]:
         """A copy of this engine taught other example questions (the BM25 and semantic parts are shared): `eval`
         measures a list with its own tune questions as examples, each tune question without itself."""
-        engine = copy(self)  # through __getstate__, which leaves the signal behind
-        engine.semantic = self.semantic
+        engine = self._sibling()
         engine.examples = tuple(examples)
         engine.taught, problems = self._resolve(engine.examples)
         if self.semantic is not None:
@@ -189,16 +188,21 @@ class Engine:
     def without_bars(self) -> Engine:
         """A copy that quotes the passage it ranks first however unsure it is: the answer model's `min_confidence`,
         the fixed bars' veto and rescue and BM25's `min_coverage` and `min_score` at their floors (the index and
-        vectors are shared). `eval`
-        asks it to tell the two kinds of miss apart: a right passage ranked first but declined (the bar's cost)
-        and a wrong one ranked first (no bar can mend it). Incidental words still carry nothing: that test is part
-        of the ranking's features, not a bar."""
+        vectors are shared). `eval` asks it to tell the two kinds of miss apart: a right passage ranked first but
+        declined (the bar's cost) and a wrong one ranked first (no bar can mend it). Incidental words still carry
+        nothing: that test is part of the ranking's features, not a bar."""
         settings = self.settings
-        engine = copy(self)  # through __getstate__, which leaves the signal behind
-        engine.semantic = self.semantic
+        engine = self._sibling()
         engine.settings = replace(settings, answer=replace(settings.answer, min_coverage=0.0, min_score=0.0),
                                   semantic=replace(settings.semantic, min_confidence=0.0, veto_below=-1.0,
                                                    answer_above=-1.0))
+        return engine
+
+    def _sibling(self) -> Engine:
+        """A shallow copy that keeps the semantic signal: `copy` goes through `__getstate__`, which leaves it behind
+        (for pickling), so it is put back."""
+        engine = copy(self)
+        engine.semantic = self.semantic
         return engine
 
     def _resolve(self, examples: Sequence[Example]) -> tuple[Taught, list[Problem]]:
